@@ -144,7 +144,20 @@ export interface DomainInterfaceDesc {
   readonly tap: string;
 }
 
+/** A static IPv4 address for one guest NIC, in the guest's own NIC naming (eth0, eth1, …). */
+export interface GuestNicAddress {
+  readonly nic: string;
+  readonly address: string;
+  readonly prefix: number;
+}
+
+/**
+ * How a domain boots. `tiny` is the bundled demo guest: the host layer knows where its kernel
+ * and initrd live (libvirt/tiny-guest.ts) and how to put the addresses on its command line,
+ * so the engine never learns the guest's kernel command-line format.
+ */
 export type DomainBoot =
+  | { readonly kind: 'tiny'; readonly addresses: readonly GuestNicAddress[] }
   | {
       readonly kind: 'kernel';
       readonly kernel: string;
