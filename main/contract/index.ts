@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+/** The contract in one import, for the renderer and the transports. */
+export * from './clusters';
+export * from './common';
+export * from './data-centers';
+export * from './errors';
+export * from './events';
+export * from './hosts';
+export * from './messages';
+export * from './network-attachments';
+export * from './networks';
+export * from './operations';
+export * from './templates';
+export * from './vms';

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Engine error codes: oVirt's `EngineMessage` keys with their `ErrorType` category and the
+ * English text from `AppErrors.properties`. `${action}` and `${type}` are filled with the
+ * command's words ("Cannot add Network."), other `${…}` from the failure's variables.
+ * Keys marked NEW extend oVirt for the seeds' NIC-less networks (oVirt never shipped them):
+ * they follow oVirt's naming so faults read the same.
+ *
+ * @see ../../shared/reference/ovirt-api.md §3
+ */
+import type { ErrorCategory } from './errors';
+
+interface MessageDef {
+  readonly category: ErrorCategory;
+  readonly text: string;
+}
+
+const m = (category: ErrorCategory, text: string): MessageDef => ({ category, text });
+const C = 'Cannot ${action} ${type}.';
+
+export const engineMessages = {
+  // ── Generic ──────────────────────────────────────────────────────────────────────────
+  /** Input did not match the operation's schema (REST: reason "Invalid value"). */
+  INVALID_INPUT: m('BAD_PARAMETERS', 'Invalid value: ${detail}'),
+  /** A mandatory input is missing (REST: reason "Incomplete parameters"). */
+  INCOMPLETE_PARAMETERS: m('BAD_PARAMETERS', '${detail}'),
+  /** The target of the operation does not exist (REST: empty 404). */
+  ENTITY_NOT_FOUND: m('NOT_FOUND', 'Entity not found: ${entity} ${id}'),
+  USER_NOT_AUTHENTICATED: m('NO_AUTHENTICATION', 'User is not authenticated.'),
+  USER_NOT_AUTHORIZED_TO_PERFORM_ACTION: m(
+    'NO_PERMISSION',
+    `${C} User is not authorized to perform this action.`,
+  ),
+  ACTION_TYPE_FAILED_OBJECT_LOCKED: m(
+    'CONFLICT',
+    `${C} Related operation is currently in progress. Please try again later.`,
+  ),
+  ENGINE_INTERNAL_ERROR: m('INTERNAL_ERROR', `${C} Internal engine error: \${detail}`),
+
+  // ── Host-layer failures at execute time (oVirt: execute failures default to 400) ──────
+  HOST_COMMAND_FAILED: m('BAD_PARAMETERS', `${C} Host command failed: \${detail}`),
+  SETUP_NETWORKS_ROLLBACK: m(
+    'BAD_PARAMETERS',
+    'Reverting back to last known saved configuration. ${detail}',
+  ),
+  HOST_NETWORK_INVALID: m('BAD_PARAMETERS', `${C} The host refused the network: \${detail}`),
+  HYPERVISOR_UNREACHABLE: m('INTERNAL_ERROR', `${C} The hypervisor cannot be reached: \${detail}`),
+  HYPERVISOR_ERROR: m('BAD_PARAMETERS', `${C} The hypervisor failed: \${detail}`),
+  DOMAIN_NOT_FOUND: m('BAD_PARAMETERS', `${C} The VM is not defined on the host: \${detail}`),
+  HOST_TIMEOUT: m('INTERNAL_ERROR', `${C} The host did not answer in time: \${detail}`),
+
+  // ── Network definition (§3.2) ─────────────────────────────────────────────────────────
+  ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY: m('BAD_PARAMETERS', `${C} The name may not be empty.`),
+  ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG: m(
+    'BAD_PARAMETERS',
+    `${C} The name is too long (at most \${maxLength} characters).`,
+  ),
+  NETWORK_CANNOT_CONTAIN_BOND_NAME: m(
+    'BAD_PARAMETERS',
+    "Bad network name, network cannot start with 'bond'",
+  ),
+  ACTION_TYPE_FAILED_NETWORK_NAME_IN_USE: m(
+    'CONFLICT',
+    `${C} The name of the logical network '\${NetworkName}' is already used by an existing logical network in the same data-center.\n-Please choose a different name.`,
+  ),
+  NETWORK_NAME_USED_AS_VDSM_NETWORK_NAME: m(
+    'BAD_PARAMETERS',
+    'Bad network name (${NetworkName}). The name is already used as an on-host identifier of the network: ${ConflictingNetwork}',
+  ),
+  ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST: m('BAD_PARAMETERS', `${C} Data Center doesn't exist.`),
+  MTU_VALUE_INVALID: m('BAD_PARAMETERS', 'mtu value invalid, Attribute: network.mtu'),
+  /** NEW: MTU above what a host of the network's clusters can carry. */
+  ACTION_TYPE_FAILED_NETWORK_MTU_EXCEEDS_HOST_CAPABILITY: m(
+    'BAD_PARAMETERS',
+    `${C} The MTU \${mtu} is larger than host \${hostName} supports (\${maxMtu}).`,
+  ),
+  NETWORK_VLAN_OUT_OF_RANGE: m('BAD_PARAMETERS', 'VLAN ID must be a number between 0 and 4094.'),
+  NON_VM_NETWORK_CANNOT_SUPPORT_STP: m('CONFLICT', `${C} STP can only be enabled on VM Networks.`),
+  NON_VM_NETWORK_CANNOT_SUPPORT_PORT_ISOLATION: m(
+    'CONFLICT',
+    `${C} Port isolation can only be enabled on VM Networks.`,
+  ),
+  ACTION_TYPE_FAILED_NETWORK_PORT_ISOLATION_CANNOT_BE_CHANGED: m(
+    'BAD_PARAMETERS',
+    `${C} Port isolation option cannot be updated after Network is defined.`,
+  ),
+  /** NEW: seed "Isolated Networks will be limited to VM networks only". */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_MUST_BE_VM_NETWORK: m(
+    'BAD_PARAMETERS',
+    `${C} An isolated network must be a VM network.`,
+  ),
+  /** NEW: "only MTU should be relevant" for an isolated network. */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_VLAN: m(
+    'BAD_PARAMETERS',
+    `${C} An isolated network cannot have a VLAN tag.`,
+  ),
+  /** NEW: "It could not bear any other role". */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_ROLES: m(
+    'BAD_PARAMETERS',
+    `${C} An isolated network cannot bear a cluster role (\${roles}).`,
+  ),
+  /** NEW: "attached to a cluster will be set as a required network permanently". */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_MUST_BE_REQUIRED: m(
+    'BAD_PARAMETERS',
+    `${C} An isolated network is always required in its clusters.`,
+  ),
+  /** NEW: `is_isolated` is fixed while the network is attached to a cluster. */
+  ACTION_TYPE_FAILED_NETWORK_ISOLATION_CANNOT_BE_CHANGED_WHILE_ATTACHED: m(
+    'CONFLICT',
+    `${C} The isolated flag of network '\${NetworkName}' cannot be changed while it is attached to cluster(s): \${clusterNames}.`,
+  ),
+  ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE: m(
+    'CONFLICT',
+    `${C} This logical network is used by \${entities}: \${ENTITIES_USING_NETWORK}\n - Please remove it from this \${entities} and try again.`,
+  ),
+  ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES: m(
+    'CONFLICT',
+    `${C} This logical network is used by the following \${entities}:\n \${ENTITIES_USING_NETWORK}\n - Please remove it from these \${entities} and try again.`,
+  ),
+  NETWORK_NOT_EXISTS: m('BAD_PARAMETERS', "The specified Logical Network doesn't exist."),
+  NETWORK_HAVING_ID_NOT_EXISTS: m(
+    'BAD_PARAMETERS',
+    "Logical Network (id '${networkId}') doesn't exist.",
+  ),
+  NETWORK_HAVING_NAME_NOT_EXISTS: m(
+    'BAD_PARAMETERS',
+    "Logical Network (name '${networkName}') doesn't exist.",
+  ),
+  NETWORK_ATTACHMENT_REFERENCES_NETWORK_INCOHERENTLY: m(
+    'BAD_PARAMETERS',
+    `${C} Network id '\${networkId}' and name '\${networkName}' do not refer to the same network.`,
+  ),
+
+  // ── Clusters (§3.3) ───────────────────────────────────────────────────────────────────
+  VDS_CLUSTER_IS_NOT_VALID: m('BAD_PARAMETERS', `${C} Cluster is not valid.`),
+  NETWORK_ALREADY_ATTACHED_TO_CLUSTER: m(
+    'CONFLICT',
+    'Logical Network is already attached to Cluster.',
+  ),
+  NETWORK_NOT_EXISTS_IN_CLUSTER: m('BAD_PARAMETERS', 'Logical Network is not attached to Cluster.'),
+  ACTION_TYPE_FAILED_NETWORK_FROM_DIFFERENT_DC: m(
+    'BAD_PARAMETERS',
+    `${C} Network and Cluster are not in the same Data Center.`,
+  ),
+  NETWORK_CANNOT_DETACH_NETWORK_USED_BY_VMS: m(
+    'CONFLICT',
+    `${C} The following Logical Network: '\${networkName}' is being used by the following VM(s): '\${vmNames}' . Please stop the VM(s) and try again.`,
+  ),
+
+  // ── Labels (§3.4) ─────────────────────────────────────────────────────────────────────
+  NETWORK_LABEL_FORMAT_INVALID: m(
+    'BAD_PARAMETERS',
+    'Network label must be formed only from: English letters, numbers, hyphen or underscore.',
+  ),
+  ACTION_TYPE_FAILED_NETWORK_ALREADY_LABELED: m(
+    'BAD_PARAMETERS',
+    `${C} The specified network is already labeled.`,
+  ),
+  /** NEW: unlabel with a label the network does not carry. */
+  ACTION_TYPE_FAILED_NETWORK_NOT_LABELED: m(
+    'BAD_PARAMETERS',
+    `${C} The network is not labeled with '\${label}'.`,
+  ),
+  /** NEW (host-level labels): the host already carries the label. */
+  HOST_LABEL_ALREADY_EXISTS: m('CONFLICT', `${C} The host is already labeled with '\${label}'.`),
+  LABEL_NOT_EXIST_IN_HOST: m(
+    'BAD_PARAMETERS',
+    `${C} Label '\${label}' cannot be removed, since it isn't attached to the host.`,
+  ),
+  OTHER_INTERFACE_ALREADY_LABELED: m(
+    'CONFLICT',
+    `${C} The label '\${NicLabel}' is already defined on other interface \${LabeledNic} on the host.`,
+  ),
+  PARAMS_CONTAIN_DUPLICATE_LABELS: m(
+    'BAD_PARAMETERS',
+    `${C} Duplicate labels in the request: \${labels}.`,
+  ),
+
+  // ── Hosts and HostSetupNetworks (§3.5) ────────────────────────────────────────────────
+  ACTION_TYPE_FAILED_HOST_NOT_EXIST: m('BAD_PARAMETERS', 'The selected Host does not exist.'),
+  ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL: m(
+    'CONFLICT',
+    `${C} Operation can be performed only when Host status is \${hostStatus}.`,
+  ),
+  /** NEW wording for a single-host appliance: running VMs cannot be migrated away. */
+  VDS_CANNOT_MAINTENANCE_VDS_RUNNING_VMS: m(
+    'CONFLICT',
+    `${C} The host has running VMs (\${vmNames}) and there is no other host to migrate them to.`,
+  ),
+  MODIFIED_NETWORK_ATTACHMENT_DOES_NOT_EXISTS: m(
+    'BAD_PARAMETERS',
+    `${C} Updated Network Attachment (id '\${attachmentId}') does not exist.`,
+  ),
+  NETWORK_ATTACHMENT_NETWORK_ID_OR_NAME_IS_NOT_SET: m(
+    'BAD_PARAMETERS',
+    `${C} Network attachment must reference a network by id or name.`,
+  ),
+  NETWORK_ATTACHMENT_IN_BOTH_LISTS: m(
+    'BAD_PARAMETERS',
+    `${C} Network attachment for network '\${networkName}' is in both the modified and the removed lists.`,
+  ),
+  ATTACHMENT_IS_NOT_REUSED: m(
+    'BAD_PARAMETERS',
+    `${C} Network \${networkName} is already attached via attachment \${networkAttachmentID}. A new attachment cannot be used for the same network, please reuse the existing one.`,
+  ),
+  NETWORK_OF_GIVEN_NAME_NOT_EXISTS_IN_CLUSTER: m(
+    'BAD_PARAMETERS',
+    "Logical Network '${networkName}' does not exist in Cluster.",
+  ),
+  HOST_NETWORK_INTERFACE_DOES_NOT_HAVE_NAME_SET: m(
+    'BAD_PARAMETERS',
+    `${C} The host network interface does not have name set.`,
+  ),
+  HOST_NETWORK_INTERFACE_HAVING_ID_OR_NAME_DOES_NOT_EXIST: m(
+    'BAD_PARAMETERS',
+    `${C} The host network interface (id \${nicId}, name \${nicName}) does not exist.`,
+  ),
+  /** NEW: an isolated network on a NIC. */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_BE_ATTACHED_TO_NIC: m(
+    'BAD_PARAMETERS',
+    `${C} Isolated network '\${networkName}' cannot be attached to a host network interface.`,
+  ),
+  /** NEW: removing an isolated network from a host of a cluster that requires it. */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_REQUIRED_BY_CLUSTER: m(
+    'CONFLICT',
+    `${C} Isolated network '\${networkName}' is required by cluster \${clusterName}; detach it from the cluster instead.`,
+  ),
+  CANNOT_CHANGE_ATTACHED_NETWORK: m(
+    'BAD_PARAMETERS',
+    `${C} Cannot change the network of attachment \${networkAttachmentID}.`,
+  ),
+  NETWORK_ATTACHMENTS_TO_BE_REMOVED_DOES_NOT_EXISTS: m(
+    'BAD_PARAMETERS',
+    `${C} Cannot remove following Network Attachments, because they do not exist: \${attachmentIds}.`,
+  ),
+  ACTION_TYPE_FAILED_NETWORK_ATTACHMENTS_REFERENCES_SAME_NETWORK_DUPLICATELY: m(
+    'BAD_PARAMETERS',
+    `${C} Multiple network attachments (\${attachmentIds}) references same network (\${networkName}).`,
+  ),
+  NETWORK_INTERFACES_NOT_EXCLUSIVELY_USED_BY_UNTAGGED_NETWORK: m(
+    'CONFLICT',
+    `${C} The following Network Interfaces can have only one untagged network: \${nicNames}.`,
+  ),
+  NETWORK_NOT_IN_SYNC: m(
+    'CONFLICT',
+    `${C} The following Network definitions on the Network Interface are different than those on the Logical Network. Please synchronize the Network Interface before editing network \${networkName}. The non-synchronized values are: \${outOfSyncValues}.`,
+  ),
+
+  // ── VMs, vNICs, vNIC profiles (§2.9–§2.11) ────────────────────────────────────────────
+  ACTION_TYPE_FAILED_NAME_ALREADY_USED: m(
+    'CONFLICT',
+    `${C} The \${type} name is already in use, please choose a unique name and try again.`,
+  ),
+  ACTION_TYPE_FAILED_TEMPLATE_DOES_NOT_EXIST: m(
+    'BAD_PARAMETERS',
+    `${C} The template doesn't exist.`,
+  ),
+  ACTION_TYPE_FAILED_VM_IS_RUNNING: m('CONFLICT', `${C} VM is running.`),
+  ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING: m('CONFLICT', `${C} VM is not running.`),
+  ACTION_TYPE_FAILED_VM_STATUS_ILLEGAL: m('CONFLICT', `${C} VM status is \${vmStatus}.`),
+  VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK: m('CONFLICT', `${C} VM has no disk to boot from.`),
+  SCHEDULING_ALL_HOSTS_FILTERED_OUT: m(
+    'CONFLICT',
+    `${C} There are no hosts to use. Check that the cluster contains at least one host in Up state. network(s) \${networkNames} are missing`,
+  ),
+  ACTION_TYPE_FAILED_INVALID_MEMORY: m(
+    'BAD_PARAMETERS',
+    `${C} Memory must be between \${min} and \${max} MiB.`,
+  ),
+  ACTION_TYPE_FAILED_INVALID_VCPUS: m(
+    'BAD_PARAMETERS',
+    `${C} vCPUs must be between 1 and \${max}.`,
+  ),
+  NETWORK_INTERFACE_NAME_ALREADY_IN_USE: m(
+    'CONFLICT',
+    `${C} Network interface name is already in use.`,
+  ),
+  NETWORK_MAC_ADDRESS_IN_USE: m('CONFLICT', `${C} MAC Address \${MacAddress} is already in use.`),
+  ACTION_TYPE_FAILED_NETWORK_NOT_IN_CLUSTER: m(
+    'CONFLICT',
+    `${C} The network '\${networkName}' is not attached to the VM's cluster.`,
+  ),
+  ACTION_TYPE_FAILED_NOT_A_VM_NETWORK: m('CONFLICT', `${C} '\${networkName}' is not a VM network.`),
+  ACTION_TYPE_FAILED_VNIC_PROFILE_NOT_EXISTS: m(
+    'BAD_PARAMETERS',
+    `${C} VM network interface profile doesn't exist.`,
+  ),
+  ACTION_TYPE_FAILED_CANNOT_ADD_VNIC_PROFILE_TO_NON_VM_NETWORK: m(
+    'BAD_PARAMETERS',
+    `${C} Cannot add a VM network interface profile to a non-VM network.`,
+  ),
+  ACTION_TYPE_FAILED_VNIC_PROFILE_NAME_IN_USE: m(
+    'CONFLICT',
+    `${C} VM network interface profile name is already in use in this network.`,
+  ),
+  ACTION_TYPE_FAILED_VNIC_PROFILE_IN_USE: m(
+    'CONFLICT',
+    `${C} VM network interface profile is in use by VM(s): \${vmNames}.`,
+  ),
+  /** NEW: a `nic_configuration` names no vNIC of the VM. */
+  ACTION_TYPE_FAILED_NIC_CONFIGURATION_UNKNOWN_NIC: m(
+    'BAD_PARAMETERS',
+    `${C} The VM has no network interface for nic configuration '\${nicName}'.`,
+  ),
+} as const satisfies Record<string, MessageDef>;
+
+/** Every code the engine may return. */
+export type EngineErrorCode = keyof typeof engineMessages;
+
+/** Fill `${name}` placeholders; unknown ones are left visible so nothing is silently lost. */
+export function formatMessage(
+  template: string,
+  vars: Readonly<Record<string, string | number>>,
+): string {
+  return template.replace(/\$\{([A-Za-z_]+)\}/g, (whole, name: string) => {
+    const v = vars[name];
+    return v === undefined ? whole : String(v);
+  });
+}

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * THE typed contract: every operation once — name (oVirt's `ActionType`/`QueryType` word),
+ * zod input schema, output type, the error codes it may return. IPC, HTTP-RPC and the oVirt
+ * REST mapper all go through `Engine.invoke(principal, op, input)` with these names.
+ *
+ * Schemas check shapes and types only. Value rules that oVirt reports with its own keys
+ * (MTU range, name length, `bond` prefix, label format, VLAN range, MAC format) are checked
+ * by the engine so the fault carries oVirt's key and category.
+ */
+import { z } from 'zod';
+
+import type { Cluster, ClusterNetwork } from './clusters';
+import { CLUSTER_ROLES } from './clusters';
+import type { Principal, Statistic } from './common';
+import { ById, NoInput, Ref, Uuid } from './common';
+import type { DataCenter } from './data-centers';
+import type { AuditEvent } from './events';
+import type { Host, HostNetworkLabel, HostNic } from './hosts';
+import type { EngineErrorCode } from './messages';
+import type { NetworkAttachment } from './network-attachments';
+import type { Network, NetworkLabel, VnicProfile } from './networks';
+import type { Template } from './templates';
+import type { Vm, VmNic } from './vms';
+import { Initialization, NIC_INTERFACES } from './vms';
+
+/** Commands change state (audited, locked); queries only read. */
+export type OpKind = 'command' | 'query';
+
+/** One row of the table. `output` is a phantom: it carries the type, never a value. */
+export interface OpDef<I extends z.ZodTypeAny, O> {
+  readonly kind: OpKind;
+  readonly input: I;
+  readonly errors: readonly EngineErrorCode[];
+  readonly output?: O;
+}
+
+const op =
+  <O>() =>
+  <I extends z.ZodTypeAny>(
+    kind: OpKind,
+    input: I,
+    errors: readonly EngineErrorCode[] = [],
+  ): OpDef<I, O> => ({ kind, input, errors });
+
+// Errors every operation may return (runner level).
+export const COMMON_ERRORS = [
+  'INVALID_INPUT',
+  'INCOMPLETE_PARAMETERS',
+  'ENTITY_NOT_FOUND',
+  'USER_NOT_AUTHORIZED_TO_PERFORM_ACTION',
+  'ACTION_TYPE_FAILED_OBJECT_LOCKED',
+  'ENGINE_INTERNAL_ERROR',
+] as const satisfies readonly EngineErrorCode[];
+
+const HOST_ERRORS = [
+  'HOST_COMMAND_FAILED',
+  'SETUP_NETWORKS_ROLLBACK',
+  'HOST_NETWORK_INVALID',
+  'HYPERVISOR_UNREACHABLE',
+  'HYPERVISOR_ERROR',
+  'DOMAIN_NOT_FOUND',
+  'HOST_TIMEOUT',
+] as const satisfies readonly EngineErrorCode[];
+
+// ── Inputs ─────────────────────────────────────────────────────────────────────────────
+
+const Int = z.number().int();
+const ClusterRoleSchema = z.enum(CLUSTER_ROLES);
+
+/** AddNetwork. `vmNetwork` defaults to true (oVirt: absent `usages` = VM network). */
+export const AddNetworkInput = z
+  .object({
+    name: z.string(),
+    description: z.string().max(4000).optional(),
+    comment: z.string().max(4000).optional(),
+    dataCenter: Ref,
+    /** 0 or absent = default (1500). Range checked by the engine (MTU_VALUE_INVALID). */
+    mtu: Int.optional(),
+    vlanId: Int.nullable().optional(),
+    stp: z.boolean().optional(),
+    vmNetwork: z.boolean().optional(),
+    isolated: z.boolean().optional(),
+    portIsolation: z.boolean().optional(),
+    /** oVirt `profile_required`: create the default vNIC profile (VM networks). Default true. */
+    profileRequired: z.boolean().optional(),
+    /** Optional label, applied as LabelNetwork would. */
+    label: z.string().optional(),
+  })
+  .strict();
+
+export const UpdateNetworkInput = z
+  .object({
+    id: Uuid,
+    name: z.string().optional(),
+    description: z.string().max(4000).optional(),
+    comment: z.string().max(4000).optional(),
+    mtu: Int.optional(),
+    vlanId: Int.nullable().optional(),
+    stp: z.boolean().optional(),
+    vmNetwork: z.boolean().optional(),
+    isolated: z.boolean().optional(),
+    portIsolation: z.boolean().optional(),
+  })
+  .strict();
+
+export const AttachNetworkToClusterInput = z
+  .object({
+    cluster: Ref,
+    network: Ref,
+    /** Default true (oVirt `NetworkCluster()`); `false` is refused for isolated networks. */
+    required: z.boolean().optional(),
+    roles: z.array(ClusterRoleSchema).optional(),
+  })
+  .strict();
+
+export const ClusterNetworkKey = z.object({ clusterId: Uuid, networkId: Uuid }).strict();
+
+export const UpdateNetworkOnClusterInput = ClusterNetworkKey.extend({
+  required: z.boolean().optional(),
+  roles: z.array(ClusterRoleSchema).optional(),
+}).strict();
+
+/** One `network_attachment` of a setupnetworks request. No `hostNic` = NIC-less. */
+export const AttachmentSpec = z
+  .object({
+    id: Uuid.optional(),
+    network: Ref.optional(),
+    hostNic: Ref.optional(),
+  })
+  .strict();
+export type AttachmentSpec = z.input<typeof AttachmentSpec>;
+
+/** A label in setupnetworks: with `hostNic` it labels a NIC, without it labels the host. */
+export const LabelSpec = z.object({ id: z.string(), hostNic: Ref.optional() }).strict();
+
+/**
+ * HostSetupNetworks. REST maps an id-less attachment whose network is already on the host
+ * onto the existing attachment; the engine does the same, so callers need not.
+ */
+export const HostSetupNetworksInput = z
+  .object({
+    hostId: Uuid,
+    modifiedNetworkAttachments: z.array(AttachmentSpec).default([]),
+    removedNetworkAttachments: z.array(AttachmentSpec).default([]),
+    /** Attachments to re-apply as the network defines them (oVirt "override configuration"). */
+    synchronizedNetworkAttachments: z.array(AttachmentSpec).default([]),
+    modifiedLabels: z.array(LabelSpec).default([]),
+    removedLabels: z.array(z.object({ id: z.string() }).strict()).default([]),
+    /** oVirt default true: roll back on the host if the change fails. */
+    checkConnectivity: z.boolean().default(true),
+    connectivityTimeout: Int.min(1).max(3600).optional(),
+    /** oVirt default false: without it, call CommitNetworkConfig to persist. */
+    commitOnSuccess: z.boolean().default(false),
+  })
+  .strict();
+
+export const HostRef = z.object({ hostId: Uuid }).strict();
+
+export const AddNetworkAttachmentInput = z
+  .object({ hostId: Uuid, network: Ref, hostNic: Ref.optional() })
+  .strict();
+export const HostAttachmentKey = z.object({ hostId: Uuid, id: Uuid }).strict();
+
+export const NetworkLabelInput = z.object({ networkId: Uuid, label: z.string() }).strict();
+export const HostLabelInput = z.object({ hostId: Uuid, label: z.string() }).strict();
+
+export const DeactivateHostInput = z
+  .object({ hostId: Uuid, reason: z.string().max(4000).optional() })
+  .strict();
+
+export const AddVmInput = z
+  .object({
+    name: z.string(),
+    description: z.string().max(4000).optional(),
+    cluster: Ref,
+    template: Ref,
+    memoryBytes: Int.positive().optional(),
+    vcpus: Int.positive().optional(),
+    /** For VMs from Blank: a disk image to boot from. */
+    diskPath: z.string().min(1).optional(),
+    initialization: Initialization.optional(),
+  })
+  .strict();
+
+export const UpdateVmInput = z
+  .object({
+    id: Uuid,
+    name: z.string().optional(),
+    description: z.string().max(4000).optional(),
+    memoryBytes: Int.positive().optional(),
+    vcpus: Int.positive().optional(),
+    diskPath: z.string().min(1).nullable().optional(),
+    initialization: Initialization.nullable().optional(),
+  })
+  .strict();
+
+export const AddVmInterfaceInput = z
+  .object({
+    vmId: Uuid,
+    name: z.string().min(1).max(50),
+    interface: z.enum(NIC_INTERFACES).default('virtio'),
+    /** Null or absent = unwired. */
+    vnicProfileId: Uuid.nullable().optional(),
+    /** Absent = allocated from the engine's MAC pool. Format checked by the engine. */
+    mac: z.string().optional(),
+    linked: z.boolean().default(true),
+  })
+  .strict();
+
+export const UpdateVmInterfaceInput = z
+  .object({
+    vmId: Uuid,
+    id: Uuid,
+    name: z.string().min(1).max(50).optional(),
+    interface: z.enum(NIC_INTERFACES).optional(),
+    vnicProfileId: Uuid.nullable().optional(),
+    linked: z.boolean().optional(),
+  })
+  .strict();
+
+export const VmNicKey = z.object({ vmId: Uuid, id: Uuid }).strict();
+
+/**
+ * RunVm. `initialization` overrides the VM's stored one for this run (oVirt run-once with
+ * `use_cloud_init=true`); for `tiny` VMs the addresses go on the guest's kernel command line.
+ */
+export const RunVmInput = z
+  .object({
+    id: Uuid,
+    useCloudInit: z.boolean().optional(),
+    initialization: Initialization.optional(),
+  })
+  .strict();
+
+export const StopVmInput = z.object({ id: Uuid, reason: z.string().max(4000).optional() }).strict();
+
+export const AddVnicProfileInput = z
+  .object({
+    name: z.string().min(1).max(50),
+    networkId: Uuid,
+    description: z.string().max(4000).optional(),
+  })
+  .strict();
+
+export const GetAllNetworksInput = z.object({ dataCenterId: Uuid.optional() }).strict();
+export const NetworkIdInput = z.object({ networkId: Uuid }).strict();
+export const ClusterIdInput = z.object({ clusterId: Uuid }).strict();
+export const VmIdInput = z.object({ vmId: Uuid }).strict();
+export const HostNicKey = z.object({ hostId: Uuid, nicId: Uuid }).strict();
+export const GetNetworkAttachmentsInput = z
+  .object({ hostId: Uuid, nicId: Uuid.optional() })
+  .strict();
+export const GetEventsInput = z
+  .object({
+    /** Only events with a larger id (polling). */
+    after: Int.nonnegative().optional(),
+    max: Int.positive().max(10000).optional(),
+  })
+  .strict();
+
+// ── The table ──────────────────────────────────────────────────────────────────────────
+
+const NET_DEF_ERRORS = [
+  'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+  'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+  'NETWORK_CANNOT_CONTAIN_BOND_NAME',
+  'ACTION_TYPE_FAILED_NETWORK_NAME_IN_USE',
+  'NETWORK_NAME_USED_AS_VDSM_NETWORK_NAME',
+  'MTU_VALUE_INVALID',
+  'ACTION_TYPE_FAILED_NETWORK_MTU_EXCEEDS_HOST_CAPABILITY',
+  'NETWORK_VLAN_OUT_OF_RANGE',
+  'NON_VM_NETWORK_CANNOT_SUPPORT_STP',
+  'NON_VM_NETWORK_CANNOT_SUPPORT_PORT_ISOLATION',
+  'ACTION_TYPE_FAILED_ISOLATED_NETWORK_MUST_BE_VM_NETWORK',
+  'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_VLAN',
+] as const satisfies readonly EngineErrorCode[];
+
+const SETUP_ERRORS = [
+  'ACTION_TYPE_FAILED_HOST_NOT_EXIST',
+  'ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL',
+  'MODIFIED_NETWORK_ATTACHMENT_DOES_NOT_EXISTS',
+  'NETWORK_ATTACHMENT_NETWORK_ID_OR_NAME_IS_NOT_SET',
+  'NETWORK_HAVING_ID_NOT_EXISTS',
+  'NETWORK_HAVING_NAME_NOT_EXISTS',
+  'NETWORK_ATTACHMENT_REFERENCES_NETWORK_INCOHERENTLY',
+  'NETWORK_ATTACHMENT_IN_BOTH_LISTS',
+  'ATTACHMENT_IS_NOT_REUSED',
+  'NETWORK_OF_GIVEN_NAME_NOT_EXISTS_IN_CLUSTER',
+  'HOST_NETWORK_INTERFACE_DOES_NOT_HAVE_NAME_SET',
+  'HOST_NETWORK_INTERFACE_HAVING_ID_OR_NAME_DOES_NOT_EXIST',
+  'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_BE_ATTACHED_TO_NIC',
+  'ACTION_TYPE_FAILED_ISOLATED_NETWORK_REQUIRED_BY_CLUSTER',
+  'CANNOT_CHANGE_ATTACHED_NETWORK',
+  'NETWORK_ATTACHMENTS_TO_BE_REMOVED_DOES_NOT_EXISTS',
+  'NETWORK_CANNOT_DETACH_NETWORK_USED_BY_VMS',
+  'ACTION_TYPE_FAILED_NETWORK_ATTACHMENTS_REFERENCES_SAME_NETWORK_DUPLICATELY',
+  'NETWORK_INTERFACES_NOT_EXCLUSIVELY_USED_BY_UNTAGGED_NETWORK',
+  'ACTION_TYPE_FAILED_NETWORK_MTU_EXCEEDS_HOST_CAPABILITY',
+  'NETWORK_NOT_IN_SYNC',
+  'NETWORK_LABEL_FORMAT_INVALID',
+  'HOST_LABEL_ALREADY_EXISTS',
+  'LABEL_NOT_EXIST_IN_HOST',
+  'OTHER_INTERFACE_ALREADY_LABELED',
+  'PARAMS_CONTAIN_DUPLICATE_LABELS',
+  ...HOST_ERRORS,
+] as const satisfies readonly EngineErrorCode[];
+
+const VM_NIC_ERRORS = [
+  'NETWORK_INTERFACE_NAME_ALREADY_IN_USE',
+  'NETWORK_MAC_ADDRESS_IN_USE',
+  'ACTION_TYPE_FAILED_NETWORK_NOT_IN_CLUSTER',
+  'ACTION_TYPE_FAILED_NOT_A_VM_NETWORK',
+  'ACTION_TYPE_FAILED_VNIC_PROFILE_NOT_EXISTS',
+  'ACTION_TYPE_FAILED_VM_IS_RUNNING',
+  'INVALID_INPUT',
+] as const satisfies readonly EngineErrorCode[];
+
+export const operations = {
+  // Networks (data-center level)
+  AddNetwork: op<Network>()('command', AddNetworkInput, [
+    ...NET_DEF_ERRORS,
+    'ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST',
+    'NETWORK_LABEL_FORMAT_INVALID',
+  ]),
+  UpdateNetwork: op<Network>()('command', UpdateNetworkInput, [
+    ...NET_DEF_ERRORS,
+    'ACTION_TYPE_FAILED_NETWORK_ISOLATION_CANNOT_BE_CHANGED_WHILE_ATTACHED',
+    'ACTION_TYPE_FAILED_NETWORK_PORT_ISOLATION_CANNOT_BE_CHANGED',
+    'ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE',
+    'ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES',
+    ...HOST_ERRORS,
+  ]),
+  RemoveNetwork: op<null>()('command', ById, [
+    'ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE',
+    'ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES',
+    'NETWORK_CANNOT_DETACH_NETWORK_USED_BY_VMS',
+    ...HOST_ERRORS,
+  ]),
+  LabelNetwork: op<NetworkLabel>()('command', NetworkLabelInput, [
+    'NETWORK_LABEL_FORMAT_INVALID',
+    'ACTION_TYPE_FAILED_NETWORK_ALREADY_LABELED',
+    ...HOST_ERRORS,
+  ]),
+  UnlabelNetwork: op<null>()('command', NetworkLabelInput, [
+    'ACTION_TYPE_FAILED_NETWORK_NOT_LABELED',
+    'NETWORK_CANNOT_DETACH_NETWORK_USED_BY_VMS',
+    ...HOST_ERRORS,
+  ]),
+  AddVnicProfile: op<VnicProfile>()('command', AddVnicProfileInput, [
+    'ACTION_TYPE_FAILED_CANNOT_ADD_VNIC_PROFILE_TO_NON_VM_NETWORK',
+    'ACTION_TYPE_FAILED_VNIC_PROFILE_NAME_IN_USE',
+  ]),
+  RemoveVnicProfile: op<null>()('command', ById, ['ACTION_TYPE_FAILED_VNIC_PROFILE_IN_USE']),
+
+  // Clusters
+  AttachNetworkToCluster: op<ClusterNetwork>()('command', AttachNetworkToClusterInput, [
+    'VDS_CLUSTER_IS_NOT_VALID',
+    'NETWORK_NOT_EXISTS',
+    'NETWORK_ALREADY_ATTACHED_TO_CLUSTER',
+    'ACTION_TYPE_FAILED_NETWORK_FROM_DIFFERENT_DC',
+    'ACTION_TYPE_FAILED_ISOLATED_NETWORK_MUST_BE_REQUIRED',
+    'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_ROLES',
+    'ACTION_TYPE_FAILED_NETWORK_MTU_EXCEEDS_HOST_CAPABILITY',
+    'NETWORK_ATTACHMENT_REFERENCES_NETWORK_INCOHERENTLY',
+    ...HOST_ERRORS,
+  ]),
+  DetachNetworkFromCluster: op<null>()('command', ClusterNetworkKey, [
+    'NETWORK_NOT_EXISTS_IN_CLUSTER',
+    'NETWORK_CANNOT_DETACH_NETWORK_USED_BY_VMS',
+    'ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE',
+    'ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES',
+    ...HOST_ERRORS,
+  ]),
+  UpdateNetworkOnCluster: op<ClusterNetwork>()('command', UpdateNetworkOnClusterInput, [
+    'NETWORK_NOT_EXISTS_IN_CLUSTER',
+    'ACTION_TYPE_FAILED_ISOLATED_NETWORK_MUST_BE_REQUIRED',
+    'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_ROLES',
+  ]),
+
+  // Hosts
+  HostSetupNetworks: op<NetworkAttachment[]>()('command', HostSetupNetworksInput, SETUP_ERRORS),
+  CommitNetworkConfig: op<null>()('command', HostRef, [
+    'ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL',
+    ...HOST_ERRORS,
+  ]),
+  AddNetworkAttachment: op<NetworkAttachment>()('command', AddNetworkAttachmentInput, SETUP_ERRORS),
+  RemoveNetworkAttachment: op<null>()('command', HostAttachmentKey, SETUP_ERRORS),
+  AddHostNetworkLabel: op<HostNetworkLabel>()('command', HostLabelInput, SETUP_ERRORS),
+  RemoveHostNetworkLabel: op<null>()('command', HostLabelInput, SETUP_ERRORS),
+  ActivateHost: op<Host>()('command', HostRef, [
+    'ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL',
+    ...HOST_ERRORS,
+  ]),
+  DeactivateHost: op<Host>()('command', DeactivateHostInput, [
+    'ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL',
+    'VDS_CANNOT_MAINTENANCE_VDS_RUNNING_VMS',
+  ]),
+
+  // VMs
+  AddVm: op<Vm>()('command', AddVmInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+    'VDS_CLUSTER_IS_NOT_VALID',
+    'ACTION_TYPE_FAILED_TEMPLATE_DOES_NOT_EXIST',
+    'ACTION_TYPE_FAILED_INVALID_MEMORY',
+    'ACTION_TYPE_FAILED_INVALID_VCPUS',
+  ]),
+  UpdateVm: op<Vm>()('command', UpdateVmInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+    'ACTION_TYPE_FAILED_INVALID_MEMORY',
+    'ACTION_TYPE_FAILED_INVALID_VCPUS',
+    'ACTION_TYPE_FAILED_VM_IS_RUNNING',
+  ]),
+  RemoveVm: op<null>()('command', ById, ['ACTION_TYPE_FAILED_VM_IS_RUNNING', ...HOST_ERRORS]),
+  AddVmInterface: op<VmNic>()('command', AddVmInterfaceInput, VM_NIC_ERRORS),
+  UpdateVmInterface: op<VmNic>()('command', UpdateVmInterfaceInput, VM_NIC_ERRORS),
+  RemoveVmInterface: op<null>()('command', VmNicKey, ['ACTION_TYPE_FAILED_VM_IS_RUNNING']),
+  RunVm: op<Vm>()('command', RunVmInput, [
+    'ACTION_TYPE_FAILED_VM_IS_RUNNING',
+    'VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK',
+    'SCHEDULING_ALL_HOSTS_FILTERED_OUT',
+    'ACTION_TYPE_FAILED_NIC_CONFIGURATION_UNKNOWN_NIC',
+    ...HOST_ERRORS,
+  ]),
+  StopVm: op<Vm>()('command', StopVmInput, [
+    'ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING',
+    ...HOST_ERRORS,
+  ]),
+  ShutdownVm: op<Vm>()('command', StopVmInput, [
+    'ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING',
+    ...HOST_ERRORS,
+  ]),
+
+  // Queries (unknown ids → ENTITY_NOT_FOUND, REST: empty 404)
+  GetAllDataCenters: op<DataCenter[]>()('query', NoInput),
+  GetDataCenterById: op<DataCenter>()('query', ById),
+  GetAllClusters: op<Cluster[]>()('query', NoInput),
+  GetClusterById: op<Cluster>()('query', ById),
+  GetNetworksByClusterId: op<ClusterNetwork[]>()('query', ClusterIdInput),
+  GetNetworkOnCluster: op<ClusterNetwork>()('query', ClusterNetworkKey),
+  GetAllNetworks: op<Network[]>()('query', GetAllNetworksInput),
+  GetNetworkById: op<Network>()('query', ById),
+  GetNetworkLabels: op<NetworkLabel[]>()('query', NetworkIdInput),
+  GetAllVnicProfiles: op<VnicProfile[]>()('query', NoInput),
+  GetVnicProfileById: op<VnicProfile>()('query', ById),
+  GetVnicProfilesByNetworkId: op<VnicProfile[]>()('query', NetworkIdInput),
+  GetAllHosts: op<Host[]>()('query', NoInput),
+  GetHostById: op<Host>()('query', ById),
+  GetHostNicsByHostId: op<HostNic[]>()('query', HostRef),
+  GetHostNicById: op<HostNic>()('query', HostNicKey),
+  GetHostNicStatistics: op<Statistic[]>()('query', HostNicKey),
+  GetHostNetworkLabels: op<HostNetworkLabel[]>()('query', HostRef),
+  GetNetworkAttachmentsByHostId: op<NetworkAttachment[]>()('query', GetNetworkAttachmentsInput),
+  GetNetworkAttachmentById: op<NetworkAttachment>()('query', HostAttachmentKey),
+  /** Seed "Isolated Networks": statistics of an attachment, read from its bridge. */
+  GetAttachmentStatistics: op<Statistic[]>()('query', HostAttachmentKey),
+  GetAllVms: op<Vm[]>()('query', NoInput),
+  GetVmById: op<Vm>()('query', ById),
+  GetVmInterfaces: op<VmNic[]>()('query', VmIdInput),
+  GetVmInterfaceById: op<VmNic>()('query', VmNicKey),
+  GetVmStatistics: op<Statistic[]>()('query', ById),
+  GetVmInterfaceStatistics: op<Statistic[]>()('query', VmNicKey),
+  GetAllTemplates: op<Template[]>()('query', NoInput),
+  GetTemplateById: op<Template>()('query', ById),
+  /** Audit log, newest first. */
+  GetEvents: op<AuditEvent[]>()('query', GetEventsInput),
+} as const;
+
+export type Operations = typeof operations;
+export type OpName = keyof Operations;
+/** What a caller passes (defaults not yet applied). */
+export type OpInput<K extends OpName> = z.input<Operations[K]['input']>;
+/** What the engine works with after parsing. */
+export type OpParsedInput<K extends OpName> = z.output<Operations[K]['input']>;
+export type OpOutput<K extends OpName> =
+  NonNullable<Operations[K]['output']> extends never
+    ? null
+    : Exclude<Operations[K]['output'], undefined>;
+
+export const OP_NAMES = Object.keys(operations) as OpName[];
+
+/** Type guard for transports that receive an op name as a string. */
+export function isOpName(name: string): name is OpName {
+  return Object.prototype.hasOwnProperty.call(operations, name);
+}
+
+export type { Principal };
