@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The demo guest "tiny": where `npm run setup` cached it, and how to talk to it.
+ *
+ * The guest is a Debian cloud kernel plus a busybox initramfs (built by
+ * build/guest/build-tiny-guest.ts, /init in build/guest/rootfs/init). It is booted by direct
+ * kernel boot: `<kernel>`, `<initrd>` and `<cmdline>` in the domain XML (or `-kernel`,
+ * `-initrd`, `-append` for qemu). Its contract:
+ *
+ * - Command line, built only by {@link tinyGuestCmdline}: `console=ttyS0`, `aio.name=<name>`,
+ *   one `aio.ip=<nic>:<address>/<prefix>` per address. NICs are `eth0`, `eth1`, … in PCI order
+ *   (the order of `<interface>` elements). The MTU is not on the command line: the guest takes
+ *   the one its virtio device reports, so give libvirt `<mtu size='…'/>` on the interface.
+ * - Every `eth*` comes up, addressed or not, with an IPv6 link-local address usable at once
+ *   (no duplicate address detection), so `ping -6 ff02::1%eth0` works from the shell.
+ * - Once every NIC is up it prints exactly one line on ttyS0 (see {@link parseReadyLine}):
+ *   `AIO-READY name=vm1 eth0=10.0.0.1/24,mtu=9000 eth1=10.1.0.1/24,mtu=1500`
+ *   Problems print `AIO-WARN …` lines before it (a NIC named on the command line that does not
+ *   exist is left out of the ready line).
+ * - Then a root shell with job control on ttyS0, prompt {@link TINY_GUEST_PROMPT}, respawned when
+ *   it exits.
+ * - ACPI power button (`virsh shutdown`) powers it off cleanly within a few seconds.
+ *
+ * Under TCG (this machine) it reaches the ready line a few seconds after the domain starts; give
+ * it at least 192 MiB of memory.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIPv4, isIPv6 } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+import { HostError, HostErrorCode } from '../main/contract/errors';
+import type { GuestNicAddress } from './host-agent';
+
+/** What the guest prints once every NIC is configured; see {@link parseReadyLine}. */
+export const TINY_GUEST_READY_PREFIX = 'AIO-READY';
+/** The shell prompt on ttyS0 (`PS1`). */
+export const TINY_GUEST_PROMPT = 'aio# ';
+/** Printed by the guest booted with {@link TINY_GUEST_PROBE_CMDLINE}, just before it powers off. */
+export const TINY_GUEST_PROBE_OK = 'AIO-PROBE-OK';
+/** Command line of the accelerator probe: print {@link TINY_GUEST_PROBE_OK}, power off. */
+export const TINY_GUEST_PROBE_CMDLINE = 'console=ttyS0 quiet aio.probe=1';
+/** Memory the guest is tested with; it needs about 100 MiB to unpack and run. */
+export const TINY_GUEST_MEMORY_MIB = 192;
+
+/** The manifest the builder writes after a successful build (`<cache>/tiny-guest.json`). */
+export interface TinyGuestManifest {
+  readonly name: 'tiny';
+  /** Content hash of every build input (builder, /init and friends, kernel, busybox). */
+  readonly hash: string;
+  /** Absolute path of the kernel image (bzImage). */
+  readonly kernelPath: string;
+  /** Absolute path of the gzip-compressed newc initramfs. */
+  readonly initrdPath: string;
+  /** `uname -r` inside the guest, e.g. `6.1.0-56-cloud-amd64`. */
+  readonly kernelVersion: string;
+  /** Debian package and version the kernel came from. */
+  readonly kernelPackage: string;
+  readonly kernelPackageVersion: string;
+  readonly busyboxVersion: string;
+  readonly kernelBytes: number;
+  readonly initrdBytes: number;
+  /** Kernel modules in the initramfs, in load order. */
+  readonly modules: readonly string[];
+  /** ISO 8601 time of the build. */
+  readonly builtAt: string;
+}
+
+/** Environment variables that decide where the cache lives. */
+export type CacheEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Directory of everything `npm run setup` builds or records (guest image, accelerator probe):
+ * `$AIO_CACHE_DIR`, else `$XDG_CACHE_HOME/aio-lab`, else `~/.cache/aio-lab`.
+ */
+export function aioCacheDir(env: CacheEnv = process.env): string {
+  if (env.AIO_CACHE_DIR) return env.AIO_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'aio-lab');
+  return join(env.HOME ?? homedir(), '.cache', 'aio-lab');
+}
+
+/** Path of the current guest manifest in a cache directory. */
+export function tinyGuestManifestPath(cacheDir: string = aioCacheDir()): string {
+  return join(cacheDir, 'tiny-guest.json');
+}
+
+/**
+ * Reads the manifest of the cached guest and checks its files are there with the recorded
+ * sizes. Synchronous and cheap: call it whenever a domain is built.
+ *
+ * @throws HostError HOST_COMMAND_FAILED when the guest was not built (or its files are gone);
+ *   the message says to run `npm run setup`.
+ */
+export function readTinyGuest(cacheDir: string = aioCacheDir()): TinyGuestManifest {
+  const path = tinyGuestManifestPath(cacheDir);
+  const fail = (why: string): HostError =>
+    new HostError(
+      HostErrorCode.HOST_COMMAND_FAILED,
+      `The demo guest "tiny" is not ready (${why}): run \`npm run setup\`.`,
+      path,
+    );
+  if (!existsSync(path)) throw fail(`no ${path}`);
+  let manifest: TinyGuestManifest;
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8')) as TinyGuestManifest;
+  } catch (error) {
+    throw fail(`unreadable manifest: ${String(error)}`);
+  }
+  for (const [file, bytes] of [
+    [manifest.kernelPath, manifest.kernelBytes],
+    [manifest.initrdPath, manifest.initrdBytes],
+  ] as const) {
+    if (typeof file !== 'string' || !existsSync(file))
+      throw fail(`missing ${JSON.stringify(file)}`);
+    if (statSync(file).size !== bytes) throw fail(`${file} changed size`);
+  }
+  return manifest;
+}
+
+/** Guest (domain) names the command line accepts: they become the guest's hostname too. */
+const GUEST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+/** Linux interface names: at most 15 characters; no `:` or `/` (they delimit `aio.ip`). */
+const GUEST_NIC = /^[a-z][a-z0-9_]{0,14}$/;
+
+/** What {@link tinyGuestCmdline} needs. */
+export interface TinyGuestCmdlineOptions {
+  /** Guest name: letters, digits, `_ . -`, starting with a letter or digit, at most 63. */
+  readonly name: string;
+  /** Static addresses, at most one per NIC (IPv4 or IPv6). NICs not named just come up. */
+  readonly addresses: readonly GuestNicAddress[];
+}
+
+/**
+ * Builds the kernel command line of the tiny guest, e.g.
+ * `console=ttyS0 quiet aio.name=vm1 aio.ip=eth0:10.0.0.1/24 aio.ip=eth1:10.1.0.1/24`.
+ *
+ * Every value is validated, so nothing can smuggle extra kernel parameters in (no spaces,
+ * quotes, control characters, `=` or other separators get through).
+ *
+ * @throws HostError HOST_NETWORK_INVALID naming the bad value: invalid name, NIC name, address
+ *   or prefix, or a NIC listed twice.
+ */
+export function tinyGuestCmdline(options: TinyGuestCmdlineOptions): string {
+  const invalid = (message: string): HostError =>
+    new HostError(HostErrorCode.HOST_NETWORK_INVALID, message);
+  const { name, addresses } = options;
+  if (typeof name !== 'string' || !GUEST_NAME.test(name)) {
+    throw invalid(`Invalid guest name ${JSON.stringify(name)} for the tiny guest command line.`);
+  }
+  const seen = new Set<string>();
+  const parts = ['console=ttyS0', 'quiet', `aio.name=${name}`];
+  for (const { nic, address, prefix } of addresses) {
+    if (typeof nic !== 'string' || !GUEST_NIC.test(nic)) {
+      throw invalid(`Invalid guest NIC name ${JSON.stringify(nic)}.`);
+    }
+    if (seen.has(nic)) throw invalid(`Guest NIC ${nic} is given more than one address.`);
+    seen.add(nic);
+    const v4 = typeof address === 'string' && isIPv4(address);
+    // isIPv6 accepts zone ids (`fe80::1%eth0`); they are not addresses one assigns.
+    const v6 = typeof address === 'string' && /^[0-9A-Fa-f:.]+$/.test(address) && isIPv6(address);
+    if (!v4 && !v6) {
+      throw invalid(`Invalid address ${JSON.stringify(address)} for guest NIC ${nic}.`);
+    }
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > (v4 ? 32 : 128)) {
+      throw invalid(`Invalid prefix length ${String(prefix)} for ${address} on guest NIC ${nic}.`);
+    }
+    parts.push(`aio.ip=${nic}:${address}/${prefix}`);
+  }
+  return parts.join(' ');
+}
+
+/** One NIC as the ready line reports it. */
+export interface TinyGuestReadyNic {
+  readonly nic: string;
+  /** `10.0.0.1/24` as configured. */
+  readonly cidr: string;
+  /** The MTU the device came up with (from virtio host_mtu). */
+  readonly mtu: number;
+}
+
+/** The parsed ready line. */
+export interface TinyGuestReady {
+  readonly name: string;
+  /** In command-line order. */
+  readonly nics: readonly TinyGuestReadyNic[];
+}
+
+/**
+ * Finds and parses the ready line in serial output (typically the whole serial log file). The
+ * line counts only once its newline has arrived, so a half-written line is never misread; pass
+ * single lines with their `\n`. Carriage returns are ignored. Returns null when there is no
+ * complete ready line (yet).
+ *
+ * Grammar: `AIO-READY name=<name>( <nic>=<address>/<prefix>,mtu=<mtu>)*` at the start of a line.
+ */
+export function parseReadyLine(serialOutput: string): TinyGuestReady | null {
+  const lines = serialOutput.split('\n');
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.replace(/\r/g, '').trim();
+    if (!line.startsWith(`${TINY_GUEST_READY_PREFIX} `)) continue;
+    // The last piece has no newline yet: the guest may still be writing it.
+    if (index === lines.length - 1) return null;
+    const [, nameField, ...nicFields] = line.split(/\s+/);
+    if (!nameField?.startsWith('name=')) return null;
+    const nics: TinyGuestReadyNic[] = [];
+    for (const field of nicFields) {
+      const m = /^([^=]+)=([^,]+),mtu=(\d+)$/.exec(field);
+      if (!m?.[1] || !m[2] || !m[3]) return null;
+      nics.push({ nic: m[1], cidr: m[2], mtu: Number(m[3]) });
+    }
+    return { name: nameField.slice('name='.length), nics };
+  }
+  return null;
+}
