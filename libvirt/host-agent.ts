@@ -93,6 +93,15 @@ export interface ReportedNetwork {
   readonly taps: readonly string[];
   readonly ipv4: readonly string[];
   readonly ipv6: readonly string[];
+  // Additive (host layer): optional so existing producers of ReportedNetwork still compile.
+  /** Administratively up; absent when the bridge is missing. */
+  readonly up?: boolean;
+  /** Ports that are neither `nic` nor VM taps (always drift). */
+  readonly otherPorts?: readonly string[];
+  /** IPv6 fully off on the bridge (addrgenmode none + disable_ipv6), so no address can appear. */
+  readonly ipv6Disabled?: boolean;
+  /** The host ignores ARP for its addresses on the bridge and drops guest packets (rp_filter). */
+  readonly ipv4HostBlocked?: boolean;
 }
 
 export type DriftField = 'missing' | 'mtu' | 'nic' | 'ports' | 'ipv4' | 'ipv6' | 'stp' | 'down';
@@ -250,3 +259,7 @@ export interface HostAgentOptions {
 }
 
 export type HostAgentFactory = (options: HostAgentOptions) => HostAgent;
+
+// Additive (host layer): the pure rates function, so the engine can compute rates from two
+// `deviceCounters` samples without importing anything else from libvirt/.
+export { deviceRates } from './network/statistics';

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * libvirt domain XML → the subset of {@link DomainDesc} this product writes. Used by the
+ * round-trip test and to read back what libvirt really holds (`virsh dumpxml`). Direct-kernel
+ * domains come back as boot kind 'kernel' (the 'tiny' kind is just a way to write one).
+ *
+ * @see https://libvirt.org/formatdomain.html
+ */
+import { XMLParser } from 'fast-xml-parser';
+
+import { HostError, HostErrorCode } from '../../main/contract/errors';
+import type {
+  Accelerator,
+  DomainBoot,
+  DomainDesc,
+  DomainInterfaceDesc,
+  NicModel,
+} from '../host-agent';
+
+type Node = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  // Names like "007" or " x " must stay strings, exactly as written.
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  isArray: (name) => ['interface', 'disk', 'serial'].includes(name),
+});
+
+function fail(why: string): never {
+  throw new HostError(HostErrorCode.HYPERVISOR_ERROR, `unexpected domain XML: ${why}`);
+}
+
+function child(node: Node | undefined, name: string): Node | undefined {
+  const v = node?.[name];
+  return typeof v === 'object' && v !== null ? (v as Node) : undefined;
+}
+
+/** Text content of an element that may or may not carry attributes. */
+function text(node: Node | undefined, name: string): string | undefined {
+  const v = node?.[name];
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null && typeof (v as Node)['#text'] === 'string')
+    return (v as Node)['#text'] as string;
+  return undefined;
+}
+
+function attr(node: Node | undefined, name: string): string | undefined {
+  const v = node?.[`@_${name}`];
+  return typeof v === 'string' ? v : undefined;
+}
+
+const UNIT_BYTES: Readonly<Record<string, number>> = {
+  b: 1,
+  bytes: 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** Parse a domain XML document. @throws HostError HYPERVISOR_ERROR when it is not one */
+export function parseDomainXml(xml: string): DomainDesc & { readonly accelerator: Accelerator } {
+  const doc = parser.parse(xml) as Node;
+  const domain = child(doc, 'domain') ?? fail('no <domain>');
+  const name = text(domain, 'name') ?? fail('no <name>');
+  const uuid = (text(domain, 'uuid') ?? fail('no <uuid>')).trim();
+  const memNode = domain.memory;
+  const memText = (text(domain, 'memory') ?? fail('no <memory>')).trim();
+  const unit =
+    (typeof memNode === 'object' && memNode !== null ? attr(memNode as Node, 'unit') : undefined) ??
+    'KiB';
+  const memoryMiB = (Number(memText) * (UNIT_BYTES[unit.toLowerCase()] ?? 1024)) / 1024 ** 2;
+  const vcpus = Number((text(domain, 'vcpu') ?? '1').trim());
+  const os = child(domain, 'os');
+  const devices = child(domain, 'devices');
+
+  let boot: DomainBoot;
+  const kernel = text(os, 'kernel');
+  if (kernel !== undefined) {
+    boot = {
+      kind: 'kernel',
+      kernel,
+      initrd: text(os, 'initrd') ?? '',
+      cmdline: text(os, 'cmdline') ?? '',
+    };
+  } else {
+    const disks = (devices?.disk as Node[] | undefined) ?? [];
+    const diskPath = attr(
+      child(
+        disks.find((d) => attr(d, 'device') === 'disk'),
+        'source',
+      ),
+      'file',
+    );
+    if (diskPath === undefined) fail('neither a kernel nor a disk to boot');
+    boot = { kind: 'disk', diskPath };
+  }
+
+  const interfaces: DomainInterfaceDesc[] = ((devices?.interface as Node[] | undefined) ?? []).map(
+    (i) => ({
+      mac: attr(child(i, 'mac'), 'address') ?? '',
+      bridge: attr(child(i, 'source'), 'bridge') ?? '',
+      mtu: Number(attr(child(i, 'mtu'), 'size') ?? '1500'),
+      model: (attr(child(i, 'model'), 'type') ?? 'virtio') as NicModel,
+      tap: attr(child(i, 'target'), 'dev') ?? '',
+    }),
+  );
+  const serial = ((devices?.serial as Node[] | undefined) ?? [])[0];
+  const serialLogPath = attr(child(serial, 'log'), 'file') ?? '';
+  const accelerator: Accelerator = attr(domain, 'type') === 'kvm' ? 'kvm' : 'tcg';
+  return { uuid, name, memoryMiB, vcpus, boot, interfaces, serialLogPath, accelerator };
+}

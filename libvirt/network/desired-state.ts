@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Third step of setupNetworks: from the host's current facts and a canonical request, the
+ * ordered list of steps that makes the host match (VDSM's desired state). Pure: no I/O, so it
+ * is unit-tested as a table. The same step language also describes the way back
+ * ({@link restoreSteps}), which is how rollback restores the exact previous state.
+ */
+import type { CanonicalRequest } from './canonicalize';
+import type { BridgeSysctls, HostNetFacts, LinkState } from './host-facts';
+import { isTapKind } from './validate';
+
+/** Sysctl values of an isolated bridge: no IPv6, no ARP for host addresses, strict rp_filter. */
+export const ISOLATED_SYSCTLS: BridgeSysctls = { disableIpv6: 1, arpIgnore: 8, rpFilter: 1 };
+
+/** One host change; apply.ts turns each into exactly one iproute2 call or sysctl write set. */
+export type NetStep =
+  | { readonly op: 'bridge-add'; readonly dev: string; readonly stp: boolean }
+  | { readonly op: 'bridge-del'; readonly dev: string }
+  /** IPv6 address generation mode and the bridge sysctls (isolation, or restoring a snapshot). */
+  | {
+      readonly op: 'bridge-sysctls';
+      readonly dev: string;
+      readonly addrGenMode: string;
+      readonly sysctls: BridgeSysctls;
+    }
+  | { readonly op: 'set-mtu'; readonly dev: string; readonly mtu: number }
+  | { readonly op: 'set-stp'; readonly dev: string; readonly stp: boolean }
+  | { readonly op: 'set-mac'; readonly dev: string; readonly mac: string }
+  | { readonly op: 'enslave'; readonly dev: string; readonly master: string }
+  | { readonly op: 'release'; readonly dev: string }
+  | { readonly op: 'up'; readonly dev: string }
+  | { readonly op: 'down'; readonly dev: string }
+  | { readonly op: 'addr-add'; readonly dev: string; readonly cidr: string }
+  | { readonly op: 'addr-del'; readonly dev: string; readonly cidr: string };
+
+/** True when a bridge already has the isolation settings. */
+export function isIsolated(link: LinkState): boolean {
+  const s = link.sysctl;
+  return (
+    link.addrGenMode === 'none' &&
+    s !== null &&
+    s.disableIpv6 === ISOLATED_SYSCTLS.disableIpv6 &&
+    s.arpIgnore === ISOLATED_SYSCTLS.arpIgnore &&
+    s.rpFilter === ISOLATED_SYSCTLS.rpFilter
+  );
+}
+
+/**
+ * The steps that turn `facts` into what `request` asks for. Removals come first (they may free
+ * a NIC a setup reuses); within a network: bridge, isolation (before the bridge is ever up, so
+ * no link-local address appears), MTU (set explicitly so it never follows a smaller port),
+ * ports, then up.
+ */
+export function desiredState(facts: HostNetFacts, request: CanonicalRequest): NetStep[] {
+  const steps: NetStep[] = [];
+  // Masters as they will be after the steps planned so far (a NIC may move between bridges).
+  const master = new Map<string, string | null>(
+    [...facts.links.values()].map((l) => [l.name, l.master]),
+  );
+  const kindOf = (dev: string): string | null => facts.links.get(dev)?.kind ?? null;
+  const nonTapPorts = (bridge: string): string[] =>
+    [...master.entries()]
+      .filter(([dev, m]) => m === bridge && !isTapKind(kindOf(dev)))
+      .map(([dev]) => dev)
+      .sort();
+
+  for (const name of request.removals) {
+    const link = facts.links.get(name);
+    if (link === undefined) continue;
+    for (const port of nonTapPorts(name)) {
+      steps.push({ op: 'release', dev: port });
+      master.set(port, null);
+    }
+    steps.push({ op: 'bridge-del', dev: name });
+  }
+
+  for (const net of request.setups) {
+    const cur = facts.links.get(net.name);
+    if (cur === undefined) {
+      steps.push({ op: 'bridge-add', dev: net.name, stp: net.stp });
+      steps.push({
+        op: 'bridge-sysctls',
+        dev: net.name,
+        addrGenMode: 'none',
+        sysctls: ISOLATED_SYSCTLS,
+      });
+      steps.push({ op: 'set-mtu', dev: net.name, mtu: net.mtu });
+    } else {
+      if (cur.stp !== net.stp) steps.push({ op: 'set-stp', dev: net.name, stp: net.stp });
+      if (!isIsolated(cur)) {
+        steps.push({
+          op: 'bridge-sysctls',
+          dev: net.name,
+          addrGenMode: 'none',
+          sysctls: ISOLATED_SYSCTLS,
+        });
+      }
+      for (const cidr of cur.ipv4) steps.push({ op: 'addr-del', dev: net.name, cidr });
+      if (cur.mtu !== net.mtu) steps.push({ op: 'set-mtu', dev: net.name, mtu: net.mtu });
+      // VM taps carry the network MTU too (libvirt sets it at start; keep it on change).
+      for (const [dev, m] of master) {
+        const tap = facts.links.get(dev);
+        if (m === net.name && tap !== undefined && isTapKind(tap.kind) && tap.mtu !== net.mtu) {
+          steps.push({ op: 'set-mtu', dev, mtu: net.mtu });
+        }
+      }
+    }
+    for (const port of nonTapPorts(net.name)) {
+      if (port === net.nic) continue;
+      steps.push({ op: 'release', dev: port });
+      master.set(port, null);
+    }
+    if (net.nic !== null) {
+      const nic = facts.links.get(net.nic);
+      if (nic !== undefined && nic.mtu !== net.mtu)
+        steps.push({ op: 'set-mtu', dev: net.nic, mtu: net.mtu });
+      const m = master.get(net.nic) ?? null;
+      if (m !== net.name) {
+        if (m !== null) steps.push({ op: 'release', dev: net.nic });
+        steps.push({ op: 'enslave', dev: net.nic, master: net.name });
+        master.set(net.nic, net.name);
+      }
+      if (nic !== undefined && !nic.up) steps.push({ op: 'up', dev: net.nic });
+    }
+    if (cur === undefined || !cur.up) steps.push({ op: 'up', dev: net.name });
+  }
+  return steps;
+}
+
+/** Devices a plan touches, plus the ports of every bridge it touches (their master may change). */
+export function touchedDevices(facts: HostNetFacts, steps: readonly NetStep[]): string[] {
+  const devs = new Set<string>();
+  for (const s of steps) {
+    devs.add(s.dev);
+    if (s.op === 'enslave') devs.add(s.master);
+  }
+  for (const l of facts.links.values())
+    if (l.master !== null && devs.has(l.master)) devs.add(l.name);
+  return [...devs].sort();
+}
+
+/** A snapshot: the state of each touched device before the change (null = did not exist). */
+export type Snapshot = ReadonlyMap<string, LinkState | null>;
+
+export function takeSnapshot(facts: HostNetFacts, devices: readonly string[]): Snapshot {
+  return new Map(devices.map((d) => [d, facts.links.get(d) ?? null]));
+}
+
+const isLinkLocal6 = (cidr: string): boolean => cidr.toLowerCase().startsWith('fe80:');
+
+function sameSysctls(a: LinkState, b: LinkState): boolean {
+  return (
+    a.addrGenMode === b.addrGenMode &&
+    a.sysctl?.disableIpv6 === b.sysctl?.disableIpv6 &&
+    a.sysctl?.arpIgnore === b.sysctl?.arpIgnore &&
+    a.sysctl?.rpFilter === b.sysctl?.rpFilter
+  );
+}
+
+/**
+ * The steps that bring every device in `snapshot` back to its recorded state, given the host as
+ * it is `now` (after a partial or failed apply). Pure. Order: delete bridges that did not
+ * exist, re-create bridges that did, restore per-device settings and ports, MTUs, addresses,
+ * and finally up/down.
+ */
+export function restoreSteps(snapshot: Snapshot, now: HostNetFacts): NetStep[] {
+  const del: NetStep[] = [];
+  const create: NetStep[] = [];
+  const settings: NetStep[] = [];
+  const release: NetStep[] = [];
+  const enslave: NetStep[] = [];
+  const mtu: NetStep[] = [];
+  const addrs: NetStep[] = [];
+  const updown: NetStep[] = [];
+
+  for (const [dev, was] of snapshot) {
+    const is = now.links.get(dev);
+    if (was === null) {
+      if (is?.kind === 'bridge') del.push({ op: 'bridge-del', dev });
+      continue;
+    }
+    if (is === undefined) {
+      if (was.kind !== 'bridge') continue; // only bridges are ever deleted by a plan
+      create.push({ op: 'bridge-add', dev, stp: was.stp ?? false });
+      if (was.sysctl !== null && was.addrGenMode !== null) {
+        create.push({
+          op: 'bridge-sysctls',
+          dev,
+          addrGenMode: was.addrGenMode,
+          sysctls: was.sysctl,
+        });
+      }
+      create.push({ op: 'set-mac', dev, mac: was.mac });
+      mtu.push({ op: 'set-mtu', dev, mtu: was.mtu });
+      for (const cidr of [...was.ipv4, ...was.ipv6.filter((c) => !isLinkLocal6(c))]) {
+        addrs.push({ op: 'addr-add', dev, cidr });
+      }
+      if (was.master !== null) enslave.push({ op: 'enslave', dev, master: was.master });
+      if (was.up) updown.push({ op: 'up', dev });
+      continue;
+    }
+    if (was.kind === 'bridge' && is.kind === 'bridge') {
+      if (was.stp !== null && was.stp !== is.stp)
+        settings.push({ op: 'set-stp', dev, stp: was.stp });
+      if (!sameSysctls(was, is) && was.sysctl !== null && was.addrGenMode !== null) {
+        settings.push({
+          op: 'bridge-sysctls',
+          dev,
+          addrGenMode: was.addrGenMode,
+          sysctls: was.sysctl,
+        });
+      }
+    }
+    if (was.master !== is.master) {
+      if (is.master !== null) release.push({ op: 'release', dev });
+      if (was.master !== null) enslave.push({ op: 'enslave', dev, master: was.master });
+    }
+    if (was.mtu !== is.mtu) mtu.push({ op: 'set-mtu', dev, mtu: was.mtu });
+    for (const cidr of is.ipv4)
+      if (!was.ipv4.includes(cidr)) addrs.push({ op: 'addr-del', dev, cidr });
+    for (const cidr of was.ipv4)
+      if (!is.ipv4.includes(cidr)) addrs.push({ op: 'addr-add', dev, cidr });
+    for (const cidr of was.ipv6.filter((c) => !isLinkLocal6(c))) {
+      if (!is.ipv6.includes(cidr)) addrs.push({ op: 'addr-add', dev, cidr });
+    }
+    if (was.up !== is.up) updown.push({ op: was.up ? 'up' : 'down', dev });
+  }
+  return [...del, ...create, ...settings, ...release, ...enslave, ...mtu, ...addrs, ...updown];
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * setupNetworks, VDSM's verb, end to end: canonicalize → validate against host facts →
+ * desired state (pure) → apply inside a transaction → read back and verify → on any failure
+ * roll back to the exact previous state and throw the original error as
+ * SETUP_NETWORKS_ROLLBACK. Success is recorded in the running config.
+ *
+ * Request shape (see {@link SetupNetworksRequest}):
+ * `{ networks: { <bridge name>: { nic?, mtu?, bridged?, stp? } | { remove: true } } }`.
+ */
+import { HostError, HostErrorCode } from '../../main/contract/errors';
+import type { NetworkDrift, ReportedNetwork, SetupNetworksRequest } from '../host-agent';
+import { type ApplyHooks, applySteps } from './apply';
+import { canonicalize } from './canonicalize';
+import { desiredState } from './desired-state';
+import { readHostFacts } from './host-facts';
+import { networkDrift, reportNetwork } from './report';
+import { NetworkTransaction } from './rollback';
+import type { RunningConfig } from './running-config';
+import { validateRequest } from './validate';
+
+/** Serializes setupNetworks calls in this process (VDSM holds one lock for the same reason). */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Apply `request` on the host and return the read-back report of every named network.
+ * @throws HostError HOST_NETWORK_INVALID (nothing touched), SETUP_NETWORKS_ROLLBACK (rolled back)
+ */
+export function setupNetworks(
+  request: SetupNetworksRequest,
+  config: RunningConfig,
+  hooks: ApplyHooks = {},
+): Promise<Record<string, ReportedNetwork>> {
+  const result = queue.then(() => setupNetworksNow(request, config, hooks));
+  queue = result.catch(() => undefined);
+  return result;
+}
+
+async function setupNetworksNow(
+  request: SetupNetworksRequest,
+  config: RunningConfig,
+  hooks: ApplyHooks,
+): Promise<Record<string, ReportedNetwork>> {
+  const canonical = canonicalize(request);
+  const facts = await readHostFacts();
+  const running = await config.read();
+  const problems = validateRequest(canonical, facts, new Set(Object.keys(running.networks)));
+  if (problems.length > 0) {
+    throw new HostError(
+      HostErrorCode.HOST_NETWORK_INVALID,
+      problems.join('; '),
+      problems.join('\n'),
+    );
+  }
+  const steps = desiredState(facts, canonical);
+  const tx = NetworkTransaction.begin(facts, steps);
+  try {
+    await applySteps(steps, hooks);
+    const after = await readHostFacts();
+    const drift: string[] = [];
+    const reports: Record<string, ReportedNetwork> = {};
+    for (const net of canonical.setups) {
+      const report = reportNetwork(after, net.name, net.nic);
+      reports[net.name] = report;
+      const d: NetworkDrift[] = networkDrift(
+        { ...(net.nic === null ? {} : { nic: net.nic }), mtu: net.mtu, stp: net.stp },
+        report,
+      );
+      for (const x of d)
+        drift.push(`${net.name}: ${x.field} expected ${x.expected}, found ${x.actual}`);
+    }
+    for (const name of canonical.removals) {
+      const report = reportNetwork(after, name, null);
+      reports[name] = report;
+      if (report.exists) drift.push(`${name}: bridge still present after removal`);
+    }
+    if (drift.length > 0) {
+      throw new HostError(
+        HostErrorCode.HOST_COMMAND_FAILED,
+        `read-back differs: ${drift.join('; ')}`,
+        drift.join('\n'),
+      );
+    }
+    await config.update(canonical.setups, canonical.removals);
+    return reports;
+  } catch (error) {
+    return tx.rollback(error);
+  }
+}
