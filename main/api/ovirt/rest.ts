@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The oVirt REST front door (`/ovirt-engine/api[/v4]/…`): version selection, authentication,
+ * content negotiation, routing, and rendering of replies and faults. Routes only map
+ * documents to contract operations; every rule lives in the engine.
+ *
+ * Never a 500 page and never HTML: anything unexpected becomes an oVirt fault.
+ *
+ * @see ../../../../shared/reference/ovirt-api.md §1
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { OpInput, OpName, OpOutput, Principal } from '../../contract';
+import type { Engine } from '../../engine/dispatch';
+import type { AuthService } from '../auth';
+import { BodyTooLargeError, DEFAULT_BODY_LIMIT, mediaType, readBody, send } from '../http';
+import type { Doc, DocObject } from './doc';
+import { ApiFault, faultDoc, faultOf, SyntaxFault } from './fault';
+import { type InputObject, rootObject } from './input';
+import { parseJson } from './json';
+import { writeJson } from './json';
+import type { Router } from './router';
+import { parseXml } from './xml';
+import { writeXml } from './xml';
+
+export const API_PREFIX = '/ovirt-engine/api';
+
+/** A handler's answer: a document (or nothing) with a status. */
+export interface Reply {
+  readonly status: number;
+  readonly doc: Doc | null;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The part of the engine REST needs. */
+export type RestEngine = Pick<Engine, 'invoke'>;
+
+/** Everything a route handler gets. */
+export interface RestContext {
+  /** `/ovirt-engine/api` or `/ovirt-engine/api/v4`: hrefs keep the form the client used. */
+  readonly base: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly principal: Principal;
+  readonly req: IncomingMessage;
+  /** Parses the body (XML or JSON) whose XML root must be `root`. */
+  input(root: string): Promise<InputObject>;
+  /** Invokes an operation; a failed envelope is thrown as the matching fault. */
+  call<K extends OpName>(op: K, input: OpInput<K>): Promise<OpOutput<K>>;
+  /** Like `call`, for doAction-style actions: failures come back as a failed `<action>`. */
+  action<K extends OpName>(op: K, input: OpInput<K>): Promise<Reply>;
+}
+
+export type Handler = (ctx: RestContext) => Promise<Reply>;
+
+/** `200` with a document. */
+export function ok(root: string, body: DocObject): Reply {
+  return { status: 200, doc: { root, body } };
+}
+
+/** `201 Created` + `Location`. */
+export function created(root: string, body: DocObject): Reply {
+  const href = typeof body.href === 'string' ? body.href : undefined;
+  return { status: 201, doc: { root, body }, ...(href ? { headers: { Location: href } } : {}) };
+}
+
+/** A collection: `<networks><network/>…</networks>`, JSON `{"network": […]}`. */
+export function collection(root: string, item: string, items: readonly DocObject[]): Reply {
+  return ok(root, items.length === 0 ? {} : { [item]: items });
+}
+
+/** `<action><status>complete</status></action>` (actions and DELETE answer this, 200). */
+export function actionComplete(): Reply {
+  return ok('action', { status: 'complete' });
+}
+
+export type Format = 'xml' | 'json';
+
+/**
+ * XML unless the client asks for JSON: the `accept` query parameter wins over the header
+ * (RESTEasy's media-type mapping), and XML is listed first, so `*∕*` means XML.
+ */
+export function negotiate(req: IncomingMessage, query: URLSearchParams): Format {
+  const accept = (query.get('accept') ?? req.headers.accept ?? '').toLowerCase();
+  let best: { format: Format; q: number } | null = null;
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.split(';').map((s) => s.trim());
+    const qParam = params.find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    const format: Format | null = /\bjson$/.test(type)
+      ? 'json'
+      : /\bxml$/.test(type)
+        ? 'xml'
+        : null;
+    if (format !== null && (best === null || q > best.q)) best = { format, q };
+  }
+  return best?.format ?? 'xml';
+}
+
+function render(format: Format, doc: Doc): { type: string; body: string } {
+  return format === 'json'
+    ? { type: 'application/json', body: writeJson(doc) }
+    : { type: 'application/xml', body: writeXml(doc) };
+}
+
+/** Options of the REST front door. */
+export interface RestOptions {
+  readonly router: Router<Handler>;
+  readonly auth: AuthService;
+  readonly engine: RestEngine;
+  readonly bodyLimit?: number;
+  /** Extra handling for `GET/HEAD` of the API root (the Link header). */
+  readonly rootLinkHeader?: (base: string, absolute: string) => string;
+}
+
+/** Handles one request under `/ovirt-engine/api`. Never throws. */
+export async function handleRest(
+  opts: RestOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const query = url.searchParams;
+  const format = negotiate(req, query);
+  const headers: Record<string, string | string[]> = {};
+  const answer = (reply: Reply): void => {
+    const out: Record<string, string | string[]> = { ...headers, ...(reply.headers ?? {}) };
+    if (reply.doc === null) {
+      send(req, res, reply.status, out);
+      return;
+    }
+    const { type, body } = render(format, reply.doc);
+    send(req, res, reply.status, { ...out, 'Content-Type': type }, body);
+  };
+  try {
+    let rest = url.pathname.slice(API_PREFIX.length);
+    let base = API_PREFIX;
+    const versioned = /^\/v(\d+)(?=\/|$)/.exec(rest);
+    if (versioned) {
+      // Only v4 exists (v3 was removed in 2019): other versions get a bare 400.
+      if (versioned[1] !== '4') {
+        send(req, res, 400, {});
+        return;
+      }
+      base = `${API_PREFIX}/v4`;
+      rest = rest.slice(versioned[0].length);
+    }
+    const versionHeader = req.headers.version;
+    if (typeof versionHeader === 'string' && versionHeader.trim() !== '4') {
+      send(req, res, 400, {});
+      return;
+    }
+    const auth = await opts.auth.authenticate(req);
+    if (auth === null) {
+      send(req, res, 401, { 'WWW-Authenticate': 'Basic realm="RESTAPI"' });
+      return;
+    }
+    if (auth.newSession !== undefined) {
+      headers['Set-Cookie'] = `JSESSIONID=${auth.newSession}; Path=${API_PREFIX}; HttpOnly`;
+    }
+    const match = opts.router.match(req.method ?? 'GET', rest);
+    if (match.kind === 'not-found') {
+      answer({ status: 404, doc: null });
+      return;
+    }
+    if (match.kind === 'method-not-allowed') {
+      answer({ status: 405, doc: null, headers: { Allow: match.allow.join(', ') } });
+      return;
+    }
+    const principal = auth.principal;
+    const correlation = query.get('correlation_id') ?? undefined;
+    const options = correlation === undefined ? {} : { correlationId: correlation };
+    const call = async <K extends OpName>(op: K, input: OpInput<K>): Promise<OpOutput<K>> => {
+      const env = await opts.engine.invoke(principal, op, input, options);
+      if (!env.ok) throw faultOf(env.error);
+      return env.result;
+    };
+    const ctx: RestContext = {
+      base,
+      params: match.params,
+      query,
+      principal,
+      req,
+      input: (root) => readInput(req, root, opts.bodyLimit ?? DEFAULT_BODY_LIMIT),
+      call,
+      action: async (op, input) => {
+        const env = await opts.engine.invoke(principal, op, input, options);
+        if (env.ok) return actionComplete();
+        const fault = faultOf(env.error);
+        if (fault.doc === null) return { status: fault.status, doc: null };
+        return {
+          status: fault.status,
+          doc: { root: 'action', body: { fault: fault.doc.body, status: 'failed' } },
+        };
+      },
+    };
+    const reply = await match.handler(ctx);
+    if (rest.replace(/\/$/, '') === '' && opts.rootLinkHeader) {
+      const host = req.headers.host ?? 'localhost';
+      const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+      headers.Link = opts.rootLinkHeader(base, `${scheme}://${host}`);
+    }
+    answer(reply);
+  } catch (err) {
+    if (err instanceof ApiFault) {
+      answer({ status: err.status, doc: err.doc });
+    } else if (err instanceof BodyTooLargeError) {
+      answer({ status: 413, doc: faultDoc('Request Entity Too Large', err.message) });
+    } else {
+      // A bug of ours: still an oVirt-shaped answer, never a stack trace page.
+      console.error('[api] unexpected error', err);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      answer({ status: 500, doc: faultDoc('Operation Failed', `[${(err as Error).message}]`) });
+    }
+  }
+}
+
+async function readInput(req: IncomingMessage, root: string, limit: number): Promise<InputObject> {
+  const raw = (await readBody(req, limit)).toString('utf8');
+  const type = mediaType(req.headers['content-type']);
+  const text = raw.trim();
+  if (text === '') {
+    // `<action/>` is optional for parameterless actions; entities need a body.
+    if (root === 'action') return {};
+    throw new SyntaxFault('the request body is empty');
+  }
+  const json = type === 'application/json' || (type === '' && text.startsWith('{'));
+  return rootObject(json ? parseJson(text) : parseXml(text, root));
+}

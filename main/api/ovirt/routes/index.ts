@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+/** The oVirt REST route table. */
+import type { Handler } from '../rest';
+import { Router } from '../router';
+import { registerClusterRoutes } from './clusters.routes';
+import { registerHostRoutes } from './hosts.routes';
+import { registerNetworkRoutes } from './networks.routes';
+import { registerRootRoutes } from './root.routes';
+import { registerVmRoutes } from './vms.routes';
+
+/** Builds the router with every oVirt resource this appliance serves. */
+export function buildOvirtRouter(instanceId: string): Router<Handler> {
+  const router = new Router<Handler>();
+  registerRootRoutes(router, instanceId);
+  registerClusterRoutes(router);
+  registerNetworkRoutes(router);
+  registerHostRoutes(router);
+  registerVmRoutes(router);
+  return router;
+}

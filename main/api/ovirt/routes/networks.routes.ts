@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `/networks` (+ `vnicprofiles`, `networklabels`), `/datacenters/{id}/networks`,
+ * `/vnicprofiles`.
+ *
+ * @see ../../../../../shared/reference/ovirt-api.md §2.3, §2.4, §2.11
+ */
+import {
+  addNetworkInput,
+  addVnicProfileInput,
+  labelIdOf,
+  networkDoc,
+  networkLabelDoc,
+  updateNetworkInput,
+  vnicProfileDoc,
+} from '../mappers/network.mapper';
+import { actionComplete, collection, created, type Handler, ok, type RestContext } from '../rest';
+import type { Router } from '../router';
+import { applySearch } from '../search';
+
+const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
+
+/** Registers the network routes. */
+export function registerNetworkRoutes(router: Router<Handler>): void {
+  router
+    .add('GET', '/networks', async (ctx) => {
+      const [nets, dcs] = await Promise.all([
+        ctx.call('GetAllNetworks', {}),
+        ctx.call('GetAllDataCenters', {}),
+      ]);
+      const dcName = new Map(dcs.map((d) => [d.id, d.name]));
+      const hits = applySearch(nets, ctx.query, {
+        name: (n) => n.name,
+        datacenter: (n) => dcName.get(n.dataCenterId),
+        'datacenter.name': (n) => dcName.get(n.dataCenterId),
+        id: (n) => n.id,
+      });
+      return collection(
+        'networks',
+        'network',
+        hits.map((n) => networkDoc(ctx.base, n)),
+      );
+    })
+    .add('POST', '/networks', async (ctx) => {
+      const input = addNetworkInput(await ctx.input('network'));
+      return created('network', networkDoc(ctx.base, await ctx.call('AddNetwork', input)));
+    })
+    .add('GET', '/networks/:id', async (ctx) =>
+      ok('network', networkDoc(ctx.base, await ctx.call('GetNetworkById', { id: p(ctx, 'id') }))),
+    )
+    .add('PUT', '/networks/:id', async (ctx) => {
+      const input = updateNetworkInput(p(ctx, 'id'), await ctx.input('network'));
+      return ok('network', networkDoc(ctx.base, await ctx.call('UpdateNetwork', input)));
+    })
+    .add('DELETE', '/networks/:id', async (ctx) => {
+      await ctx.call('RemoveNetwork', { id: p(ctx, 'id') });
+      return actionComplete();
+    })
+    .add('GET', '/networks/:id/vnicprofiles', async (ctx) => {
+      const profiles = await ctx.call('GetVnicProfilesByNetworkId', { networkId: p(ctx, 'id') });
+      return collection(
+        'vnic_profiles',
+        'vnic_profile',
+        profiles.map((v) => vnicProfileDoc(ctx.base, v)),
+      );
+    })
+    .add('POST', '/networks/:id/vnicprofiles', async (ctx) => {
+      await ctx.call('GetNetworkById', { id: p(ctx, 'id') });
+      const input = addVnicProfileInput(await ctx.input('vnic_profile'), p(ctx, 'id'));
+      const profile = await ctx.call('AddVnicProfile', input);
+      return created('vnic_profile', vnicProfileDoc(ctx.base, profile));
+    })
+    .add('GET', '/networks/:id/vnicprofiles/:pid', async (ctx) => {
+      const profile = await ctx.call('GetVnicProfileById', { id: p(ctx, 'pid') });
+      if (profile.networkId !== p(ctx, 'id')) return { status: 404, doc: null };
+      return ok('vnic_profile', vnicProfileDoc(ctx.base, profile));
+    })
+    .add('GET', '/networks/:id/networklabels', async (ctx) => {
+      const labels = await ctx.call('GetNetworkLabels', { networkId: p(ctx, 'id') });
+      return collection(
+        'network_labels',
+        'network_label',
+        labels.map((l) => networkLabelDoc(ctx.base, l)),
+      );
+    })
+    .add('POST', '/networks/:id/networklabels', async (ctx) => {
+      await ctx.call('GetNetworkById', { id: p(ctx, 'id') });
+      const label = labelIdOf(await ctx.input('network_label'));
+      const result = await ctx.call('LabelNetwork', { networkId: p(ctx, 'id'), label });
+      return created('network_label', networkLabelDoc(ctx.base, result));
+    })
+    .add('GET', '/networks/:id/networklabels/~label', async (ctx) => {
+      const labels = await ctx.call('GetNetworkLabels', { networkId: p(ctx, 'id') });
+      const hit = labels.find((l) => l.id === p(ctx, 'label'));
+      return hit === undefined
+        ? { status: 404, doc: null }
+        : ok('network_label', networkLabelDoc(ctx.base, hit));
+    })
+    .add('DELETE', '/networks/:id/networklabels/~label', async (ctx) => {
+      await ctx.call('UnlabelNetwork', { networkId: p(ctx, 'id'), label: p(ctx, 'label') });
+      return actionComplete();
+    })
+    .add('GET', '/datacenters/:id/networks', async (ctx) => {
+      await ctx.call('GetDataCenterById', { id: p(ctx, 'id') });
+      const nets = await ctx.call('GetAllNetworks', { dataCenterId: p(ctx, 'id') });
+      const hits = applySearch(nets, ctx.query, { name: (n) => n.name });
+      return collection(
+        'networks',
+        'network',
+        hits.map((n) => networkDoc(ctx.base, n)),
+      );
+    })
+    .add('POST', '/datacenters/:id/networks', async (ctx) => {
+      await ctx.call('GetDataCenterById', { id: p(ctx, 'id') });
+      const input = addNetworkInput(await ctx.input('network'), p(ctx, 'id'));
+      return created('network', networkDoc(ctx.base, await ctx.call('AddNetwork', input)));
+    })
+    .add('GET', '/datacenters/:id/networks/:nid', async (ctx) => {
+      const net = await ctx.call('GetNetworkById', { id: p(ctx, 'nid') });
+      if (net.dataCenterId !== p(ctx, 'id')) return { status: 404, doc: null };
+      return ok('network', networkDoc(ctx.base, net));
+    })
+    .add('GET', '/vnicprofiles', async (ctx) => {
+      const profiles = await ctx.call('GetAllVnicProfiles', {});
+      return collection(
+        'vnic_profiles',
+        'vnic_profile',
+        profiles.map((v) => vnicProfileDoc(ctx.base, v)),
+      );
+    })
+    .add('POST', '/vnicprofiles', async (ctx) => {
+      const input = addVnicProfileInput(await ctx.input('vnic_profile'));
+      const profile = await ctx.call('AddVnicProfile', input);
+      return created('vnic_profile', vnicProfileDoc(ctx.base, profile));
+    })
+    .add('GET', '/vnicprofiles/:id', async (ctx) =>
+      ok(
+        'vnic_profile',
+        vnicProfileDoc(ctx.base, await ctx.call('GetVnicProfileById', { id: p(ctx, 'id') })),
+      ),
+    )
+    .add('DELETE', '/vnicprofiles/:id', async (ctx) => {
+      await ctx.call('RemoveVnicProfile', { id: p(ctx, 'id') });
+      return actionComplete();
+    });
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `/vms` (+ `start`, `stop`, `shutdown`; `nics`; `statistics`) and `/events`.
+ * Actions answer synchronously with `<status>complete</status>` (libgovirt requires it);
+ * failures come back as the action with its fault and `status` failed (doAction).
+ *
+ * @see ../../../../../shared/reference/ovirt-api.md §1.10, §2.9, §2.10
+ */
+import type { Statistic } from '../../../contract/common';
+import { statisticDoc } from '../mappers/host.mapper';
+import { refTo } from '../mappers/links';
+import {
+  addVmInput,
+  addVmNicInput,
+  eventDoc,
+  runVmInput,
+  stopVmInput,
+  updateVmInput,
+  updateVmNicInput,
+  vmDoc,
+  vmNicDoc,
+} from '../mappers/vm.mapper';
+import {
+  actionComplete,
+  collection,
+  created,
+  type Handler,
+  ok,
+  type Reply,
+  type RestContext,
+} from '../rest';
+import type { Router } from '../router';
+import { applySearch } from '../search';
+
+const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
+
+function stats(
+  href: string,
+  list: readonly Statistic[],
+  parent: { element: string; ref: Record<string, string | Record<string, string>> },
+  statId: string | undefined,
+): Reply {
+  if (statId === undefined) {
+    return collection(
+      'statistics',
+      'statistic',
+      list.map((s) => statisticDoc(href, s, parent)),
+    );
+  }
+  const hit = list.find((s) => s.id === statId);
+  return hit === undefined
+    ? { status: 404, doc: null }
+    : ok('statistic', statisticDoc(href, hit, parent));
+}
+
+/** Registers VM and event routes. */
+export function registerVmRoutes(router: Router<Handler>): void {
+  const vmStats = async (ctx: RestContext): Promise<Reply> => {
+    const list = await ctx.call('GetVmStatistics', { id: p(ctx, 'id') });
+    const href = `${ctx.base}/vms/${p(ctx, 'id')}`;
+    return stats(
+      href,
+      list,
+      { element: 'vm', ref: refTo(ctx.base, 'vms', p(ctx, 'id')) as Record<string, string> },
+      ctx.params.sid,
+    );
+  };
+  const nicStats = async (ctx: RestContext): Promise<Reply> => {
+    const key = { vmId: p(ctx, 'id'), id: p(ctx, 'nid') };
+    const list = await ctx.call('GetVmInterfaceStatistics', key);
+    const href = `${ctx.base}/vms/${key.vmId}/nics/${key.id}`;
+    const parent = {
+      element: 'nic',
+      ref: {
+        href,
+        id: key.id,
+        vm: refTo(ctx.base, 'vms', key.vmId) as Record<string, string>,
+      },
+    };
+    return stats(href, list, parent, ctx.params.sid);
+  };
+  const vmAction =
+    (op: 'RunVm' | 'StopVm' | 'ShutdownVm') =>
+    async (ctx: RestContext): Promise<Reply> => {
+      const body = await ctx.input('action');
+      await ctx.call('GetVmById', { id: p(ctx, 'id') });
+      if (op === 'RunVm') return ctx.action('RunVm', runVmInput(p(ctx, 'id'), body));
+      return ctx.action(op, stopVmInput(p(ctx, 'id'), body));
+    };
+
+  router
+    .add('GET', '/vms', async (ctx) => {
+      const [vms, clusters] = await Promise.all([
+        ctx.call('GetAllVms', {}),
+        ctx.call('GetAllClusters', {}),
+      ]);
+      const clusterName = new Map(clusters.map((c) => [c.id, c.name]));
+      const hits = applySearch(vms, ctx.query, {
+        name: (v) => v.name,
+        id: (v) => v.id,
+        status: (v) => v.status,
+        cluster: (v) => clusterName.get(v.clusterId),
+      });
+      return collection(
+        'vms',
+        'vm',
+        hits.map((v) => vmDoc(ctx.base, v)),
+      );
+    })
+    .add('POST', '/vms', async (ctx) => {
+      const vm = await ctx.call('AddVm', addVmInput(await ctx.input('vm')));
+      return created('vm', vmDoc(ctx.base, vm));
+    })
+    .add('GET', '/vms/:id', async (ctx) =>
+      ok('vm', vmDoc(ctx.base, await ctx.call('GetVmById', { id: p(ctx, 'id') }))),
+    )
+    .add('PUT', '/vms/:id', async (ctx) => {
+      const input = updateVmInput(p(ctx, 'id'), await ctx.input('vm'));
+      return ok('vm', vmDoc(ctx.base, await ctx.call('UpdateVm', input)));
+    })
+    .add('DELETE', '/vms/:id', async (ctx) => {
+      await ctx.call('RemoveVm', { id: p(ctx, 'id') });
+      return actionComplete();
+    })
+    .add('POST', '/vms/:id/start', vmAction('RunVm'))
+    .add('POST', '/vms/:id/stop', vmAction('StopVm'))
+    .add('POST', '/vms/:id/shutdown', vmAction('ShutdownVm'))
+    .add('GET', '/vms/:id/statistics', vmStats)
+    .add('GET', '/vms/:id/statistics/:sid', vmStats)
+    .add('GET', '/vms/:id/diskattachments', async (ctx) => {
+      await ctx.call('GetVmById', { id: p(ctx, 'id') });
+      return collection('disk_attachments', 'disk_attachment', []);
+    })
+    .add('GET', '/vms/:id/nics', async (ctx) => {
+      const nics = await ctx.call('GetVmInterfaces', { vmId: p(ctx, 'id') });
+      return collection(
+        'nics',
+        'nic',
+        nics.map((n) => vmNicDoc(ctx.base, n)),
+      );
+    })
+    .add('POST', '/vms/:id/nics', async (ctx) => {
+      await ctx.call('GetVmById', { id: p(ctx, 'id') });
+      const nic = await ctx.call(
+        'AddVmInterface',
+        addVmNicInput(p(ctx, 'id'), await ctx.input('nic')),
+      );
+      return created('nic', vmNicDoc(ctx.base, nic));
+    })
+    .add('GET', '/vms/:id/nics/:nid', async (ctx) => {
+      const nic = await ctx.call('GetVmInterfaceById', { vmId: p(ctx, 'id'), id: p(ctx, 'nid') });
+      return ok('nic', vmNicDoc(ctx.base, nic));
+    })
+    .add('PUT', '/vms/:id/nics/:nid', async (ctx) => {
+      const input = updateVmNicInput(p(ctx, 'id'), p(ctx, 'nid'), await ctx.input('nic'));
+      return ok('nic', vmNicDoc(ctx.base, await ctx.call('UpdateVmInterface', input)));
+    })
+    .add('DELETE', '/vms/:id/nics/:nid', async (ctx) => {
+      await ctx.call('RemoveVmInterface', { vmId: p(ctx, 'id'), id: p(ctx, 'nid') });
+      return actionComplete();
+    })
+    .add('GET', '/vms/:id/nics/:nid/statistics', nicStats)
+    .add('GET', '/vms/:id/nics/:nid/statistics/:sid', nicStats)
+    .add('GET', '/events', async (ctx) => {
+      const from = ctx.query.get('from');
+      const max = ctx.query.get('max');
+      const events = await ctx.call('GetEvents', {
+        ...(from !== null && /^\d+$/.test(from) ? { after: Number(from) } : {}),
+        ...(max !== null && /^\d+$/.test(max) && Number(max) > 0 ? { max: Number(max) } : {}),
+      });
+      return collection(
+        'events',
+        'event',
+        events.map((e) => eventDoc(ctx.base, e)),
+      );
+    })
+    .add('GET', '/events/~id', async (ctx) => {
+      const events = await ctx.call('GetEvents', {});
+      const hit = events.find((e) => String(e.id) === p(ctx, 'id'));
+      return hit === undefined ? { status: 404, doc: null } : ok('event', eventDoc(ctx.base, hit));
+    });
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * XML at the edge: one escaping writer for every response, and a strict reader for request
+ * bodies. The reader returns the same plain shape the JSON reader does (see input.ts), so the
+ * mappers read one input form whatever the content type.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+import { DateTime, Decimal, type Doc, type DocObject, type DocValue, XML_ATTRIBUTES } from './doc';
+import { SyntaxFault } from './fault';
+
+/** Escapes text and attribute values (the five XML specials) and drops invalid XML chars. */
+export function escapeXml(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function scalarText(value: string | number | boolean | Decimal | DateTime): string {
+  if (value instanceof Decimal) return String(value.value);
+  if (value instanceof DateTime) return isoWithOffset(value.value);
+  return String(value);
+}
+
+/** oVirt writes `2016-10-06T15:38:18.548+02:00`; we always answer in UTC as `+00:00`. */
+function isoWithOffset(date: Date): string {
+  return date.toISOString().replace('Z', '+00:00');
+}
+
+function isList(value: DocValue): value is readonly DocValue[] {
+  return Array.isArray(value);
+}
+
+function isObject(value: DocValue): value is DocObject {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Decimal) &&
+    !(value instanceof DateTime)
+  );
+}
+
+function element(name: string, value: DocValue, out: string[]): void {
+  if (value === undefined) return;
+  if (!NAME.test(name)) throw new Error(`invalid XML element name: ${name}`);
+  if (isList(value)) {
+    for (const item of value) element(name, item, out);
+    return;
+  }
+  if (isObject(value)) {
+    let attrs = '';
+    const children: string[] = [];
+    for (const [key, child] of Object.entries(value)) {
+      if (child === undefined) continue;
+      if (XML_ATTRIBUTES.has(key) && (typeof child === 'string' || typeof child === 'number')) {
+        attrs += ` ${key}="${escapeXml(String(child))}"`;
+      } else {
+        element(key, child, children);
+      }
+    }
+    out.push(
+      children.length === 0
+        ? `<${name}${attrs}/>`
+        : `<${name}${attrs}>${children.join('')}</${name}>`,
+    );
+    return;
+  }
+  out.push(`<${name}>${escapeXml(scalarText(value))}</${name}>`);
+}
+
+/** Serializes a document as oVirt does (declaration, attributes id/href/rel only). */
+export function writeXml(doc: Doc): string {
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'];
+  element(doc.root, doc.body, out);
+  out.push('\n');
+  return out.join('');
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  // Entities other than the predefined five are not expanded: no DOCTYPE tricks.
+  processEntities: true,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+/** The reader's output: text elements are strings, repeated elements arrays. */
+export type InputValue = string | InputObject | InputValue[];
+export interface InputObject {
+  [key: string]: InputValue;
+}
+
+function normalize(value: unknown): InputValue {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value !== 'object') return '';
+  const out: InputObject = {};
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    if (key.startsWith('@_')) out[key.slice(2)] = String(child);
+    else if (key === '#text') {
+      // Mixed content (an element with attributes and text): keep the text as `value`.
+      out.value = String(child);
+    } else out[key] = normalize(child);
+  }
+  return out;
+}
+
+/**
+ * Parses a request body. The root element must be `expectedRoot` (e.g. `network`, `action`);
+ * anything else, or XML that is not well formed, is a syntax error (400 usage message).
+ */
+export function parseXml(text: string, expectedRoot: string): InputValue {
+  if (/<!DOCTYPE/i.test(text)) throw new SyntaxFault('DOCTYPE is not allowed');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new SyntaxFault(valid.err.msg);
+  const parsed = parser.parse(text) as Record<string, unknown>;
+  const roots = Object.keys(parsed).filter((k) => !k.startsWith('?'));
+  if (roots.length !== 1 || roots[0] !== expectedRoot) {
+    throw new SyntaxFault(`unexpected element (expected <${expectedRoot}>)`);
+  }
+  return normalize(parsed[expectedRoot]);
+}
