@@ -10,6 +10,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { aptInstall, DebianInstallError, missingDebianPackages } from './debian.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mode = process.argv[2];
 const passThrough = process.argv.slice(3);
@@ -36,44 +38,6 @@ function run(cmd, args, env = process.env) {
   return r.status ?? 1;
 }
 
-function missingDebianPackages(names) {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\\n', ...names], {
-    encoding: 'utf8',
-  });
-  if (r.error) return []; // not Debian: nothing we can install, the compile will say what is missing
-  const installed = new Set(
-    r.stdout
-      .split('\n')
-      .filter((l) => l.endsWith(' installed'))
-      .map((l) => l.split(' ')[0]),
-  );
-  return names.filter((n) => !installed.has(n));
-}
-
-/** Runs apt-get as root, or through sudo -n; exits with a clear message when neither works. */
-export function aptInstall(names) {
-  const isRoot = process.getuid?.() === 0;
-  const prefix = isRoot ? [] : ['sudo', '-n'];
-  if (!isRoot && spawnSync('sudo', ['-n', 'true']).status !== 0) {
-    console.error(
-      `[bootstrap] These Debian packages are needed: ${names.join(' ')}\n` +
-        '[bootstrap] Run as root, or give this user password-less sudo, or install them with:\n' +
-        `    sudo apt-get install -y ${names.join(' ')}`,
-    );
-    process.exit(3);
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const [cmd, ...pre] = prefix.length ? prefix : ['apt-get'];
-  const aptArgs = prefix.length ? [...pre, 'apt-get'] : [];
-  if (run(cmd, [...aptArgs, 'update', '-qq'], env) !== 0) process.exit(3);
-  if (
-    run(cmd, [...aptArgs, 'install', '-y', '-qq', '--no-install-recommends', ...names], env) !== 0
-  ) {
-    console.error('[bootstrap] apt-get install failed');
-    process.exit(3);
-  }
-}
-
 const lockHash = createHash('sha256')
   .update(readFileSync(join(root, 'package-lock.json')))
   .update(process.version)
@@ -82,7 +46,14 @@ const stamp = join(root, 'node_modules', '.aio-install-stamp');
 
 step('Debian build prerequisites', () => {
   const missing = missingDebianPackages(buildPrerequisites);
-  if (missing.length) aptInstall(missing);
+  if (!missing.length) return;
+  try {
+    aptInstall(missing, (line) => process.stdout.write(`[bootstrap] ${line}\n`));
+  } catch (error) {
+    if (!(error instanceof DebianInstallError)) throw error;
+    console.error(`[bootstrap] ${error.message}`);
+    process.exit(error.exitCode);
+  }
 });
 
 step('node_modules', () => {

@@ -98,13 +98,45 @@ export function parseKernelMetapackage(aptCacheShow: string): {
   return { kernelPackage, version };
 }
 
-/** Resolves the current inputs: asks apt for the kernel and dpkg for busybox (well under 1 s). */
-export async function resolveTinyGuestInputs(): Promise<TinyGuestInputs> {
-  const [show, busybox] = await Promise.all([
-    runOk('apt-cache', ['show', '--no-all-versions', KERNEL_METAPACKAGE]),
+/** apt's package lists: replaced (so the directory's mtime moves) by every `apt-get update`. */
+const APT_LISTS = '/var/lib/apt/lists';
+
+/**
+ * The kernel package the metapackage currently names. `apt-cache show` costs a second on a
+ * busy machine, so its answer is remembered in the cache until apt's lists change.
+ */
+async function resolveKernelPackage(
+  cacheDir: string,
+): Promise<{ kernelPackage: string; version: string }> {
+  const memo = join(cacheDir, 'apt-kernel.json');
+  let listsStamp = '';
+  try {
+    listsStamp = String(statSync(APT_LISTS).mtimeMs);
+    const saved = JSON.parse(readFileSync(memo, 'utf8')) as {
+      listsStamp: string;
+      kernelPackage: string;
+      version: string;
+    };
+    if (saved.listsStamp === listsStamp) return saved;
+  } catch {
+    // no memo yet (or no apt lists directory): ask apt
+  }
+  const resolved = parseKernelMetapackage(
+    await runOk('apt-cache', ['show', '--no-all-versions', KERNEL_METAPACKAGE]),
+  );
+  if (listsStamp) {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(memo, JSON.stringify({ listsStamp, ...resolved }));
+  }
+  return resolved;
+}
+
+/** Resolves the current inputs: the kernel apt would give, the installed busybox, our sources. */
+export async function resolveTinyGuestInputs(cacheDir: string): Promise<TinyGuestInputs> {
+  const [{ kernelPackage, version }, busybox] = await Promise.all([
+    resolveKernelPackage(cacheDir),
     runOk('dpkg-query', ['-W', '-f=${Version}', 'busybox-static']),
   ]);
-  const { kernelPackage, version } = parseKernelMetapackage(show);
   return {
     kernelPackage,
     kernelPackageVersion: version,
@@ -306,7 +338,7 @@ export async function ensureTinyGuest(
   cacheDir: string,
   log: (line: string) => void = () => undefined,
 ): Promise<EnsureTinyGuestResult> {
-  const inputs = await resolveTinyGuestInputs();
+  const inputs = await resolveTinyGuestInputs(cacheDir);
   const hash = tinyGuestHash(inputs);
   try {
     const current = readTinyGuest(cacheDir);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one way setup runs programs: argument arrays (never a shell), a time limit, and the
 // output captured for error messages.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 
 /** Result of a finished program. `code` is null when it was killed (time limit). */
 export interface RunResult {
@@ -79,4 +79,20 @@ export function runInherit(
       resolve(code ?? 1);
     });
   });
+}
+
+let cachedRootPrefix: string[] | null | undefined;
+
+/**
+ * How to run a command as root here: `[]` when we are root, `['sudo', '-n']` when
+ * password-less sudo works, null when neither (same rule as build/debian.mjs).
+ */
+export function rootPrefix(): string[] | null {
+  if (cachedRootPrefix !== undefined) return cachedRootPrefix;
+  if (process.getuid?.() === 0) cachedRootPrefix = [];
+  else {
+    const probe = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
+    cachedRootPrefix = !probe.error && probe.status === 0 ? ['sudo', '-n'] : null;
+  }
+  return cachedRootPrefix;
 }

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// Step: the Debian packages the product (and, for `npm test`, the tests) need.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { runInherit, runOk } from './exec';
+import { ExitCode, SetupError, type SetupStep } from './step';
+
+/** The dependency-free package logic the bootstrap uses too, run through its CLI. */
+const debianMjs = join(dirname(fileURLToPath(import.meta.url)), '..', 'debian.mjs');
+
+/** What the product needs at run time: libvirt + QEMU, the guest's userland, bridges. */
+export const PRODUCT_PACKAGES = [
+  'libvirt-daemon',
+  'libvirt-daemon-driver-qemu',
+  'libvirt-clients',
+  'libvirt-dev',
+  'qemu-system-x86',
+  'qemu-utils',
+  'busybox-static',
+  'dnsmasq-base',
+  'iproute2',
+] as const;
+
+/** Only the tests need these: Chromium for the UI tests, libgovirt for the oVirt-client tests. */
+export const TEST_PACKAGES = ['chromium', 'python3-gi', 'gir1.2-govirt-1.0'] as const;
+
+/** The package list for a run: product packages, plus the test ones with `--for-tests`. */
+export function wantedPackages(forTests: boolean): string[] {
+  return forTests ? [...PRODUCT_PACKAGES, ...TEST_PACKAGES] : [...PRODUCT_PACKAGES];
+}
+
+/** Installs whatever of {@link wantedPackages} is missing (one apt-get run for all). */
+export function packagesStep(forTests: boolean): SetupStep {
+  return {
+    name: forTests ? 'Debian packages (product + tests)' : 'Debian packages',
+    exitCode: ExitCode.APT_FAILED,
+    async run(log) {
+      const out = await runOk(process.execPath, [
+        debianMjs,
+        'missing',
+        ...wantedPackages(forTests),
+      ]);
+      const missing = out.split('\n').filter(Boolean);
+      if (!missing.length) return { changed: false };
+      log(`installing ${missing.join(' ')}`);
+      const code = await runInherit(process.execPath, [debianMjs, 'install', ...missing]);
+      // debian.mjs has said why on stderr; keep its exit code (3: no root/sudo, 5: apt failed).
+      if (code !== 0) throw new SetupError(`could not install ${missing.join(' ')}`, code);
+      return { changed: true, note: `installed ${missing.join(' ')}` };
+    },
+  };
+}
