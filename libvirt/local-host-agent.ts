@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The host agent for this machine (our VDSM): iproute2 for bridges, libvirt through the one
+ * managed connection for domains. The composition root creates it with
+ * {@link createLocalHostAgent}; the engine sees only the {@link HostAgent} interface.
+ */
+import { HostError, HostErrorCode } from '../main/contract/errors';
+import { readCapabilities } from './capabilities';
+import { openConsole } from './domain/console';
+import { DomainStateWatcher } from './domain/domain-events';
+import type { DomainXmlOptions } from './domain/domain-xml';
+import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './domain/domains';
+import type {
+  ConsoleSession,
+  DomainDesc,
+  DomainState,
+  DomainStateChange,
+  HostAgent,
+  HostAgentFactory,
+  HostAgentOptions,
+  HostCapabilities,
+  NetworkDrift,
+  NetworkSetup,
+  ReportedNetwork,
+  SetupNetworksRequest,
+} from './host-agent';
+import { LibvirtConnection } from './hypervisor';
+import type { ApplyHooks } from './network/apply';
+import { readHostFacts } from './network/host-facts';
+import { networkDrift, reportNetwork } from './network/report';
+import { RunningConfig } from './network/running-config';
+import { setupNetworks } from './network/setup-networks';
+import { deviceCounters } from './network/statistics';
+import { readAccelerator } from './probe';
+import { readTinyGuest } from './tiny-guest';
+
+/** Options beyond {@link HostAgentOptions} that only tests use. */
+export interface LocalHostAgentTestOptions {
+  /** Failure injection for setupNetworks (see apply.ts). */
+  readonly applyHooks?: ApplyHooks;
+}
+
+/** The agent on the local host. */
+export class LocalHostAgent implements HostAgent {
+  readonly #uri: string;
+  readonly #conn: LibvirtConnection;
+  readonly #config: RunningConfig;
+  readonly #watcher: DomainStateWatcher;
+  readonly #applyHooks: ApplyHooks;
+
+  constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
+    this.#uri = options.libvirtUri ?? 'qemu:///system';
+    this.#conn = new LibvirtConnection(this.#uri);
+    this.#config = new RunningConfig(options.stateDir);
+    this.#watcher = new DomainStateWatcher(this.#conn);
+    this.#applyHooks = testOptions.applyHooks ?? {};
+  }
+
+  getCapabilities(): Promise<HostCapabilities> {
+    return readCapabilities(this.#uri);
+  }
+
+  setupNetworks(request: SetupNetworksRequest): Promise<Record<string, ReportedNetwork>> {
+    return setupNetworks(request, this.#config, this.#applyHooks);
+  }
+
+  async reportNetworks(names: readonly string[]): Promise<Record<string, ReportedNetwork>> {
+    const [facts, running] = await Promise.all([readHostFacts(), this.#config.read()]);
+    const out: Record<string, ReportedNetwork> = {};
+    for (const name of names)
+      out[name] = reportNetwork(facts, name, running.networks[name]?.nic ?? null);
+    return out;
+  }
+
+  networkDrift(desired: NetworkSetup, reported: ReportedNetwork): NetworkDrift[] {
+    return networkDrift(desired, reported);
+  }
+
+  commitNetworkConfig(): Promise<void> {
+    return this.#config.commit();
+  }
+
+  deviceCounters(device: string): ReturnType<HostAgent['deviceCounters']> {
+    return deviceCounters(device);
+  }
+
+  #xmlOptions(desc: DomainDesc): DomainXmlOptions {
+    const accelerator = readAccelerator();
+    if (desc.boot.kind !== 'tiny') return { accelerator };
+    const { kernelPath, initrdPath } = readTinyGuest();
+    return { accelerator, tinyGuest: { kernelPath, initrdPath } };
+  }
+
+  async domainStart(desc: DomainDesc): Promise<void> {
+    try {
+      await startDomain(this.#conn, desc, this.#xmlOptions(desc));
+    } finally {
+      this.#watcher.poke();
+    }
+  }
+
+  async domainShutdown(uuid: string, timeoutMs: number): Promise<void> {
+    try {
+      await shutdownDomain(this.#conn, uuid, timeoutMs);
+    } finally {
+      this.#watcher.poke();
+    }
+  }
+
+  async domainPowerOff(uuid: string): Promise<void> {
+    try {
+      await powerOffDomain(this.#conn, uuid);
+    } finally {
+      this.#watcher.poke();
+    }
+  }
+
+  async domainUndefine(uuid: string): Promise<void> {
+    try {
+      await undefineDomain(this.#conn, uuid);
+    } finally {
+      this.#watcher.poke();
+    }
+  }
+
+  domainState(uuid: string): Promise<DomainState> {
+    return this.#conn.state(uuid);
+  }
+
+  async domainList(): Promise<DomainStateChange[]> {
+    return (await this.#conn.list()).map(({ uuid, name, state }) => ({ uuid, name, state }));
+  }
+
+  onDomainStateChange(listener: (change: DomainStateChange) => void): () => void {
+    return this.#watcher.subscribe(listener);
+  }
+
+  async domainConsole(uuid: string): Promise<ConsoleSession> {
+    const state = await this.#conn.state(uuid);
+    if (state !== 'up' && state !== 'paused') {
+      throw new HostError(
+        HostErrorCode.HYPERVISOR_ERROR,
+        `domain ${uuid} is ${state}: its console is not available`,
+      );
+    }
+    return openConsole(this.#uri, uuid);
+  }
+
+  /** The live domain XML (`virsh dumpxml`), for out-of-band checks and diagnostics. */
+  domainXml(uuid: string): Promise<string> {
+    return this.#conn.xml(uuid);
+  }
+
+  async close(): Promise<void> {
+    this.#watcher.stop();
+    await this.#conn.close();
+  }
+}
+
+/** Create the host agent of this machine. */
+export const createLocalHostAgent: HostAgentFactory = (options) => new LocalHostAgent(options);
