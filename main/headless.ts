@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `npm run serve -- --data-dir DIR --listen 127.0.0.1:PORT [--tls]`: the engine without
+ * Electron. Migrations, local host registration and activation happen in createEngine; then
+ * the REST API (`/ovirt-engine/api`), the SSO endpoints, the RPC for the web UI and the UI
+ * build at `/` are served. Prints `listening on http://127.0.0.1:PORT` once it answers.
+ *
+ * The admin@internal password of a new data dir comes from AIO_ADMIN_PASSWORD; otherwise a
+ * random one is generated, stored in `<data-dir>/admin-password` (mode 0600) and printed once.
+ * Loopback only, unless `--tls` is given (self-signed certificate kept in the data dir).
+ * SIGINT/SIGTERM close the server, the engine and the host agent, then exit 0.
+ */
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { compose } from './compose';
+
+const USAGE =
+  'usage: npm run serve -- --data-dir DIR [--listen 127.0.0.1:8080] [--tls] [--static DIR]';
+
+/** Splits `HOST:PORT` (`[::1]:PORT` for IPv6). @throws on a malformed value */
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) throw new Error(`--listen must be HOST:PORT, got "${value}"`);
+  return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      listen: { type: 'string', default: '127.0.0.1:8080' },
+      tls: { type: 'boolean', default: false },
+      static: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const dataDir = values['data-dir'];
+  if (dataDir === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  const { host, port } = parseListen(values.listen);
+  const envPassword = process.env.AIO_ADMIN_PASSWORD;
+  const app = await compose({
+    dataDir: resolve(dataDir),
+    host,
+    port,
+    tls: values.tls,
+    ...(envPassword !== undefined && envPassword !== '' ? { adminPassword: envPassword } : {}),
+    ...(values.static !== undefined ? { staticDir: resolve(values.static) } : {}),
+  });
+  if (app.initialAdminPassword !== null) {
+    const file = join(resolve(dataDir), 'admin-password');
+    writeFileSync(file, `${app.initialAdminPassword}\n`, { mode: 0o600 });
+    console.log(`admin@internal password (stored in ${file}): ${app.initialAdminPassword}`);
+  }
+  // Make sure it answers before saying so: scripts wait for this line.
+  const probe = await fetch(`${app.origin}/ovirt-engine/api`, { method: 'HEAD' }).catch(() => null);
+  if (app.certPath === null && probe === null) {
+    await app.close();
+    throw new Error('the server does not answer on its own address');
+  }
+  console.log(`listening on ${app.origin}`);
+  if (app.certPath !== null) console.log(`TLS certificate: ${app.certPath}`);
+
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal}: shutting down`);
+      app.close().then(
+        () => { done(0); },
+        (err: unknown) => {
+          console.error('shutdown failed:', err);
+          done(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => { stop('SIGINT'); });
+    process.once('SIGTERM', () => { stop('SIGTERM'); });
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`serve: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

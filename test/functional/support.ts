@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Functional-test harness: a real engine (real SQLite file in a temp data dir, the real
+ * local host agent) behind the real HTTP server, started through main/compose.ts exactly as
+ * `npm run serve` does, plus a tiny HTTP client that keeps raw status, headers and body.
+ *
+ * Names: every network, VM and bridge these tests create starts with `h4` (helper H4's
+ * prefix) and is removed again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { XMLParser } from 'fast-xml-parser';
+
+import { compose, type Composed, type ComposeOptions } from '../../main/compose';
+
+export const ADMIN_PASSWORD = 'h4-functional-Secret!';
+export const API = '/ovirt-engine/api';
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** Parsed body: XML (attributes as plain keys) or JSON, per content type; null when empty. */
+  readonly body: Record<string, unknown> | null;
+}
+
+export interface RequestOptions {
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+  /** `basic` (default), `none`, or a bearer token. */
+  readonly auth?: 'basic' | 'none' | { readonly bearer: string };
+  /** `xml` (default) or `json`: sets Accept (and Content-Type when there is a body). */
+  readonly format?: 'xml' | 'json';
+}
+
+const xmlParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+});
+
+/** Parses an XML response body; the root element is kept as the only key. */
+export function parseXmlDoc(text: string): Record<string, unknown> {
+  return xmlParser.parse(text) as Record<string, unknown>;
+}
+
+/** Items of a parsed collection, whatever the format: XML `{networks:{network:…}}`, JSON `{network:[…]}`. */
+export function items(
+  body: Record<string, unknown> | null,
+  root: string,
+  item: string,
+): Record<string, unknown>[] {
+  if (body === null) return [];
+  const holder = (root in body ? body[root] : body) as Record<string, unknown> | string | undefined;
+  if (holder === undefined || typeof holder === 'string') return [];
+  const v = holder[item];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]) as Record<string, unknown>[];
+}
+
+/** The entity of a parsed single-entity response (`{network:{…}}` in XML, `{…}` in JSON). */
+export function entity(
+  body: Record<string, unknown> | null,
+  root: string,
+): Record<string, unknown> {
+  if (body === null) throw new Error('empty body');
+  return (root in body ? body[root] : body) as Record<string, unknown>;
+}
+
+export interface Appliance {
+  readonly app: Composed;
+  readonly dataDir: string;
+  readonly origin: string;
+  request(method: string, path: string, opts?: RequestOptions): Promise<Reply>;
+  /** Gets an SSO token for admin@internal. */
+  token(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts the appliance on a fresh temp data dir, loopback, any free port. */
+export async function startAppliance(extra: Partial<ComposeOptions> = {}): Promise<Appliance> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'h4-func-'));
+  const app = await compose({ dataDir, port: 0, adminPassword: ADMIN_PASSWORD, ...extra });
+  const basic = `Basic ${Buffer.from(`admin@internal:${ADMIN_PASSWORD}`).toString('base64')}`;
+  const request = async (
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<Reply> => {
+    const format = opts.format ?? 'xml';
+    const headers: Record<string, string> = {
+      Accept: format === 'json' ? 'application/json' : 'application/xml',
+      ...(opts.body !== undefined
+        ? { 'Content-Type': format === 'json' ? 'application/json' : 'application/xml' }
+        : {}),
+    };
+    const auth = opts.auth ?? 'basic';
+    if (auth === 'basic') headers.Authorization = basic;
+    else if (auth !== 'none') headers.Authorization = `Bearer ${auth.bearer}`;
+    Object.assign(headers, opts.headers ?? {});
+    const res = await fetch(`${app.origin}${path}`, {
+      method,
+      headers,
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
+    });
+    const text = await res.text();
+    const type = res.headers.get('content-type') ?? '';
+    let body: Record<string, unknown> | null = null;
+    if (text.trim() !== '') {
+      if (type.includes('json')) body = JSON.parse(text) as Record<string, unknown>;
+      else if (type.includes('xml')) body = parseXmlDoc(text);
+    }
+    return { status: res.status, headers: res.headers, text, body };
+  };
+  return {
+    app,
+    dataDir,
+    origin: app.origin,
+    request,
+    token: async () => {
+      const res = await fetch(`${app.origin}/ovirt-engine/sso/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+        },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          scope: 'ovirt-app-api',
+          username: 'admin@internal',
+          password: ADMIN_PASSWORD,
+        }).toString(),
+      });
+      const json = (await res.json()) as { access_token?: string };
+      if (json.access_token === undefined) throw new Error(`no token: ${JSON.stringify(json)}`);
+      return json.access_token;
+    },
+    stop: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A short name with the H4 prefix, unique per run, ≤ 15 chars (bridge names). */
+export function uniqueName(stem: string): string {
+  const suffix = Math.random().toString(36).slice(2, 6);
+  return `h4${stem}${suffix}`.slice(0, 15);
+}
