@@ -42,7 +42,10 @@ function electronBinary(): { path: string | null; problem?: string } {
     if (typeof path === 'string' && existsSync(path)) return { path };
     return { path: null, problem: 'binary missing' };
   } catch (error) {
-    return { path: null, problem: error instanceof Error ? error.message.split('\n')[0] : '' };
+    return {
+      path: null,
+      problem: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '',
+    };
   }
 }
 
