@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: Apache-2.0
+// Virtual Machines: list with status and Run / Shutdown / Power off (oVirt's Compute → Virtual
+// Machines), New VM, and per VM the General, Network Interfaces and Console tabs.
+import {
+  Breadcrumb,
+  BreadcrumbItem,
+  Button,
+  DescriptionList,
+  DescriptionListDescription,
+  DescriptionListGroup,
+  DescriptionListTerm,
+  PageSection,
+  Tab,
+  Tabs,
+  TabTitleText,
+  Title,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from '@patternfly/react-core';
+import { useState } from 'react';
+
+import type { Vm } from '../../../../main/contract/vms';
+import { Fault } from '../../components/Fault';
+import { domId } from '../../components/ids';
+import { StatusLabel } from '../../components/Status';
+import { Table } from '../../components/Table';
+import { useClient } from '../../context';
+import { useQuery } from '../../hooks';
+import { href, navigate, type Route } from '../../router';
+import { NewVmDialog } from './NewVmDialog';
+import { VmConsole } from './VmConsole';
+
+const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'powering_down', 'paused']);
+
+function addresses(vm: Vm): string {
+  return (
+    vm.initialization?.nicConfigurations
+      .filter((c) => c.ip)
+      .map((c) => `${c.ip?.address ?? ''}/${c.ip?.netmask ?? ''}`)
+      .join(', ') ?? ''
+  );
+}
+
+function useVmActions(onError: (e: unknown) => void) {
+  const client = useClient();
+  const wrap = (p: Promise<unknown>): void => {
+    p.catch(onError);
+  };
+  return {
+    run: (vm: Vm) => {
+      wrap(client.invoke('RunVm', { id: vm.id }));
+    },
+    shutdown: (vm: Vm) => {
+      wrap(client.invoke('ShutdownVm', { id: vm.id }));
+    },
+    powerOff: (vm: Vm) => {
+      wrap(client.invoke('StopVm', { id: vm.id }));
+    },
+    remove: (vm: Vm) => {
+      wrap(client.invoke('RemoveVm', { id: vm.id }));
+    },
+  };
+}
+
+function VmButtons({ vm, actions }: { vm: Vm; actions: ReturnType<typeof useVmActions> }) {
+  const running = RUNNING.has(vm.status);
+  return (
+    <>
+      <Button
+        size="sm"
+        variant="primary"
+        id={domId('vm', vm.name, 'run')}
+        aria-label={`Run ${vm.name}`}
+        isDisabled={vm.status !== 'down'}
+        onClick={() => {
+          actions.run(vm);
+        }}
+      >
+        Run
+      </Button>{' '}
+      <Button
+        size="sm"
+        variant="secondary"
+        id={domId('vm', vm.name, 'shutdown')}
+        aria-label={`Shutdown ${vm.name}`}
+        isDisabled={!running}
+        onClick={() => {
+          actions.shutdown(vm);
+        }}
+      >
+        Shutdown
+      </Button>{' '}
+      <Button
+        size="sm"
+        variant="secondary"
+        id={domId('vm', vm.name, 'poweroff')}
+        aria-label={`Power off ${vm.name}`}
+        isDisabled={!running}
+        onClick={() => {
+          actions.powerOff(vm);
+        }}
+      >
+        Power off
+      </Button>{' '}
+      <Button
+        size="sm"
+        variant="secondary"
+        id={domId('vm', vm.name, 'console')}
+        component="a"
+        href={href({ section: 'vms', id: vm.id, tab: 'console' })}
+        aria-label={`Console of ${vm.name}`}
+      >
+        Console
+      </Button>{' '}
+      <Button
+        size="sm"
+        variant="danger"
+        id={domId('vm', vm.name, 'remove')}
+        aria-label={`Remove ${vm.name}`}
+        isDisabled={vm.status !== 'down'}
+        onClick={() => {
+          actions.remove(vm);
+        }}
+      >
+        Remove
+      </Button>
+    </>
+  );
+}
+
+export function VmsPage({ route }: { route: Route }) {
+  const vms = useQuery('GetAllVms', {}, ['vm']);
+  const [error, setError] = useState<unknown>(null);
+  const actions = useVmActions(setError);
+  const [creating, setCreating] = useState(false);
+  const templates = useQuery('GetAllTemplates', {}, ['template']);
+  const clusters = useQuery('GetAllClusters', {}, ['cluster']);
+  const profiles = useQuery('GetAllVnicProfiles', {}, ['vnic_profile']);
+  const networks = useQuery('GetAllNetworks', {}, ['network']);
+
+  if (route.id) {
+    const vm = vms.data?.find((v) => v.id === route.id);
+    return (
+      <>
+        <PageSection>
+          <Breadcrumb>
+            <BreadcrumbItem to={href({ section: 'vms' })}>Virtual Machines</BreadcrumbItem>
+            <BreadcrumbItem isActive>{vm?.name ?? route.id}</BreadcrumbItem>
+          </Breadcrumb>
+          <Title headingLevel="h1">
+            {vm?.name ?? 'Virtual machine'}{' '}
+            {vm && <StatusLabel status={vm.status} id={domId('vm', vm.name, 'status')} />}
+          </Title>
+        </PageSection>
+        <PageSection>
+          <Fault error={error ?? vms.error} />
+          {vm && (
+            <>
+              <Toolbar>
+                <ToolbarContent>
+                  <ToolbarItem>
+                    <VmButtons vm={vm} actions={actions} />
+                  </ToolbarItem>
+                </ToolbarContent>
+              </Toolbar>
+              <Tabs
+                activeKey={route.tab ?? 'general'}
+                onSelect={(_e, key) => {
+                  navigate({ section: 'vms', id: vm.id, tab: String(key) });
+                }}
+                aria-label={`Details of ${vm.name}`}
+              >
+                <Tab eventKey="general" title={<TabTitleText>General</TabTitleText>}>
+                  <VmGeneral vm={vm} />
+                </Tab>
+                <Tab eventKey="nics" title={<TabTitleText>Network Interfaces</TabTitleText>}>
+                  <VmNics vm={vm} />
+                </Tab>
+                <Tab eventKey="console" title={<TabTitleText>Console</TabTitleText>}>
+                  {(route.tab ?? 'general') === 'console' && (
+                    <VmConsole
+                      vmId={vm.id}
+                      vmName={vm.name}
+                      running={vm.status === 'up' || vm.status === 'powering_up'}
+                    />
+                  )}
+                </Tab>
+              </Tabs>
+            </>
+          )}
+        </PageSection>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageSection>
+        <Title headingLevel="h1">Virtual Machines</Title>
+      </PageSection>
+      <PageSection>
+        <Toolbar>
+          <ToolbarContent>
+            <ToolbarItem>
+              <Button
+                id="vm-new"
+                variant="primary"
+                isDisabled={!templates.data || !clusters.data || !profiles.data}
+                onClick={() => {
+                  setCreating(true);
+                }}
+              >
+                New VM
+              </Button>
+            </ToolbarItem>
+          </ToolbarContent>
+        </Toolbar>
+        <Fault error={error ?? vms.error} />
+        <Table
+          label="Virtual machines"
+          rows={[...(vms.data ?? [])].sort((a, b) => a.name.localeCompare(b.name))}
+          rowKey={(v) => v.id}
+          rowId={(v) => domId('vm', v.name, '').slice(0, -1)}
+          empty="No virtual machines yet. Create one with New VM."
+          columns={[
+            {
+              title: 'Name',
+              field: 'name',
+              cell: (v) => (
+                <a href={href({ section: 'vms', id: v.id, tab: 'general' })}>{v.name}</a>
+              ),
+            },
+            { title: 'Status', field: 'state', cell: (v) => <StatusLabel status={v.status} /> },
+            {
+              title: 'Template',
+              field: 'template',
+              cell: (v) => templates.data?.find((t) => t.id === v.templateId)?.name ?? '—',
+            },
+            {
+              title: 'Memory',
+              field: 'memory',
+              cell: (v) => `${Math.round(v.memoryBytes / 1048576)} MiB`,
+            },
+            {
+              title: 'Addresses',
+              field: 'addresses',
+              cell: (v) => <span className="aio-mono">{addresses(v)}</span>,
+            },
+            { title: 'Actions', cell: (v) => <VmButtons vm={v} actions={actions} /> },
+          ]}
+        />
+      </PageSection>
+      {creating && templates.data && clusters.data && profiles.data && (
+        <NewVmDialog
+          templates={templates.data}
+          clusters={clusters.data}
+          profiles={profiles.data}
+          networks={networks.data ?? []}
+          onClose={() => {
+            setCreating(false);
+          }}
+          onCreated={() => {
+            setCreating(false);
+            vms.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function VmGeneral({ vm }: { vm: Vm }) {
+  const items: [string, string][] = [
+    ['Name', vm.name],
+    ['Description', vm.description || '—'],
+    ['Status', vm.status],
+    ['Memory', `${Math.round(vm.memoryBytes / 1048576)} MiB`],
+    ['vCPUs', String(vm.vcpus)],
+    [
+      'Boots from',
+      vm.boot.kind === 'disk'
+        ? vm.boot.diskPath
+        : vm.boot.kind === 'tiny'
+          ? 'tiny demo guest'
+          : 'nothing',
+    ],
+    ['Static addresses', addresses(vm) || '—'],
+    ['Started', vm.startTime ?? '—'],
+    ['Stop reason', vm.stopReason ?? '—'],
+  ];
+  return (
+    <DescriptionList isHorizontal style={{ marginTop: 16 }}>
+      {items.map(([k, v]) => (
+        <DescriptionListGroup key={k}>
+          <DescriptionListTerm>{k}</DescriptionListTerm>
+          <DescriptionListDescription>{v}</DescriptionListDescription>
+        </DescriptionListGroup>
+      ))}
+    </DescriptionList>
+  );
+}
+
+function VmNics({ vm }: { vm: Vm }) {
+  const nics = useQuery('GetVmInterfaces', { vmId: vm.id }, ['vm_nic']);
+  const profiles = useQuery('GetAllVnicProfiles', {}, ['vnic_profile']);
+  const networks = useQuery('GetAllNetworks', {}, ['network']);
+  const configs = vm.initialization?.nicConfigurations ?? [];
+  return (
+    <div style={{ marginTop: 16 }}>
+      <Fault error={nics.error} />
+      <Table
+        label={`Network interfaces of ${vm.name}`}
+        rows={nics.data ?? []}
+        rowKey={(n) => n.id}
+        rowId={(n) => domId('vm', `${vm.name}-${n.name}`, '').slice(0, -1)}
+        columns={[
+          { title: 'Name', field: 'name', cell: (n) => n.name },
+          {
+            title: 'vNIC profile',
+            field: 'profile',
+            cell: (n) => {
+              const p = profiles.data?.find((x) => x.id === n.vnicProfileId);
+              if (!p) return 'Empty (unwired)';
+              const net = networks.data?.find((x) => x.id === p.networkId);
+              return `${p.name}/${net?.name ?? '?'}`;
+            },
+          },
+          { title: 'Type', field: 'type', cell: (n) => n.interface },
+          { title: 'MAC', field: 'mac', cell: (n) => <span className="aio-mono">{n.mac}</span> },
+          {
+            title: 'Static address',
+            field: 'address',
+            cell: (n) => {
+              const index = (nics.data ?? []).indexOf(n);
+              const c = configs.find((x) => x.name === `eth${index}`);
+              return c?.ip ? `${c.ip.address}/${c.ip.netmask}` : '—';
+            },
+          },
+          { title: 'Link', field: 'link', cell: (n) => (n.linked ? 'Up' : 'Down') },
+        ]}
+      />
+    </div>
+  );
+}

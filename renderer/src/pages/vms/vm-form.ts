@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The New VM form as data: template choice (tiny, or Blank with a disk image path), memory,
+ * and NICs each with a vNIC profile and a static IPv4 address, turned into AddVm +
+ * AddVmInterface inputs. The address goes into oVirt's cloud-init shaped
+ * `initialization.nicConfigurations`, which the tiny guest receives on its command line.
+ */
+import type { OpInput } from '../../../../main/contract/operations';
+
+export interface VmNicRow {
+  profileId: string;
+  address: string;
+  prefix: string;
+}
+
+export interface VmFormValues {
+  name: string;
+  templateId: string;
+  /** Needed when the template boots nothing (Blank). */
+  diskPath: string;
+  memoryMiB: string;
+  nics: VmNicRow[];
+}
+
+export type VmFormErrors = Partial<
+  Record<'name' | 'templateId' | 'diskPath' | 'memoryMiB', string>
+> & {
+  nics?: Record<number, Partial<Record<keyof VmNicRow, string>>>;
+};
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+export function validateVmForm(v: VmFormValues, templateBootsNothing: boolean): VmFormErrors {
+  const e: VmFormErrors = {};
+  if (v.name.trim() === '') e.name = 'Enter a name.';
+  else if (!/^[A-Za-z0-9_.-]{1,64}$/.test(v.name.trim())) {
+    e.name = 'Use letters, digits, dots, hyphens and underscores (at most 64).';
+  }
+  if (v.templateId === '') e.templateId = 'Choose a template.';
+  if (templateBootsNothing && v.diskPath.trim() === '') {
+    e.diskPath = 'A VM from Blank needs a disk image to boot from.';
+  } else if (v.diskPath.trim() !== '' && !v.diskPath.trim().startsWith('/')) {
+    e.diskPath = 'Give an absolute path on the host.';
+  }
+  const mem = Number(v.memoryMiB);
+  if (!/^\d+$/.test(v.memoryMiB.trim()) || mem < 64) e.memoryMiB = 'At least 64 MiB.';
+  v.nics.forEach((n, i) => {
+    const ne: Partial<Record<keyof VmNicRow, string>> = {};
+    if (n.profileId === '') ne.profileId = 'Choose a vNIC profile.';
+    if (n.address.trim() !== '' && !IPV4.test(n.address.trim()))
+      ne.address = 'Enter an IPv4 address.';
+    const p = Number(n.prefix);
+    if (n.address.trim() !== '' && (!/^\d+$/.test(n.prefix.trim()) || p < 1 || p > 32)) {
+      ne.prefix = '1–32';
+    }
+    if (Object.keys(ne).length > 0) (e.nics ??= {})[i] = ne;
+  });
+  return e;
+}
+
+export function hasErrors(e: VmFormErrors): boolean {
+  return Object.keys(e).some((k) => k !== 'nics') || Object.keys(e.nics ?? {}).length > 0;
+}
+
+/** AddVm input for the form (NICs are added afterwards, one AddVmInterface each). */
+export function toAddVmInput(
+  v: VmFormValues,
+  clusterId: string,
+  templateBootsNothing: boolean,
+): OpInput<'AddVm'> {
+  const nicConfigurations = v.nics.flatMap((n, i) =>
+    n.address.trim() === ''
+      ? []
+      : [
+          {
+            name: `eth${i}`,
+            bootProtocol: 'static' as const,
+            ip: { address: n.address.trim(), netmask: n.prefix.trim() },
+          },
+        ],
+  );
+  return {
+    name: v.name.trim(),
+    cluster: { id: clusterId },
+    template: { id: v.templateId },
+    memoryBytes: Number(v.memoryMiB) * 1024 * 1024,
+    ...(templateBootsNothing || v.diskPath.trim() !== '' ? { diskPath: v.diskPath.trim() } : {}),
+    ...(nicConfigurations.length > 0 ? { initialization: { nicConfigurations } } : {}),
+  };
+}
