@@ -150,3 +150,20 @@ export function uniqueName(stem: string): string {
   const suffix = Math.random().toString(36).slice(2, 6);
   return `h4${stem}${suffix}`.slice(0, 15);
 }
+
+/** Reads a dotted path (`product_info.version.major`) from a parsed body; undefined when absent. */
+export function at(value: unknown, path: string): unknown {
+  let cur: unknown = value;
+  for (const key of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Like {@link at}, as an array (single XML items become one-element arrays). */
+export function arrayAt(value: unknown, path: string): Record<string, unknown>[] {
+  const v = at(value, path);
+  if (v === undefined || v === '') return [];
+  return (Array.isArray(v) ? v : [v]) as Record<string, unknown>[];
+}
