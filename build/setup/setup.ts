@@ -10,11 +10,8 @@
  * Exit codes: 0 ok, 2 usage, 3 no root/sudo, 5 apt-get failed, 6 libvirt, 7 guest build,
  * 8 probe (see ./step.ts).
  */
-import { acceleratorStep } from './accelerator';
-import { guestStep } from './guest';
-import { accountsStep, daemonsStep, qemuConfStep } from './libvirt-host';
-import { packagesStep } from './packages';
-import { runSteps, type SetupStep } from './step';
+import { setupSteps } from './plan';
+import { runSteps } from './step';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((a) => a !== '--for-tests');
@@ -26,13 +23,4 @@ if (unknown.length) {
 }
 const forTests = args.includes('--for-tests');
 
-const steps: SetupStep[] = [
-  packagesStep(forTests),
-  accountsStep(),
-  qemuConfStep(),
-  daemonsStep(),
-  guestStep(),
-  acceleratorStep(),
-];
-
-process.exitCode = await runSteps(steps);
+process.exitCode = await runSteps(setupSteps(forTests));

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ordered steps of `npm run setup`. The probe comes last: it boots the guest built before it.
+import { aioCacheDir } from '../../libvirt/tiny-guest';
+import { acceleratorStep } from './accelerator';
+import { guestStep } from './guest';
+import { accountsStep, daemonsStep, qemuConfStep } from './libvirt-host';
+import { packagesStep } from './packages';
+import type { SetupStep } from './step';
+
+/** The steps of one setup run (`forTests` adds the test-only Debian packages). */
+export function setupSteps(forTests: boolean, cacheDir: string = aioCacheDir()): SetupStep[] {
+  return [
+    packagesStep(forTests),
+    accountsStep(),
+    qemuConfStep(),
+    daemonsStep(),
+    guestStep(cacheDir),
+    acceleratorStep(cacheDir),
+  ];
+}
