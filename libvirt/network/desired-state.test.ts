@@ -118,17 +118,17 @@ describe('desiredState (table)', () => {
       ],
     },
     {
-      name: 'NIC moves from a removed network to a new one: removal first',
+      name: 'NIC moves from a removed network to a new one: released first, bridge deleted last',
       host: facts([eth0, isolatedBridge('a'), link('v0', { kind: 'veth', master: 'a' })]),
       request: { networks: { a: { remove: true }, b: { nic: 'v0' } } },
       steps: [
         { op: 'release', dev: 'v0' },
-        { op: 'bridge-del', dev: 'a' },
         { op: 'bridge-add', dev: 'b', stp: false },
         iso('b'),
         { op: 'set-mtu', dev: 'b', mtu: 1500 },
         { op: 'enslave', dev: 'v0', master: 'b' },
         { op: 'up', dev: 'b' },
+        { op: 'bridge-del', dev: 'a' },
       ],
     },
     {

@@ -46,8 +46,8 @@ export function isIsolated(link: LinkState): boolean {
 }
 
 /**
- * The steps that turn `facts` into what `request` asks for. Removals come first (they may free
- * a NIC a setup reuses); within a network: bridge, isolation (before the bridge is ever up, so
+ * The steps that turn `facts` into what `request` asks for. Removals release their ports first
+ * (they may free a NIC a setup reuses) and delete their bridges last; within a network: bridge, isolation (before the bridge is ever up, so
  * no link-local address appears), MTU (set explicitly so it never follows a smaller port),
  * ports, then up.
  */
@@ -64,6 +64,9 @@ export function desiredState(facts: HostNetFacts, request: CanonicalRequest): Ne
       .map(([dev]) => dev)
       .sort();
 
+  // Bridges are deleted last: a failure anywhere before then is rolled back without having
+  // to re-create a deleted bridge (which would come back with a new ifindex).
+  const deletions: NetStep[] = [];
   for (const name of request.removals) {
     const link = facts.links.get(name);
     if (link === undefined) continue;
@@ -71,7 +74,7 @@ export function desiredState(facts: HostNetFacts, request: CanonicalRequest): Ne
       steps.push({ op: 'release', dev: port });
       master.set(port, null);
     }
-    steps.push({ op: 'bridge-del', dev: name });
+    deletions.push({ op: 'bridge-del', dev: name });
   }
 
   for (const net of request.setups) {
@@ -124,7 +127,7 @@ export function desiredState(facts: HostNetFacts, request: CanonicalRequest): Ne
     }
     if (cur === undefined || !cur.up) steps.push({ op: 'up', dev: net.name });
   }
-  return steps;
+  return [...steps, ...deletions];
 }
 
 /** Devices a plan touches, plus the ports of every bridge it touches (their master may change). */

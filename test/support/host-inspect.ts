@@ -48,16 +48,28 @@ export async function bridgePorts(bridge: string): Promise<string[]> {
     .sort();
 }
 
+/** Drop what changes by itself (bridge timers, address lifetimes) from iproute2 JSON. */
+function stripVolatile(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripVolatile);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !k.endsWith('_timer') && !k.endsWith('_life_time'))
+      .map(([k, v]) => [k, stripVolatile(v)]),
+  );
+}
+
 /**
- * A comparable picture of the host's links and addresses (raw `ip -json link` and
- * `ip -json addr` output), minus nothing: two pictures are equal only if nothing changed.
+ * A comparable picture of the host's links and addresses: `ip -d -json link` and
+ * `ip -json addr`, minus only the fields that change on their own (bridge timers, address
+ * lifetimes). Two pictures are equal only if nothing was changed.
  */
-export async function hostPicture(): Promise<{ link: string; addr: string }> {
+export async function hostPicture(): Promise<{ link: unknown; addr: unknown }> {
   const [link, addr] = await Promise.all([
-    run('ip', ['-d', '-json', 'link', 'show']),
-    run('ip', ['-json', 'addr', 'show']),
+    runJson('ip', ['-d', '-json', 'link', 'show']),
+    runJson('ip', ['-json', 'addr', 'show']),
   ]);
-  return { link: link.stdout, addr: addr.stdout };
+  return { link: stripVolatile(link), addr: stripVolatile(addr) };
 }
 
 /** `virsh dumpxml` of a domain. */

@@ -37,8 +37,9 @@ export function runDir(prefix: string): string {
   return dir;
 }
 
-/** Forget this run's prefix (after its own cleanup). */
+/** Forget this run's prefix and delete its scratch directory (after its own cleanup). */
 export function releaseRunPrefix(prefix: string): void {
+  rmSync(join(RUN_DIRS, prefix), { recursive: true, force: true });
   rmSync(join(REGISTRY, prefix), { force: true });
 }
 
