@@ -56,8 +56,28 @@ step('Debian build prerequisites', () => {
   }
 });
 
+/**
+ * Is node_modules what package-lock.json (and this Node) asks for? Our stamp says so after our
+ * own `npm ci`. Without a stamp (installed by a plain `npm ci`/`npm install`), npm's record of
+ * what it installed (node_modules/.package-lock.json) must list every non-optional package of
+ * the lock file at the same version; then the install is adopted.
+ */
+function nodeModulesCurrent() {
+  if (existsSync(stamp)) return readFileSync(stamp, 'utf8') === lockHash;
+  const hidden = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(hidden)) return false;
+  const wanted = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages ?? {};
+  const have = JSON.parse(readFileSync(hidden, 'utf8')).packages ?? {};
+  const current = Object.entries(wanted).every(
+    ([path, pkg]) =>
+      path === '' || (have[path] ? have[path].version === pkg.version : pkg.optional),
+  );
+  if (current) writeFileSync(stamp, lockHash);
+  return current;
+}
+
 step('node_modules', () => {
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash) return;
+  if (nodeModulesCurrent()) return;
   // Electron's binary comes from a download host, not the npm registry; it is fetched on
   // first `npm start` where that host is reachable (see build/launch.ts).
   const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
