@@ -18,7 +18,8 @@
  *   Problems print `AIO-WARN …` lines before it (a NIC named on the command line that does not
  *   exist is left out of the ready line).
  * - Then a root shell with job control on ttyS0, prompt {@link TINY_GUEST_PROMPT}, respawned when
- *   it exits.
+ *   it exits. After each prompt busybox asks the terminal for the cursor position (`ESC[6n`):
+ *   a terminal (xterm.js) answers it; in a serial log it shows up as `\x1b[6n` after `aio# `.
  * - ACPI power button (`virsh shutdown`) powers it off cleanly within a few seconds.
  *
  * Under TCG (this machine) it reaches the ready line a few seconds after the domain starts; give

@@ -166,6 +166,10 @@ export function qemuConfStep(): SetupStep {
       changes.push(
         current === null ? `wrote ${QEMU_CONF}` : `rewrote ${QEMU_CONF} (old one: .aio-orig)`,
       );
+      // Never restarted for it: other sessions may have guests running under that daemon.
+      if (daemonRunning('libvirtd', '/run/libvirtd.pid', '/run/libvirt/libvirt-sock')) {
+        changes.push('libvirtd was already running: restart it to apply');
+      }
       return { changed: true, note: changes.join(', ') };
     },
   };
