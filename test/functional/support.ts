@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 
 import { compose, type Composed, type ComposeOptions } from '../../main/compose';
+import { claimRunPrefix, releaseRunPrefix, sweepStale } from '../support/run-prefix';
 
 export const ADMIN_PASSWORD = 'h4-functional-Secret!';
 export const API = '/ovirt-engine/api';
@@ -82,6 +83,7 @@ export interface Appliance {
 
 /** Starts the appliance on a fresh temp data dir, loopback, any free port. */
 export async function startAppliance(extra: Partial<ComposeOptions> = {}): Promise<Appliance> {
+  await sweepAndRegister();
   const dataDir = mkdtempSync(join(tmpdir(), 'h4-func-'));
   const app = await compose({ dataDir, port: 0, adminPassword: ADMIN_PASSWORD, ...extra });
   const basic = `Basic ${Buffer.from(`admin@internal:${ADMIN_PASSWORD}`).toString('base64')}`;
@@ -141,14 +143,38 @@ export async function startAppliance(extra: Partial<ComposeOptions> = {}): Promi
     stop: async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
+      releasePrefix();
     },
   };
 }
 
-/** A short name with the H4 prefix, unique per run, ≤ 15 chars (bridge names). */
+let prefix: string | null = null;
+let counter = 0;
+
+/** This process's run prefix (family `hf`, registered for the stale sweep). */
+export function runPrefix(): string {
+  prefix ??= claimRunPrefix('hf');
+  return prefix;
+}
+
+/** Removes what dead earlier runs left behind, then forgets this run's prefix at exit. */
+export async function sweepAndRegister(): Promise<void> {
+  await sweepStale('hf').catch((err: unknown) => {
+    console.log(`stale sweep skipped: ${String(err)}`);
+  });
+  runPrefix();
+}
+
+/** Releases this run's prefix (after its own cleanup). */
+export function releasePrefix(): void {
+  if (prefix !== null) releaseRunPrefix(prefix);
+  prefix = null;
+}
+
+/** A short name with this run's prefix, unique in the run, ≤ 15 chars (bridge names). */
 export function uniqueName(stem: string): string {
-  const suffix = Math.random().toString(36).slice(2, 6);
-  return `h4${stem}${suffix}`.slice(0, 15);
+  counter += 1;
+  return `${runPrefix()}${stem}${counter}`.slice(0, 15);
 }
 
 /** Reads a dotted path (`product_info.version.major`) from a parsed body; undefined when absent. */
