@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { Page } from 'playwright-core';
+
+import { step } from '../support/step';
+import { HostsPage } from './hosts.page';
+import { NetworksPage } from './networks.page';
+import { VmsPage } from './vms.page';
+
+/** The frame: masthead and the vertical navigation. */
+export class ShellPage {
+  constructor(readonly page: Page) {}
+
+  private async go(name: string): Promise<void> {
+    await this.page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name, exact: true })
+      .click();
+    await this.page.getByRole('heading', { level: 1, name }).waitFor();
+  }
+
+  async networks(): Promise<NetworksPage> {
+    await step('go to Networks', () => this.go('Networks'));
+    return new NetworksPage(this.page);
+  }
+
+  async hosts(): Promise<HostsPage> {
+    await step('go to Hosts', () => this.go('Hosts'));
+    return new HostsPage(this.page);
+  }
+
+  async vms(): Promise<VmsPage> {
+    await step('go to Virtual Machines', () => this.go('Virtual Machines'));
+    return new VmsPage(this.page);
+  }
+}
