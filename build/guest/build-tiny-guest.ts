@@ -237,12 +237,23 @@ export async function buildTinyGuest(
         ? ['-o', 'APT::Sandbox::User=root'] // silences the "_apt cannot access" warning
         : [];
     const pkg = `${inputs.kernelPackage}=${inputs.kernelPackageVersion}`;
-    log(`downloading ${pkg}`);
-    await runOk('apt-get', [...aptArgs, '-qq', 'download', pkg], { cwd: work, timeoutMs: 600_000 });
-    const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download ${pkg} produced no .deb`);
+    // The .deb is kept, so a rebuild after a change to /init needs no network.
+    const debDir = join(cacheDir, 'debs');
+    const deb = `${inputs.kernelPackage}_${inputs.kernelPackageVersion.replace(/:/g, '%3a')}.deb`;
+    if (!existsSync(join(debDir, deb))) {
+      log(`downloading ${pkg}`);
+      await runOk('apt-get', [...aptArgs, '-qq', 'download', pkg], {
+        cwd: work,
+        timeoutMs: 600_000,
+      });
+      const downloaded = readdirSync(work).find((f) => f.endsWith('.deb'));
+      if (!downloaded) throw new Error(`apt-get download ${pkg} produced no .deb`);
+      mkdirSync(debDir, { recursive: true });
+      for (const old of readdirSync(debDir)) rmSync(join(debDir, old), { force: true });
+      renameSync(join(work, downloaded), join(debDir, deb));
+    }
     const unpacked = join(work, 'kernel');
-    await runOk('dpkg-deb', ['-x', join(work, deb), unpacked], { timeoutMs: 120_000 });
+    await runOk('dpkg-deb', ['-x', join(debDir, deb), unpacked], { timeoutMs: 120_000 });
     const kernelVersion = readdirSync(join(unpacked, 'lib', 'modules'))[0];
     if (!kernelVersion) throw new Error(`${deb} holds no /lib/modules/<version>`);
     const vmlinuz = join(unpacked, 'boot', `vmlinuz-${kernelVersion}`);
@@ -340,11 +351,71 @@ export async function ensureTinyGuest(
 ): Promise<EnsureTinyGuestResult> {
   const inputs = await resolveTinyGuestInputs(cacheDir);
   const hash = tinyGuestHash(inputs);
+  const built = (): TinyGuestManifest | null => {
+    try {
+      const current = readTinyGuest(cacheDir);
+      return current.hash === hash ? current : null;
+    } catch {
+      return null; // not built yet, or its files are gone
+    }
+  };
+  const existing = built();
+  if (existing) return { changed: false, manifest: existing };
+  // Two setups at once (two terminals, parallel test sessions) must not build over each other.
+  const release = await acquireBuildLock(cacheDir, log);
   try {
-    const current = readTinyGuest(cacheDir);
-    if (current.hash === hash) return { changed: false, manifest: current };
-  } catch {
-    // not built yet, or its files are gone: build below
+    const meanwhile = built();
+    if (meanwhile) return { changed: false, manifest: meanwhile };
+    return { changed: true, manifest: await buildTinyGuest(cacheDir, inputs, log) };
+  } finally {
+    release();
   }
-  return { changed: true, manifest: await buildTinyGuest(cacheDir, inputs, log) };
+}
+
+/**
+ * A lock directory (`mkdir` is atomic) holding the owner's pid; a lock whose owner is gone is
+ * taken over. Waits up to 5 minutes (a build takes seconds; a download may take longer).
+ */
+async function acquireBuildLock(
+  cacheDir: string,
+  log: (line: string) => void,
+): Promise<() => void> {
+  const lock = join(cacheDir, '.build.lock');
+  mkdirSync(cacheDir, { recursive: true });
+  const deadline = Date.now() + 300_000;
+  let said = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return () => {
+        rmSync(lock, { recursive: true, force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // the owner has not written its pid yet
+    }
+    if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`${lock} is held by pid ${owner}; giving up`);
+    if (!said) log(`waiting for another setup (pid ${owner}) that is building the guest`);
+    said = true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
