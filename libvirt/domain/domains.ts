@@ -36,8 +36,15 @@ export async function startDomain(
   const xml = domainXml(desc, xmlOptions);
   // libvirt (running as root here) creates the log file but not its directory.
   await mkdir(dirname(desc.serialLogPath), { recursive: true });
+  const existed = (await stateOrNull(conn, desc.uuid)) !== null;
   await conn.defineXml(xml);
-  await conn.start(desc.uuid);
+  try {
+    await conn.start(desc.uuid);
+  } catch (error) {
+    // Do not leave behind a definition this call created for a VM that never ran.
+    if (!existed) await conn.undefine(desc.uuid).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** State, with a domain that does not exist reported as null. */
