@@ -11,6 +11,9 @@
  *   one `aio.ip=<nic>:<address>/<prefix>` per address. NICs are `eth0`, `eth1`, … in PCI order
  *   (the order of `<interface>` elements). The MTU is not on the command line: the guest takes
  *   the one its virtio device reports, so give libvirt `<mtu size='…'/>` on the interface.
+ * - Only virtio NICs work ({@link TINY_GUEST_NIC_MODELS}): Debian's cloud kernel has no e1000
+ *   or rtl8139 driver at all, so such a NIC never appears in the guest (its `aio.ip` then
+ *   yields `AIO-WARN no device ethN`).
  * - Every `eth*` comes up, addressed or not, with an IPv6 link-local address usable at once
  *   (no duplicate address detection), so `ping -6 ff02::1%eth0` works from the shell.
  * - Once every NIC is up it prints exactly one line on ttyS0 (see {@link parseReadyLine}):
@@ -31,7 +34,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { HostError, HostErrorCode } from '../main/contract/errors';
-import type { GuestNicAddress } from './host-agent';
+import type { GuestNicAddress, NicModel } from './host-agent';
 
 /** What the guest prints once every NIC is configured; see {@link parseReadyLine}. */
 export const TINY_GUEST_READY_PREFIX = 'AIO-READY';
@@ -41,6 +44,8 @@ export const TINY_GUEST_PROMPT = 'aio# ';
 export const TINY_GUEST_PROBE_OK = 'AIO-PROBE-OK';
 /** Command line of the accelerator probe: print {@link TINY_GUEST_PROBE_OK}, power off. */
 export const TINY_GUEST_PROBE_CMDLINE = 'console=ttyS0 quiet aio.probe=1';
+/** NIC models the guest has drivers for (the cloud kernel builds no e1000/rtl8139 driver). */
+export const TINY_GUEST_NIC_MODELS: readonly NicModel[] = ['virtio'];
 /** Memory the guest is tested with; it needs about 100 MiB to unpack and run. */
 export const TINY_GUEST_MEMORY_MIB = 192;
 
