@@ -35,7 +35,7 @@ import {
   type TinyGuestManifest,
   tinyGuestManifestPath,
 } from '../../libvirt/tiny-guest';
-import { runOk } from '../setup/exec';
+import { rootPrefix, runOk } from '../setup/exec';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
@@ -121,9 +121,21 @@ async function resolveKernelPackage(
   } catch {
     // no memo yet (or no apt lists directory): ask apt
   }
-  const resolved = parseKernelMetapackage(
-    await runOk('apt-cache', ['show', '--no-all-versions', KERNEL_METAPACKAGE]),
-  );
+  const show = async (): Promise<string> =>
+    runOk('apt-cache', ['show', '--no-all-versions', KERNEL_METAPACKAGE]);
+  let text: string;
+  try {
+    text = await show();
+  } catch (error) {
+    // Images often ship with empty package lists (/var/lib/apt/lists cleaned): update once.
+    const prefix = rootPrefix();
+    if (prefix === null) throw error;
+    const [cmd, ...args] = [...prefix, 'apt-get', 'update', '-qq'];
+    await runOk(cmd ?? 'apt-get', args, { timeoutMs: 600_000 });
+    text = await show();
+    listsStamp = String(statSync(APT_LISTS).mtimeMs);
+  }
+  const resolved = parseKernelMetapackage(text);
   if (listsStamp) {
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(memo, JSON.stringify({ listsStamp, ...resolved }));
@@ -324,11 +336,18 @@ export async function buildTinyGuest(
       builtAt: new Date().toISOString(),
     };
     const manifestPath = tinyGuestManifestPath(cacheDir);
+    let previous = '';
+    try {
+      previous = `tiny-${(JSON.parse(readFileSync(manifestPath, 'utf8')) as { hash: string }).hash}`;
+    } catch {
+      // first build
+    }
     writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
     renameSync(`${manifestPath}.tmp`, manifestPath);
-    // Older builds are no longer referenced; a guest still running keeps its open files.
+    // Older builds are no longer referenced. The one just replaced stays until the next build:
+    // a domain defined from the old manifest a moment ago can still start.
     for (const entry of readdirSync(cacheDir)) {
-      if (/^tiny-[0-9a-f]{16}$/.test(entry) && entry !== `tiny-${hash}`) {
+      if (/^tiny-[0-9a-f]{16}$/.test(entry) && entry !== `tiny-${hash}` && entry !== previous) {
         rmSync(join(cacheDir, entry), { recursive: true, force: true });
       }
     }
