@@ -36,6 +36,45 @@ export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT)
   return Buffer.concat(chunks);
 }
 
+/**
+ * Consumes what is left of a request body, so the connection can carry the next request.
+ * Returns false when the connection must close instead: the body did not arrive within
+ * `waitMs`, or exceeded `limit`. libsoup (libgovirt) announces a `Content-Length` on GET
+ * but, when it re-sends a request after the 401 challenge, sends no body; waiting would hang
+ * and reading on would swallow the next request, so such connections are closed.
+ */
+export async function discardBody(
+  req: IncomingMessage,
+  waitMs: number,
+  limit = DEFAULT_BODY_LIMIT,
+): Promise<boolean> {
+  if (req.complete || req.readableEnded) return true;
+  if (waitMs <= 0) return false;
+  let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, waitMs);
+  });
+  const drained = (async (): Promise<boolean> => {
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limit) return false;
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  try {
+    return await Promise.race([drained, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The media type of a request's Content-Type, lower-cased, without parameters. */
 export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';

@@ -13,7 +13,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OpInput, OpName, OpOutput, Principal } from '../../contract';
 import type { Engine } from '../../engine/dispatch';
 import type { AuthService } from '../auth';
-import { BodyTooLargeError, DEFAULT_BODY_LIMIT, mediaType, readBody, send } from '../http';
+import {
+  BodyTooLargeError,
+  DEFAULT_BODY_LIMIT,
+  discardBody,
+  mediaType,
+  readBody,
+  send,
+} from '../http';
 import type { Doc, DocObject } from './doc';
 import { ApiFault, faultDoc, faultOf, SyntaxFault } from './fault';
 import { type InputObject, rootObject } from './input';
@@ -123,8 +130,13 @@ export async function handleRest(
   const query = url.searchParams;
   const format = negotiate(req, query);
   const headers: Record<string, string | string[]> = {};
-  const answer = (reply: Reply): void => {
+  const answer = async (reply: Reply): Promise<void> => {
+    // Whatever the handler did not read must be consumed before the connection carries the
+    // next request; GET/HEAD/DELETE bodies are never waited for (see discardBody).
+    const bodyless = ['GET', 'HEAD', 'DELETE'].includes(req.method ?? 'GET');
+    const drained = await discardBody(req, bodyless ? 0 : 2_000);
     const out: Record<string, string | string[]> = { ...headers, ...(reply.headers ?? {}) };
+    if (!drained) out.Connection = 'close';
     if (reply.doc === null) {
       send(req, res, reply.status, out);
       return;
@@ -139,7 +151,7 @@ export async function handleRest(
     if (versioned) {
       // Only v4 exists (v3 was removed in 2019): other versions get a bare 400.
       if (versioned[1] !== '4') {
-        send(req, res, 400, {});
+        await answer({ status: 400, doc: null });
         return;
       }
       base = `${API_PREFIX}/v4`;
@@ -147,12 +159,16 @@ export async function handleRest(
     }
     const versionHeader = req.headers.version;
     if (typeof versionHeader === 'string' && versionHeader.trim() !== '4') {
-      send(req, res, 400, {});
+      await answer({ status: 400, doc: null });
       return;
     }
     const auth = await opts.auth.authenticate(req);
     if (auth === null) {
-      send(req, res, 401, { 'WWW-Authenticate': 'Basic realm="RESTAPI"' });
+      await answer({
+        status: 401,
+        doc: null,
+        headers: { 'WWW-Authenticate': 'Basic realm="RESTAPI"' },
+      });
       return;
     }
     if (auth.newSession !== undefined) {
@@ -160,11 +176,11 @@ export async function handleRest(
     }
     const match = opts.router.match(req.method ?? 'GET', rest);
     if (match.kind === 'not-found') {
-      answer({ status: 404, doc: null });
+      await answer({ status: 404, doc: null });
       return;
     }
     if (match.kind === 'method-not-allowed') {
-      answer({ status: 405, doc: null, headers: { Allow: match.allow.join(', ') } });
+      await answer({ status: 405, doc: null, headers: { Allow: match.allow.join(', ') } });
       return;
     }
     const principal = auth.principal;
@@ -200,12 +216,12 @@ export async function handleRest(
       const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
       headers.Link = opts.rootLinkHeader(base, `${scheme}://${host}`);
     }
-    answer(reply);
+    await answer(reply);
   } catch (err) {
     if (err instanceof ApiFault) {
-      answer({ status: err.status, doc: err.doc });
+      await answer({ status: err.status, doc: err.doc });
     } else if (err instanceof BodyTooLargeError) {
-      answer({ status: 413, doc: faultDoc('Request Entity Too Large', err.message) });
+      await answer({ status: 413, doc: faultDoc('Request Entity Too Large', err.message) });
     } else {
       // A bug of ours: still an oVirt-shaped answer, never a stack trace page.
       console.error('[api] unexpected error', err);
@@ -213,7 +229,10 @@ export async function handleRest(
         res.destroy();
         return;
       }
-      answer({ status: 500, doc: faultDoc('Operation Failed', `[${(err as Error).message}]`) });
+      await answer({
+        status: 500,
+        doc: faultDoc('Operation Failed', `[${(err as Error).message}]`),
+      });
     }
   }
 }

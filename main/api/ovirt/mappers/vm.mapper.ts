@@ -28,6 +28,9 @@ export function vmDoc(base: string, v: Vm): DocObject {
     cluster: refTo(base, 'clusters', v.clusterId),
     cpu: { topology: { cores: 1, sockets: v.vcpus, threads: 1 } },
     creation_time: new DateTime(new Date(v.creationTime)),
+    // libgovirt refuses a VM without `display` (type + monitors). The appliance's guests
+    // are reached through the serial console; no address/port is advertised.
+    display: { allow_override: false, monitors: 1, smartcard_enabled: false, type: 'vnc' },
     host: v.hostId === null ? undefined : refTo(base, 'hosts', v.hostId),
     initialization:
       v.initialization === null
