@@ -16,6 +16,7 @@ import {
   PageSidebar,
   PageSidebarBody,
   PageToggleButton,
+  Spinner,
   Toolbar,
   ToolbarContent,
   ToolbarItem,
@@ -25,13 +26,14 @@ import { useEffect, useState } from 'react';
 
 import type { ContractClient } from './client/client';
 import { HttpTransport } from './client/http-transport';
-import { ClientContext } from './context';
+import { ClientContext, useClient } from './context';
 import { ClustersPage } from './pages/clusters/ClustersPage';
 import { EventsPage } from './pages/events/EventsPage';
 import { HostsPage } from './pages/hosts/HostsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NetworksPage } from './pages/networks/NetworksPage';
 import { VmsPage } from './pages/vms/VmsPage';
+import { ProgressStore, useJobs } from './progress';
 import { href, type Route, useRoute } from './router';
 
 const NAV: readonly { section: Route['section']; label: string }[] = [
@@ -82,6 +84,9 @@ export function App({ client }: { client: ContractClient }) {
 
 function Shell({ onLogout }: { onLogout?: () => void }) {
   const route = useRoute();
+  const client = useClient();
+  const [progress] = useState(() => new ProgressStore(client));
+  const running = useJobs(progress).filter((j) => j.status === 'started' || j.status === 'running');
   const masthead = (
     <Masthead>
       <MastheadMain>
@@ -92,7 +97,7 @@ function Shell({ onLogout }: { onLogout?: () => void }) {
         </MastheadToggle>
         <MastheadBrand>
           <MastheadLogo component="a" href="#/networks" aria-label="AIO Lab home">
-            <strong style={{ color: 'white', fontSize: '1.2rem' }}>AIO Lab</strong>
+            <strong style={{ fontSize: '1.2rem' }}>AIO Lab</strong>
           </MastheadLogo>
         </MastheadBrand>
       </MastheadMain>
@@ -100,7 +105,17 @@ function Shell({ onLogout }: { onLogout?: () => void }) {
         <Toolbar isFullHeight isStatic>
           <ToolbarContent>
             <ToolbarItem align={{ default: 'alignEnd' }}>
-              <span style={{ color: 'white', marginRight: 12 }}>admin@internal</span>
+              {running.length > 0 && (
+                <a
+                  href={href({ section: 'events' })}
+                  style={{ marginRight: 16 }}
+                  id="tasks-running"
+                >
+                  <Spinner size="md" aria-hidden /> {running.length} task
+                  {running.length === 1 ? '' : 's'} running
+                </a>
+              )}
+              <span style={{ marginRight: 12 }}>admin@internal</span>
               {onLogout && (
                 <Button variant="secondary" id="logout" onClick={onLogout}>
                   Log out
@@ -139,7 +154,7 @@ function Shell({ onLogout }: { onLogout?: () => void }) {
       {route.section === 'clusters' && <ClustersPage />}
       {route.section === 'hosts' && <HostsPage route={route} />}
       {route.section === 'vms' && <VmsPage route={route} />}
-      {route.section === 'events' && <EventsPage />}
+      {route.section === 'events' && <EventsPage progress={progress} />}
     </Page>
   );
 }

@@ -75,6 +75,8 @@ export function useQuery<K extends OpName>(
  */
 export function useClusterNetworks(
   clusterIds: readonly string[],
+  /** Bump to re-read now (after this window changed something). */
+  version = 0,
 ): Record<string, readonly ClusterNetwork[]> {
   const client = useClient();
   const [map, setMap] = useState<Record<string, readonly ClusterNetwork[]>>({});
@@ -102,6 +104,6 @@ export function useClusterNetworks(
       live = false;
       off();
     };
-  }, [client, key]);
+  }, [client, key, version]);
   return map;
 }

@@ -31,7 +31,7 @@ export function Table<T>({
       <thead className="pf-v6-c-table__thead">
         <tr className="pf-v6-c-table__tr">
           {columns.map((c) => (
-            <th key={c.title} className="pf-v6-c-table__th" scope="col">
+            <th key={c.title} className="pf-v6-c-table__th pf-m-wrap" scope="col">
               {c.title}
             </th>
           ))}

@@ -22,9 +22,11 @@ export class NetworkDialogPage {
 
   async fill(fields: NetworkFields): Promise<this> {
     await step(`fill the network form (${JSON.stringify(fields)})`, async () => {
-      await this.dialog.getByLabel('Name', { exact: true }).fill(fields.name);
+      await this.dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(fields.name);
       if (fields.description !== undefined) {
-        await this.dialog.getByLabel('Description', { exact: true }).fill(fields.description);
+        await this.dialog
+          .getByRole('textbox', { name: 'Description', exact: true })
+          .fill(fields.description);
       }
       if (fields.isolated) await this.dialog.getByLabel('Isolated (NIC-less)').check();
       if (fields.mtu !== undefined) {

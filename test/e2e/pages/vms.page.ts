@@ -34,8 +34,10 @@ export class VmsPage {
     await step(`create VM ${fields.name} from ${fields.template}`, async () => {
       await this.page.getByRole('button', { name: 'New VM' }).click();
       const dialog = this.page.getByRole('dialog', { name: 'New Virtual Machine' });
-      await dialog.getByLabel('Template').selectOption({ label: fields.template });
-      await dialog.getByLabel('Name', { exact: true }).fill(fields.name);
+      await dialog
+        .getByRole('combobox', { name: 'Template' })
+        .selectOption({ label: fields.template });
+      await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(fields.name);
       await dialog.getByLabel('nic1 vNIC profile').selectOption({ label: fields.profile });
       await dialog.getByLabel('nic1 static IPv4 address').fill(fields.address);
       await dialog.getByLabel('nic1 prefix').fill(String(fields.prefix ?? 24));

@@ -9,43 +9,21 @@ import {
   ProgressVariant,
   Title,
 } from '@patternfly/react-core';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 
-import type { AuditEvent, ProgressEvent } from '../../../../main/contract/events';
+import type { AuditEvent } from '../../../../main/contract/events';
 import { Fault } from '../../components/Fault';
 import { Table } from '../../components/Table';
 import { useClient } from '../../context';
 import { useQuery } from '../../hooks';
+import { type ProgressStore, useJobs } from '../../progress';
 
 const SEVERITY_COLOR = { normal: 'blue', warning: 'orange', error: 'red' } as const;
 
-/** Keeps the latest state of each job; finished jobs stay visible for a while. */
-function useProgress(): ProgressEvent[] {
-  const client = useClient();
-  const [jobs, setJobs] = useState<Map<string, ProgressEvent & { at: number }>>(new Map());
-  useEffect(
-    () =>
-      client.onEvent((e) => {
-        if (e.type !== 'progress') return;
-        setJobs((old) => {
-          const next = new Map(old);
-          next.set(e.jobId, { ...e, at: Date.now() });
-          for (const [k, v] of next) {
-            if (v.status !== 'running' && v.status !== 'started' && Date.now() - v.at > 60_000)
-              next.delete(k);
-          }
-          return next;
-        });
-      }),
-    [client],
-  );
-  return [...jobs.values()].sort((a, b) => b.at - a.at);
-}
-
-export function EventsPage() {
+export function EventsPage({ progress }: { progress: ProgressStore }) {
   const events = useQuery('GetEvents', { max: 500 }, []);
   const client = useClient();
-  const jobs = useProgress();
+  const jobs = useJobs(progress);
   const { reload } = events;
   useEffect(
     () =>

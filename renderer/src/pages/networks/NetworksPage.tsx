@@ -30,7 +30,11 @@ export function NetworksPage() {
   const dataCenters = useQuery('GetAllDataCenters', {}, ['data_center']);
   const clusters = useQuery('GetAllClusters', {}, ['cluster']);
   const clusterList = clusters.data ?? [];
-  const byCluster = useClusterNetworks(clusterList.map((c) => c.id));
+  const [version, setVersion] = useState(0);
+  const byCluster = useClusterNetworks(
+    clusterList.map((c) => c.id),
+    version,
+  );
   const [editing, setEditing] = useState<Network | 'new' | null>(null);
   const [removing, setRemoving] = useState<Network | null>(null);
   const [removeError, setRemoveError] = useState<unknown>(null);
@@ -157,6 +161,7 @@ export function NetworksPage() {
           onSaved={() => {
             setEditing(null);
             networks.reload();
+            setVersion((v) => v + 1);
           }}
         />
       )}

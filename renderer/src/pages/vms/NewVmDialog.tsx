@@ -150,11 +150,7 @@ export function NewVmDialog({
                 }}
               >
                 {templates.map((t) => (
-                  <FormSelectOption
-                    key={t.id}
-                    value={t.id}
-                    label={`${t.name}${t.description ? ` — ${t.description}` : ''}`}
-                  />
+                  <FormSelectOption key={t.id} value={t.id} label={t.name} />
                 ))}
               </FormSelect>
             </FormGroup>

@@ -42,10 +42,11 @@ function addresses(vm: Vm): string {
   );
 }
 
-function useVmActions(onError: (e: unknown) => void) {
+function useVmActions(onError: (e: unknown) => void, onDone: () => void) {
   const client = useClient();
   const wrap = (p: Promise<unknown>): void => {
-    p.catch(onError);
+    onError(null);
+    p.then(onDone, onError);
   };
   return {
     run: (vm: Vm) => {
@@ -132,7 +133,7 @@ function VmButtons({ vm, actions }: { vm: Vm; actions: ReturnType<typeof useVmAc
 export function VmsPage({ route }: { route: Route }) {
   const vms = useQuery('GetAllVms', {}, ['vm']);
   const [error, setError] = useState<unknown>(null);
-  const actions = useVmActions(setError);
+  const actions = useVmActions(setError, vms.reload);
   const [creating, setCreating] = useState(false);
   const templates = useQuery('GetAllTemplates', {}, ['template']);
   const clusters = useQuery('GetAllClusters', {}, ['cluster']);
