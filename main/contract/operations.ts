@@ -28,8 +28,8 @@ import { Initialization, NIC_INTERFACES } from './vms';
 export type OpKind = 'command' | 'query';
 
 /** One row of the table. `output` is a phantom: it carries the type, never a value. */
-export interface OpDef<I extends z.ZodTypeAny, O> {
-  readonly kind: OpKind;
+export interface OpDef<I extends z.ZodTypeAny, O, Kd extends OpKind = OpKind> {
+  readonly kind: Kd;
   readonly input: I;
   readonly errors: readonly EngineErrorCode[];
   readonly output?: O;
@@ -37,11 +37,11 @@ export interface OpDef<I extends z.ZodTypeAny, O> {
 
 const op =
   <O>() =>
-  <I extends z.ZodTypeAny>(
-    kind: OpKind,
+  <Kd extends OpKind, I extends z.ZodTypeAny>(
+    kind: Kd,
     input: I,
     errors: readonly EngineErrorCode[] = [],
-  ): OpDef<I, O> => ({ kind, input, errors });
+  ): OpDef<I, O, Kd> => ({ kind, input, errors });
 
 // Errors every operation may return (runner level).
 export const COMMON_ERRORS = [
@@ -482,6 +482,13 @@ export type OpOutput<K extends OpName> =
     : Exclude<Operations[K]['output'], undefined>;
 
 export const OP_NAMES = Object.keys(operations) as OpName[];
+
+/** Names of the state-changing operations (audited, locked). */
+export type CommandOpName = {
+  [K in OpName]: Operations[K]['kind'] extends 'command' ? K : never;
+}[OpName];
+/** Names of the read-only operations. */
+export type QueryOpName = Exclude<OpName, CommandOpName>;
 
 /** Type guard for transports that receive an op name as a string. */
 export function isOpName(name: string): name is OpName {

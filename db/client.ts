@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Opens the engine's SQLite file: WAL, foreign keys on, migrations applied. Exposes narrow
+ * `Db`/`Tx` types so better-sqlite3 does not leak to the engine, and a synchronous
+ * `transaction()` that refuses async callbacks (better-sqlite3 12 would commit before the
+ * awaited work ran — see STYLE.md point 7).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import BetterSqlite3 from 'better-sqlite3';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** The drizzle handle repos use. */
+export type Db = BetterSQLite3Database<Schema>;
+/** A transaction handle; same query API as Db. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Anything a repo can read or write through. */
+export type Conn = Db | Tx;
+
+/** Tables a compensation snapshot may cover (raw SQL below only ever names these). */
+export const SNAPSHOT_TABLES = [
+  'network',
+  'network_cluster',
+  'network_attachments',
+  'network_label',
+  'host_network_label',
+  'vnic_profile',
+  'host',
+  'vm',
+  'vm_interface',
+] as const;
+export type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
+
+/** Rows of one table matching `column = value`, as they were before a command changed them. */
+export interface TableSnapshot {
+  readonly table: SnapshotTable;
+  readonly column: string;
+  readonly value: string;
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+export interface Database {
+  readonly db: Db;
+  /** Run `fn` in one short synchronous transaction (BEGIN IMMEDIATE). */
+  transaction<T>(fn: (tx: Tx) => T): T;
+  /** Capture rows (inside or outside a transaction) for later exact restoration. */
+  snapshot(table: SnapshotTable, column: string, value: string): TableSnapshot;
+  /** Put the captured rows back exactly (own transaction): delete matching rows, re-insert. */
+  restore(snapshots: readonly TableSnapshot[]): void;
+  /** Same as `restore`, inside a transaction the caller already holds. */
+  restoreInTransaction(snapshots: readonly TableSnapshot[]): void;
+  close(): void;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+const COLUMN = /^[a-z_]+$/;
+const PRIMARY_KEYS: Readonly<Record<SnapshotTable, readonly string[]>> = {
+  network: ['id'],
+  network_cluster: ['network_id', 'cluster_id'],
+  network_attachments: ['id'],
+  network_label: ['network_id'],
+  host_network_label: ['host_id', 'label'],
+  vnic_profile: ['id'],
+  host: ['id'],
+  vm: ['id'],
+  vm_interface: ['id'],
+};
+
+/**
+ * Open (creating if needed) the SQLite file at `file` and apply pending migrations.
+ * @throws when the file cannot be opened or a migration fails
+ */
+export function openDatabase(file: string): Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const client = new BetterSqlite3(file);
+  client.pragma('journal_mode = WAL');
+  client.pragma('foreign_keys = ON');
+  client.pragma('busy_timeout = 5000');
+  const db = drizzle(client, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS });
+
+  const check = (table: SnapshotTable, column: string): void => {
+    if (!SNAPSHOT_TABLES.includes(table) || !COLUMN.test(column)) {
+      throw new Error(`snapshot of ${table}.${column} is not allowed`);
+    }
+  };
+
+  const snapshot = (table: SnapshotTable, column: string, value: string): TableSnapshot => {
+    check(table, column);
+    const rows = client.prepare(`SELECT * FROM "${table}" WHERE "${column}" = ?`).all(value);
+    return { table, column, value, rows: rows as Record<string, unknown>[] };
+  };
+
+  const restoreInTx = (snapshots: readonly TableSnapshot[]): void => {
+    // Upsert, never DELETE + INSERT: deleting a parent row would cascade to its children
+    // (ON DELETE CASCADE fires even with deferred foreign keys). Rows that appeared since
+    // the snapshot are deleted; FKs are checked at COMMIT so order does not matter.
+    client.pragma('defer_foreign_keys = ON');
+    for (const s of snapshots) {
+      check(s.table, s.column);
+      const pk = PRIMARY_KEYS[s.table];
+      const keyOf = (row: Record<string, unknown>): string => JSON.stringify(pk.map((k) => row[k]));
+      const keep = new Set(s.rows.map(keyOf));
+      const current = client
+        .prepare(
+          `SELECT ${pk.map((k) => `"${k}"`).join(',')} FROM "${s.table}" WHERE "${s.column}" = ?`,
+        )
+        .all(s.value) as Record<string, unknown>[];
+      for (const row of current) {
+        if (keep.has(keyOf(row))) continue;
+        client
+          .prepare(`DELETE FROM "${s.table}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
+          .run(...pk.map((k) => row[k]));
+      }
+      for (const row of s.rows) {
+        const cols = Object.keys(row);
+        if (!cols.every((c) => COLUMN.test(c))) throw new Error('bad column in snapshot');
+        const rest = cols.filter((c) => !pk.includes(c));
+        const update =
+          rest.length === 0
+            ? 'DO NOTHING'
+            : `DO UPDATE SET ${rest.map((c) => `"${c}" = excluded."${c}"`).join(',')}`;
+        client
+          .prepare(
+            `INSERT INTO "${s.table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')}) ON CONFLICT(${pk.map((k) => `"${k}"`).join(',')}) ${update}`,
+          )
+          .run(...cols.map((c) => row[c]));
+      }
+    }
+  };
+
+  const transaction = <T>(fn: (tx: Tx) => T): T =>
+    db.transaction(
+      (tx) => {
+        const result = fn(tx);
+        if (result instanceof Promise) {
+          throw new Error('transaction callbacks must be synchronous (no await inside)');
+        }
+        return result;
+      },
+      { behavior: 'immediate' },
+    );
+
+  return {
+    db,
+    transaction,
+    snapshot,
+    restore: (snapshots) => {
+      transaction(() => {
+        restoreInTx(snapshots);
+      });
+    },
+    restoreInTransaction: restoreInTx,
+    close: () => {
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+/** VMs, their NICs, and templates. */
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+
+import type { Template } from '../../main/contract/templates';
+import type { Initialization, Vm, VmNic, VmStatus } from '../../main/contract/vms';
+import type { Conn } from '../client';
+import { vm, vmInterface, vmTemplate, vnicProfile } from '../schema';
+import { defined, json, type Patch } from './rows';
+
+type VmRow = typeof vm.$inferSelect;
+export type VmPatch = Patch<Omit<typeof vm.$inferInsert, 'id'>>;
+
+const toVm = (r: VmRow): Vm => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  clusterId: r.clusterId,
+  templateId: r.templateId,
+  memoryBytes: r.memoryBytes,
+  vcpus: r.vcpus,
+  status: r.status,
+  hostId: r.hostId,
+  boot:
+    r.bootKind === 'disk' && r.diskPath !== null
+      ? { kind: 'disk', diskPath: r.diskPath }
+      : r.bootKind === 'tiny'
+        ? { kind: 'tiny' }
+        : { kind: 'none' },
+  initialization: json<Initialization>(r.initialization),
+  startTime: r.startTime,
+  stopTime: r.stopTime,
+  stopReason: r.stopReason,
+  creationTime: r.createdAt,
+});
+
+const toNic = (r: typeof vmInterface.$inferSelect): VmNic => ({
+  id: r.id,
+  vmId: r.vmId,
+  name: r.name,
+  interface: r.interface,
+  mac: r.mac,
+  vnicProfileId: r.vnicProfileId,
+  linked: r.linked,
+  plugged: r.plugged,
+});
+
+/** States in which a VM holds host resources (taps on bridges). */
+export const ACTIVE_VM_STATUSES: readonly VmStatus[] = [
+  'wait_for_launch',
+  'powering_up',
+  'up',
+  'paused',
+  'powering_down',
+  'unknown',
+];
+
+export const vmsRepo = {
+  list: (c: Conn): Vm[] => c.select().from(vm).all().map(toVm),
+  findById: (c: Conn, id: string): Vm | null => {
+    const r = c.select().from(vm).where(eq(vm.id, id)).get();
+    return r ? toVm(r) : null;
+  },
+  findByName: (c: Conn, name: string): Vm | null => {
+    const r = c.select().from(vm).where(eq(vm.name, name)).get();
+    return r ? toVm(r) : null;
+  },
+  listActive: (c: Conn): Vm[] =>
+    c
+      .select()
+      .from(vm)
+      .where(inArray(vm.status, [...ACTIVE_VM_STATUSES]))
+      .all()
+      .map(toVm),
+  /** VMs with a vNIC on any profile of the network (any status). */
+  listUsingNetwork: (c: Conn, networkId: string): Vm[] => {
+    const ids = new Set(
+      c
+        .select({ vmId: vmInterface.vmId })
+        .from(vmInterface)
+        .innerJoin(vnicProfile, eq(vnicProfile.id, vmInterface.vnicProfileId))
+        .where(eq(vnicProfile.networkId, networkId))
+        .all()
+        .map((r) => r.vmId),
+    );
+    return ids.size === 0
+      ? []
+      : c
+          .select()
+          .from(vm)
+          .where(inArray(vm.id, [...ids]))
+          .all()
+          .map(toVm);
+  },
+  listUsingProfile: (c: Conn, profileId: string): Vm[] =>
+    c
+      .select({ v: vm })
+      .from(vm)
+      .innerJoin(vmInterface, eq(vmInterface.vmId, vm.id))
+      .where(eq(vmInterface.vnicProfileId, profileId))
+      .all()
+      .map((r) => toVm(r.v)),
+  insert: (c: Conn, row: typeof vm.$inferInsert): void => {
+    c.insert(vm).values(row).run();
+  },
+  update: (c: Conn, id: string, patch: VmPatch): void => {
+    const set = defined(patch);
+    if (Object.keys(set).length > 0) c.update(vm).set(set).where(eq(vm.id, id)).run();
+  },
+  delete: (c: Conn, id: string): void => {
+    c.delete(vm).where(eq(vm.id, id)).run();
+  },
+};
+
+export const vmNicsRepo = {
+  listByVm: (c: Conn, vmId: string): VmNic[] =>
+    c.select().from(vmInterface).where(eq(vmInterface.vmId, vmId)).all().map(toNic),
+  findById: (c: Conn, vmId: string, id: string): VmNic | null => {
+    const r = c
+      .select()
+      .from(vmInterface)
+      .where(and(eq(vmInterface.vmId, vmId), eq(vmInterface.id, id)))
+      .get();
+    return r ? toNic(r) : null;
+  },
+  findByMac: (c: Conn, mac: string): VmNic | null => {
+    const r = c.select().from(vmInterface).where(eq(vmInterface.mac, mac)).get();
+    return r ? toNic(r) : null;
+  },
+  allMacs: (c: Conn): string[] =>
+    c
+      .select({ mac: vmInterface.mac })
+      .from(vmInterface)
+      .where(isNotNull(vmInterface.mac))
+      .all()
+      .map((r) => r.mac),
+  insert: (c: Conn, row: typeof vmInterface.$inferInsert): void => {
+    c.insert(vmInterface).values(row).run();
+  },
+  update: (
+    c: Conn,
+    id: string,
+    patch: Patch<Omit<typeof vmInterface.$inferInsert, 'id' | 'vmId'>>,
+  ): void => {
+    const set = defined(patch);
+    if (Object.keys(set).length > 0)
+      c.update(vmInterface).set(set).where(eq(vmInterface.id, id)).run();
+  },
+  delete: (c: Conn, id: string): void => {
+    c.delete(vmInterface).where(eq(vmInterface.id, id)).run();
+  },
+};
+
+const toTemplate = (r: typeof vmTemplate.$inferSelect): Template => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  memoryBytes: r.memoryBytes,
+  vcpus: r.vcpus,
+  boot: r.boot,
+});
+
+export const templatesRepo = {
+  list: (c: Conn): Template[] => c.select().from(vmTemplate).all().map(toTemplate),
+  findById: (c: Conn, id: string): Template | null => {
+    const r = c.select().from(vmTemplate).where(eq(vmTemplate.id, id)).get();
+    return r ? toTemplate(r) : null;
+  },
+  findByName: (c: Conn, name: string): Template | null => {
+    const r = c.select().from(vmTemplate).where(eq(vmTemplate.name, name)).get();
+    return r ? toTemplate(r) : null;
+  },
+  insert: (c: Conn, row: typeof vmTemplate.$inferInsert): void => {
+    c.insert(vmTemplate).values(row).onConflictDoNothing().run();
+  },
+};

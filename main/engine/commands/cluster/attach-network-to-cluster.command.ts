@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * AttachNetworkToCluster. An isolated network becomes required, permanently (seed
+ * "NIC-less Network"); an explicit `required=false` or a cluster role is refused. The engine
+ * then deploys it — and any labelled network matching a host label — on every Up host of
+ * the cluster (NIC-less attachments through the host layer). Hosts that are not Up get it
+ * when they are activated.
+ */
+import { hostsRepo } from '../../../../db/repos/hosts.repo';
+import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks.repo';
+import type { Cluster, ClusterNetwork } from '../../../contract/clusters';
+import type { Network } from '../../../contract/networks';
+import { defineCommand, lockKey } from '../../command';
+import { applyHostNetworks, insertMissingAttachments, withProgress } from '../../host-networks';
+import { resolveCluster, resolveNetwork } from '../../resolve';
+import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { validateIsolatedInCluster, validateMtuOnHosts } from '../../validators/network.validator';
+
+interface Plan {
+  readonly cluster: Cluster;
+  readonly network: Network;
+}
+
+export const AttachNetworkToClusterCommand = defineCommand<'AttachNetworkToCluster', Plan>({
+  action: 'attach',
+  type: 'Network',
+  auditCode: 'NETWORK_ATTACH_NETWORK_TO_CLUSTER',
+  locks: (ctx, input) => {
+    const c = ctx.database.db;
+    const n = resolveNetwork(c, input.network, null);
+    const cl = resolveCluster(c, input.cluster);
+    return [
+      ...(n.ok ? [lockKey.network(n.value.id)] : []),
+      ...(cl.ok ? [lockKey.cluster(cl.value.id)] : []),
+      ...hostsRepo.list(c).map((h) => lockKey.hostNetworks(h.id)),
+    ];
+  },
+  validate: (ctx, input) => {
+    const c = ctx.database.db;
+    const cluster = resolveCluster(c, input.cluster);
+    if (!cluster.ok) return invalid(cluster.failure);
+    const network = resolveNetwork(
+      c,
+      input.network,
+      cluster.value.dataCenterId,
+      'NETWORK_NOT_EXISTS',
+    );
+    if (!network.ok) return invalid(network.failure);
+    const n = network.value;
+    const failure = firstFailure(
+      () =>
+        failWith('ACTION_TYPE_FAILED_NETWORK_FROM_DIFFERENT_DC').when(
+          n.dataCenterId !== cluster.value.dataCenterId,
+        ),
+      () =>
+        failWith('NETWORK_ALREADY_ATTACHED_TO_CLUSTER').when(
+          networkClustersRepo.find(c, cluster.value.id, n.id) !== null,
+        ),
+      () => validateIsolatedInCluster(n.isolated, input.required, input.roles),
+      () => (n.isolated ? validateMtuOnHosts(c, null, n.mtu, [cluster.value.id]) : null),
+    );
+    return failure ? invalid(failure) : valid({ cluster: cluster.value, network: n });
+  },
+  execute: async (ctx, input, { cluster, network }) => {
+    const row = {
+      clusterId: cluster.id,
+      networkId: network.id,
+      required: network.isolated ? true : (input.required ?? true),
+      roles: input.roles ?? [],
+    };
+    const upHosts = hostsRepo
+      .listByCluster(ctx.database.db, cluster.id)
+      .filter((h) => h.status === 'up');
+    const only = new Set([network.id]);
+    if (upHosts.length === 0) {
+      ctx.database.transaction((tx) => {
+        networkClustersRepo.insert(tx, row);
+      });
+    }
+    await withProgress(
+      ctx,
+      `Deploying network ${network.name} to ${upHosts.length} host(s) of cluster ${cluster.name}`,
+      async () => {
+        for (const [i, h] of upHosts.entries()) {
+          await applyHostNetworks(ctx, {
+            command: 'AttachNetworkToCluster',
+            hostId: h.id,
+            snapshots: i === 0 ? [['network_cluster', 'network_id', network.id]] : [],
+            mutate: (tx) => {
+              if (i === 0) networkClustersRepo.insert(tx, row);
+              insertMissingAttachments(tx, h.id, only);
+            },
+            pushToHost: true,
+          });
+          ctx.events.entity('host', h.id, 'updated');
+        }
+      },
+    );
+    ctx.events.entity('network_cluster', `${cluster.id}:${network.id}`, 'added');
+    return clusterNetwork(ctx, cluster.id, network.id);
+  },
+  subject: (input, plan) => ({
+    description: `Network ${plan?.network.name ?? input.network.name ?? input.network.id ?? ''} to cluster ${plan?.cluster.name ?? input.cluster.name ?? input.cluster.id ?? ''}`,
+    networkId: plan?.network.id ?? null,
+    clusterId: plan?.cluster.id ?? null,
+  }),
+});
+
+import type { EngineServices } from '../../context';
+
+/** The network in cluster context, as the queries return it. */
+export function clusterNetwork(
+  ctx: EngineServices,
+  clusterId: string,
+  networkId: string,
+): ClusterNetwork {
+  const c = ctx.database.db;
+  const n = networksRepo.findById(c, networkId);
+  const nc = networkClustersRepo.find(c, clusterId, networkId);
+  if (!n || !nc) throw notFound('network', networkId);
+  return { ...n, cluster: nc };
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+/** AddNetwork: a logical network in a data center (+ its default vNIC profile, optional label). */
+import { randomUUID } from 'node:crypto';
+
+import {
+  networkLabelsRepo,
+  networksRepo,
+  vnicProfilesRepo,
+} from '../../../../db/repos/networks.repo';
+import type { DataCenter } from '../../../contract/data-centers';
+import { defineCommand, lockKey } from '../../command';
+import { resolveDataCenter } from '../../resolve';
+import { invalid, valid, type ValidationResult } from '../../validation';
+import {
+  validateLabel,
+  validateNameFree,
+  validateNetworkDefinition,
+  validateVdsmNameFree,
+} from '../../validators/network.validator';
+import { vdsmNameOf } from '../../vdsm-name';
+
+interface Plan {
+  readonly dc: DataCenter;
+  readonly id: string;
+  readonly vdsmName: string;
+}
+
+export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
+  action: 'add',
+  type: 'Network',
+  auditCode: 'NETWORK_ADD_NETWORK',
+  locks: (_ctx, input) => [
+    lockKey.networkName(input.dataCenter.id ?? input.dataCenter.name ?? '', input.name),
+    `network-create`,
+  ],
+  validate: (ctx, input) => {
+    const c = ctx.database.db;
+    const dc = resolveDataCenter(c, input.dataCenter);
+    if (!dc.ok) return invalid(dc.failure);
+    const id = randomUUID();
+    const isolated = input.isolated ?? false;
+    const def = {
+      name: input.name,
+      mtu: input.mtu ?? 0,
+      vlanId: input.vlanId ?? null,
+      stp: input.stp ?? false,
+      // An isolated network is inherently a VM network: vmNetwork defaults to true either way.
+      vmNetwork: input.vmNetwork ?? true,
+      isolated,
+      portIsolation: input.portIsolation ?? false,
+    };
+    const vdsmName = vdsmNameOf(input.name, id);
+    const failure: ValidationResult =
+      validateNetworkDefinition(def) ??
+      validateNameFree(c, dc.value.id, input.name, null) ??
+      validateVdsmNameFree(c, dc.value.id, input.name, vdsmName, null) ??
+      (input.label === undefined ? null : validateLabel(input.label));
+    return failure ? invalid(failure) : valid({ dc: dc.value, id, vdsmName });
+  },
+  execute: (ctx, input, plan) => {
+    ctx.database.transaction((tx) => {
+      networksRepo.insert(tx, {
+        id: plan.id,
+        name: input.name,
+        description: input.description ?? '',
+        comment: input.comment ?? '',
+        dataCenterId: plan.dc.id,
+        mtu: input.mtu ?? 0,
+        vlanId: input.vlanId ?? null,
+        stp: input.stp ?? false,
+        vmNetwork: input.vmNetwork ?? true,
+        isIsolated: input.isolated ?? false,
+        portIsolation: input.portIsolation ?? false,
+        vdsmName: plan.vdsmName,
+      });
+      // oVirt AddNetworkCommand.runAddVnicProfile: a VM network gets a profile named like it.
+      if ((input.vmNetwork ?? true) && input.profileRequired !== false) {
+        vnicProfilesRepo.insert(tx, {
+          id: randomUUID(),
+          name: input.name.slice(0, 50),
+          networkId: plan.id,
+        });
+      }
+      if (input.label !== undefined) networkLabelsRepo.set(tx, plan.id, input.label);
+    });
+    ctx.events.entity('network', plan.id, 'added');
+    const n = networksRepo.findById(ctx.database.db, plan.id);
+    if (!n) throw new Error('network vanished after insert');
+    return Promise.resolve(n);
+  },
+  subject: (input, plan) => ({
+    description: `Network ${input.name}`,
+    dataCenterId: plan?.dc.id ?? null,
+    networkId: plan?.id ?? null,
+  }),
+});

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * LabelNetwork: at most one label per network. Labelling provisions the network on every
+ * host of its clusters that carries the label (host-level: NIC-less; on a NIC: over it).
+ */
+import { hostsRepo } from '../../../../db/repos/hosts.repo';
+import {
+  networkClustersRepo,
+  networkLabelsRepo,
+  networksRepo,
+} from '../../../../db/repos/networks.repo';
+import type { Network } from '../../../contract/networks';
+import { defineCommand, lockKey } from '../../command';
+import { applyHostNetworks, insertMissingAttachments } from '../../host-networks';
+import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { validateLabel, validateMtuOnHosts } from '../../validators/network.validator';
+
+export const LabelNetworkCommand = defineCommand<'LabelNetwork', Network>({
+  action: 'add',
+  type: 'Label',
+  auditCode: 'LABEL_NETWORK',
+  locks: (ctx, input) => [
+    lockKey.network(input.networkId),
+    lockKey.label(input.label),
+    ...hostsRepo.list(ctx.database.db).map((h) => lockKey.hostNetworks(h.id)),
+  ],
+  validate: (ctx, input) => {
+    const c = ctx.database.db;
+    const network = networksRepo.findById(c, input.networkId);
+    if (!network) throw notFound('network', input.networkId);
+    const failure = firstFailure(
+      () => validateLabel(input.label),
+      () => failWith('ACTION_TYPE_FAILED_NETWORK_ALREADY_LABELED').when(network.label !== null),
+      () =>
+        validateMtuOnHosts(
+          c,
+          null,
+          network.mtu,
+          networkClustersRepo.listByNetwork(c, network.id).map((nc) => nc.clusterId),
+        ),
+    );
+    return failure ? invalid(failure) : valid(network);
+  },
+  execute: async (ctx, input, network) => {
+    const c = ctx.database.db;
+    const clusters = new Set(
+      networkClustersRepo.listByNetwork(c, network.id).map((nc) => nc.clusterId),
+    );
+    const hosts = hostsRepo
+      .list(c)
+      .filter((h) => clusters.has(h.clusterId) && h.status === 'up')
+      .filter((h) => hostLabelHas(ctx, h.id, input.label));
+    const only = new Set([network.id]);
+    if (hosts.length === 0) {
+      ctx.database.transaction((tx) => {
+        networkLabelsRepo.set(tx, network.id, input.label);
+      });
+    }
+    for (const [i, h] of hosts.entries()) {
+      await applyHostNetworks(ctx, {
+        command: 'LabelNetwork',
+        hostId: h.id,
+        snapshots: i === 0 ? [['network_label', 'network_id', network.id]] : [],
+        mutate: (tx) => {
+          if (i === 0) networkLabelsRepo.set(tx, network.id, input.label);
+          insertMissingAttachments(tx, h.id, only);
+        },
+        pushToHost: true,
+      });
+      ctx.events.entity('host', h.id, 'updated');
+    }
+    ctx.events.entity('network', network.id, 'updated');
+    return { id: input.label, networkId: network.id };
+  },
+  subject: (input, network) => ({
+    description: `Label ${input.label} on network ${network?.name ?? input.networkId}`,
+    networkId: input.networkId,
+  }),
+});
+
+import { hostLabelsRepo } from '../../../../db/repos/hosts.repo';
+import type { EngineContext } from '../../context';
+
+function hostLabelHas(ctx: EngineContext, hostId: string, label: string): boolean {
+  return hostLabelsRepo.find(ctx.database.db, hostId, label) !== null;
+}

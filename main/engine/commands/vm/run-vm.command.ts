@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * RunVm. Scheduling on an All-in-One appliance is one question: is the local host Up and
+ * does it carry every network the VM's vNICs use? Then: tx 1 marks the VM `wait_for_launch`
+ * (with a compensation snapshot) → the host layer defines and starts the domain → tx 2 marks
+ * it `up`. `initialization.nic_configurations` (oVirt cloud-init shape) become the guest's
+ * static addresses; for `tiny` the host layer puts them on the kernel command line.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+import { hostsRepo } from '../../../../db/repos/hosts.repo';
+import { intentsRepo } from '../../../../db/repos/intents.repo';
+import { networkAttachmentsRepo } from '../../../../db/repos/network-attachments.repo';
+import { networksRepo, vnicProfilesRepo } from '../../../../db/repos/networks.repo';
+import { nowIso } from '../../../../db/repos/rows';
+import { vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
+import type {
+  DomainBoot,
+  DomainDesc,
+  DomainInterfaceDesc,
+  GuestNicAddress,
+} from '../../../../libvirt/host-agent';
+import type { Initialization, Vm } from '../../../contract/vms';
+import { defineCommand, lockKey } from '../../command';
+import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
+import { failWith, invalid, notFound, valid, type ValidationResult } from '../../validation';
+import { validateVmTransition } from '../../validators/vm.validator';
+
+interface Plan {
+  readonly vm: Vm;
+  readonly desc: DomainDesc;
+  readonly hostId: string;
+}
+
+/** Netmask (dotted or prefix length) → prefix length; null when not a contiguous mask. */
+export function prefixOf(netmask: string): number | null {
+  if (/^\d{1,2}$/.test(netmask)) {
+    const p = Number(netmask);
+    return p <= 32 ? p : null;
+  }
+  const parts = netmask.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+    return null;
+  const bits = parts.map((p) => p.toString(2).padStart(8, '0')).join('');
+  return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : null;
+}
+
+/** On-host tap name for a vNIC: deterministic, ≤ 15 characters, so statistics can find it. */
+export const tapNameOf = (vnicId: string): string =>
+  `ta${vnicId.replace(/[^0-9a-zA-Z]/g, '').slice(0, 13)}`;
+
+/** libvirt domain name: readable and unique (VM names may contain any character). */
+export const domainNameOf = (vm: Pick<Vm, 'id' | 'name'>): string =>
+  `${vm.name.replace(/[^0-9a-zA-Z_.-]/g, '_').slice(0, 40)}-${vm.id.slice(0, 8)}`;
+
+function guestAddresses(
+  init: Initialization | null,
+  vnicCount: number,
+): GuestNicAddress[] | ValidationResult {
+  const out: GuestNicAddress[] = [];
+  for (const nc of init?.nicConfigurations ?? []) {
+    const m = /^eth(\d+)$/.exec(nc.name);
+    if (!m || Number(m[1]) >= vnicCount) {
+      return failWith('ACTION_TYPE_FAILED_NIC_CONFIGURATION_UNKNOWN_NIC', { nicName: nc.name })
+        .failure;
+    }
+    if (nc.bootProtocol !== 'static' || !nc.ip) continue;
+    const prefix = prefixOf(nc.ip.netmask);
+    if (prefix === null)
+      return failWith('INVALID_INPUT', { detail: `netmask '${nc.ip.netmask}' is not valid` })
+        .failure;
+    out.push({ nic: nc.name, address: nc.ip.address, prefix });
+  }
+  return out;
+}
+
+export const RunVmCommand = defineCommand<'RunVm', Plan>({
+  action: 'run',
+  type: 'VM',
+  auditCode: 'USER_RUN_VM',
+  locks: (ctx, input) => [lockKey.vm(input.id), lockKey.hostNetworks(ctx.localHostId)],
+  validate: (ctx, input) => {
+    const c = ctx.database.db;
+    const vm = vmsRepo.findById(c, input.id);
+    if (!vm) throw notFound('vm', input.id);
+    const t = validateVmTransition(vm.status, 'run');
+    if (t) return invalid(t);
+    if (vm.boot.kind === 'none')
+      return invalid(failWith('VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK').failure);
+    const host = hostsRepo.list(c).find((h) => h.clusterId === vm.clusterId && h.status === 'up');
+    const nics = vmNicsRepo
+      .listByVm(c, vm.id)
+      .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    const missing: string[] = [];
+    const interfaces: DomainInterfaceDesc[] = [];
+    for (const nic of nics) {
+      if (nic.vnicProfileId === null || !nic.plugged) continue;
+      const profile = vnicProfilesRepo.findById(c, nic.vnicProfileId);
+      const network = profile ? networksRepo.findById(c, profile.networkId) : null;
+      if (!network) continue;
+      if (!host || !networkAttachmentsRepo.find(c, host.id, network.id)) {
+        missing.push(network.name);
+        continue;
+      }
+      interfaces.push({
+        mac: nic.mac,
+        bridge: network.vdsmName,
+        mtu: effectiveMtu(network.mtu),
+        model: nic.interface,
+        tap: tapNameOf(nic.id),
+      });
+    }
+    if (!host || missing.length > 0) {
+      return invalid(
+        failWith('SCHEDULING_ALL_HOSTS_FILTERED_OUT', {
+          networkNames: missing.join(', ') || 'none',
+        }).failure,
+      );
+    }
+    const init = input.initialization ?? vm.initialization;
+    const addresses = guestAddresses(init, interfaces.length);
+    if (!Array.isArray(addresses)) return invalid(addresses ?? failWith('INVALID_INPUT').failure);
+    const boot: DomainBoot =
+      vm.boot.kind === 'tiny'
+        ? { kind: 'tiny', addresses }
+        : { kind: 'disk', diskPath: vm.boot.kind === 'disk' ? vm.boot.diskPath : '' };
+    const desc: DomainDesc = {
+      uuid: vm.id,
+      name: domainNameOf(vm),
+      memoryMiB: Math.round(vm.memoryBytes / (1024 * 1024)),
+      vcpus: vm.vcpus,
+      boot,
+      interfaces,
+      serialLogPath: join(ctx.dataDir, 'vms', vm.id, 'serial.log'),
+    };
+    return valid({ vm, desc, hostId: host.id });
+  },
+  execute: async (ctx, input, plan) => {
+    const intentId = randomUUID();
+    ctx.database.transaction((tx) => {
+      intentsRepo.insert(tx, {
+        id: intentId,
+        command: 'RunVm',
+        hostId: plan.hostId,
+        snapshot: [ctx.database.snapshot('vm', 'id', input.id)],
+        hostNetworks: [],
+        vmIds: [input.id],
+      });
+      vmsRepo.update(tx, input.id, { status: 'wait_for_launch', hostId: plan.hostId });
+    });
+    ctx.events.entity('vm', input.id, 'updated');
+    try {
+      await withProgress(ctx, `Starting VM ${plan.vm.name}`, () => ctx.host.domainStart(plan.desc));
+    } catch (e) {
+      ctx.database.transaction((tx) => {
+        ctx.database.restoreInTransaction(
+          intentsRepo.list(tx).find((i) => i.id === intentId)?.snapshot ?? [],
+        );
+        intentsRepo.delete(tx, intentId);
+      });
+      ctx.events.entity('vm', input.id, 'updated');
+      throw hostFailure(e);
+    }
+    ctx.database.transaction((tx) => {
+      vmsRepo.update(tx, input.id, {
+        status: 'up',
+        hostId: plan.hostId,
+        startTime: nowIso(),
+        stopTime: null,
+        stopReason: null,
+      });
+      intentsRepo.delete(tx, intentId);
+    });
+    ctx.events.entity('vm', input.id, 'updated');
+    const vm = vmsRepo.findById(ctx.database.db, input.id);
+    if (!vm) throw notFound('vm', input.id);
+    return vm;
+  },
+  subject: (input, plan) => ({
+    description: `VM ${plan?.vm.name ?? input.id}`,
+    vmId: input.id,
+    hostId: plan?.hostId ?? null,
+  }),
+});

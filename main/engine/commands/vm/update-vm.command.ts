@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+/** UpdateVm: name and description any time; size, boot and initialization while down. */
+import { vmsRepo } from '../../../../db/repos/vms.repo';
+import type { Vm } from '../../../contract/vms';
+import { defineCommand, lockKey } from '../../command';
+import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import {
+  validateVmName,
+  validateVmSize,
+  validateVmTransition,
+} from '../../validators/vm.validator';
+
+export const UpdateVmCommand = defineCommand<'UpdateVm', Vm>({
+  action: 'edit',
+  type: 'VM',
+  auditCode: 'USER_UPDATE_VM',
+  locks: (_ctx, input) => [
+    lockKey.vm(input.id),
+    ...(input.name === undefined ? [] : [lockKey.vmName(input.name)]),
+  ],
+  validate: (ctx, input) => {
+    const c = ctx.database.db;
+    const vm = vmsRepo.findById(c, input.id);
+    if (!vm) throw notFound('vm', input.id);
+    const other = input.name === undefined ? null : vmsRepo.findByName(c, input.name);
+    const changesRuntime =
+      input.memoryBytes !== undefined ||
+      input.vcpus !== undefined ||
+      input.diskPath !== undefined ||
+      input.initialization !== undefined;
+    const f = firstFailure(
+      () => (input.name === undefined ? null : validateVmName(input.name)),
+      () =>
+        failWith('ACTION_TYPE_FAILED_NAME_ALREADY_USED').when(other !== null && other.id !== vm.id),
+      () => validateVmSize(input.memoryBytes ?? vm.memoryBytes, input.vcpus ?? vm.vcpus),
+      () => (changesRuntime ? validateVmTransition(vm.status, 'edit') : null),
+    );
+    return f ? invalid(f) : valid(vm);
+  },
+  execute: (ctx, input, vm) => {
+    ctx.database.transaction((tx) => {
+      vmsRepo.update(tx, input.id, {
+        name: input.name,
+        description: input.description,
+        memoryBytes: input.memoryBytes,
+        vcpus: input.vcpus,
+        ...(input.diskPath === undefined
+          ? {}
+          : vm.boot.kind === 'tiny'
+            ? {}
+            : {
+                diskPath: input.diskPath,
+                bootKind: input.diskPath === null ? ('none' as const) : ('disk' as const),
+              }),
+        ...(input.initialization === undefined
+          ? {}
+          : {
+              initialization:
+                input.initialization === null ? null : JSON.stringify(input.initialization),
+            }),
+      });
+    });
+    ctx.events.entity('vm', input.id, 'updated');
+    const v = vmsRepo.findById(ctx.database.db, input.id);
+    if (!v) throw notFound('vm', input.id);
+    return Promise.resolve(v);
+  },
+  subject: (input, vm) => ({ description: `VM ${vm?.name ?? input.id}`, vmId: input.id }),
+});

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Applying network changes to a host, the way oVirt's HostSetupNetworksCommand does, with
+ * the database as the desired state:
+ *
+ *   tx 1  record intent: compensation snapshot + the new rows (status `configuring`)
+ *   ────  host I/O, outside any transaction: hostAgent.setupNetworks(diff)
+ *   tx 2  store what the host reports (in_sync, reported configurations), drop the intent
+ *         — or, on a host failure, restore the snapshot so the database is exactly as before.
+ *
+ * The request sent to the host is derived by diffing the host's attachments before and
+ * after the mutation, so every command (setup networks, cluster attach, label, MTU change)
+ * shares one code path and one compensation story.
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { SnapshotTable, TableSnapshot, Tx } from '../../db/client';
+import type { Conn } from '../../db/client';
+import { hostLabelsRepo, hostNicsRepo, hostsRepo } from '../../db/repos/hosts.repo';
+import { intentsRepo } from '../../db/repos/intents.repo';
+import { networkAttachmentsRepo } from '../../db/repos/network-attachments.repo';
+import { networkClustersRepo, networksRepo } from '../../db/repos/networks.repo';
+import { nowIso } from '../../db/repos/rows';
+import type { NetworkSetup, ReportedNetwork, SetupNetworksRequest } from '../../libvirt/host-agent';
+import { HostError } from '../contract/errors';
+import type { HostStatus } from '../contract/hosts';
+import type { ReportedConfiguration } from '../contract/network-attachments';
+import { DEFAULT_MTU, type Network } from '../contract/networks';
+import type { EngineContext, EngineServices } from './context';
+import { CommandFailure } from './validation';
+
+/** MTU 0 means the default. */
+export const effectiveMtu = (mtu: number): number => (mtu === 0 ? DEFAULT_MTU : mtu);
+
+/** Host statuses in which the engine talks to the host's network layer. */
+export const REACHABLE: readonly HostStatus[] = ['up', 'maintenance', 'non_operational'];
+
+/** The host-agent setup for one network on a host. */
+export function desiredSetup(network: Network, nicName: string | null): NetworkSetup {
+  return {
+    ...(nicName === null ? {} : { nic: nicName }),
+    mtu: effectiveMtu(network.mtu),
+    bridged: true,
+    stp: network.stp,
+  };
+}
+
+const sameSetup = (a: NetworkSetup, b: NetworkSetup): boolean =>
+  a.nic === b.nic && a.mtu === b.mtu && a.stp === b.stp;
+
+/** Compare the definition with the host's report (oVirt `ReportedConfiguration`s). */
+export function reportedConfigurations(
+  network: Network,
+  nicName: string | null,
+  report: ReportedNetwork,
+): { inSync: boolean; configurations: ReportedConfiguration[] } {
+  const rc = (
+    name: ReportedConfiguration['name'],
+    expected: string,
+    actual: string,
+    inSync = expected === actual,
+  ): ReportedConfiguration => ({ name, expectedValue: expected, actualValue: actual, inSync });
+  const ports = [...(report.nic === null ? [] : [report.nic]), ...report.taps];
+  const configurations = [
+    rc('exists', 'true', String(report.exists)),
+    rc('mtu', String(effectiveMtu(network.mtu)), report.mtu === null ? '' : String(report.mtu)),
+    rc('bridged', 'true', String(report.bridged)),
+    ...(report.stp === null ? [] : [rc('stp', String(network.stp), String(report.stp))]),
+    // The uplink is what must match; VM taps come and go and are shown for information.
+    rc('ports', nicName ?? '', ports.join(','), (report.nic ?? null) === nicName),
+  ];
+  return { inSync: configurations.every((c) => c.inSync), configurations };
+}
+
+/** On-host name → desired setup, for every attachment of the host as the DB says now. */
+export function hostDesiredState(
+  c: Conn,
+  hostId: string,
+): Map<
+  string,
+  { setup: NetworkSetup; network: Network; nicName: string | null; attachmentId: string }
+> {
+  const out = new Map<
+    string,
+    { setup: NetworkSetup; network: Network; nicName: string | null; attachmentId: string }
+  >();
+  for (const a of networkAttachmentsRepo.listByHost(c, hostId)) {
+    const network = networksRepo.findById(c, a.networkId);
+    if (!network) continue;
+    out.set(network.vdsmName, {
+      setup: desiredSetup(network, a.hostNicName),
+      network,
+      nicName: a.hostNicName,
+      attachmentId: a.id,
+    });
+  }
+  return out;
+}
+
+export interface HostNetworkChange {
+  /** Command name, stored with the intent. */
+  readonly command: string;
+  readonly hostId: string;
+  /** Rows beyond the host's attachments and labels that `mutate` changes. */
+  readonly snapshots?: readonly (readonly [SnapshotTable, string, string])[];
+  /** The database change (intent). Runs inside transaction 1. */
+  mutate(tx: Tx): void;
+  /** On-host names to re-apply even when unchanged (sync, repair). */
+  readonly force?: readonly string[];
+  /** Whether to talk to the host at all (false: the DB change is enough, e.g. host down). */
+  readonly pushToHost: boolean;
+  readonly commitOnSuccess?: boolean;
+}
+
+/** Convert a host-layer error into the command's failure (execute-time: oVirt's 400). */
+export function hostFailure(e: unknown): CommandFailure {
+  if (e instanceof HostError) {
+    return new CommandFailure(
+      e.code,
+      { detail: [e.message, e.detail].filter(Boolean).join(': ') },
+      { cause: e },
+    );
+  }
+  if (e instanceof CommandFailure) return e;
+  return new CommandFailure(
+    'HOST_COMMAND_FAILED',
+    { detail: e instanceof Error ? e.message : String(e) },
+    { cause: e },
+  );
+}
+
+/**
+ * Apply `change` to the database and the host with compensation (see the file comment).
+ * @throws CommandFailure with the host's error code when the host refused or rolled back
+ *   (the database is then exactly as before)
+ */
+export async function applyHostNetworks(
+  ctx: EngineServices,
+  change: HostNetworkChange,
+): Promise<void> {
+  const { database } = ctx;
+  const intentId = randomUUID();
+  let snapshots: TableSnapshot[] = [];
+  let request: SetupNetworksRequest = { networks: {} };
+
+  database.transaction((tx) => {
+    snapshots = [
+      database.snapshot('network_attachments', 'host_id', change.hostId),
+      database.snapshot('host_network_label', 'host_id', change.hostId),
+      ...(change.snapshots ?? []).map(([t, col, v]) => database.snapshot(t, col, v)),
+    ];
+    const before = hostDesiredState(tx, change.hostId);
+    change.mutate(tx);
+    const after = hostDesiredState(tx, change.hostId);
+    const networks: Record<string, NetworkSetup | { readonly remove: true }> = {};
+    const force = new Set(change.force ?? []);
+    for (const [name, a] of after) {
+      const b = before.get(name);
+      if (!b || !sameSetup(a.setup, b.setup) || force.has(name)) networks[name] = a.setup;
+    }
+    for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
+    request = { networks };
+    if (Object.keys(networks).length > 0 && change.pushToHost) {
+      hostsRepo.update(tx, change.hostId, { networkOperationInProgress: true });
+    }
+    intentsRepo.insert(tx, {
+      id: intentId,
+      command: change.command,
+      hostId: change.hostId,
+      snapshot: snapshots,
+      hostNetworks: Object.keys(networks),
+    });
+  });
+
+  const names = Object.keys(request.networks);
+  let reports: Record<string, ReportedNetwork> = {};
+  if (names.length > 0 && change.pushToHost) {
+    try {
+      reports = await ctx.host.setupNetworks(request);
+      if (change.commitOnSuccess) await ctx.host.commitNetworkConfig();
+    } catch (e) {
+      database.transaction((tx) => {
+        database.restoreInTransaction(snapshots);
+        hostsRepo.update(tx, change.hostId, { networkOperationInProgress: false });
+        intentsRepo.delete(tx, intentId);
+      });
+      throw hostFailure(e);
+    }
+  }
+
+  database.transaction((tx) => {
+    storeReports(tx, change.hostId, reports);
+    for (const a of networkAttachmentsRepo.listByHost(tx, change.hostId)) {
+      // Rows not sent to the host (unchanged, or host not reachable) keep their last report.
+      if (a.status === 'configuring') {
+        networkAttachmentsRepo.report(tx, a.id, {
+          inSync: a.inSync,
+          reportedConfigurations: a.reportedConfigurations,
+          reportedAt: a.reportedAt ?? nowIso(),
+        });
+      }
+    }
+    hostsRepo.update(tx, change.hostId, { networkOperationInProgress: false });
+    intentsRepo.delete(tx, intentId);
+  });
+}
+
+/** Store host reports on the matching attachments (by on-host name). */
+export function storeReports(
+  tx: Tx,
+  hostId: string,
+  reports: Record<string, ReportedNetwork>,
+): void {
+  if (Object.keys(reports).length === 0) return;
+  const at = nowIso();
+  for (const [name, d] of hostDesiredState(tx, hostId)) {
+    const report = reports[name];
+    if (!report) continue;
+    const { inSync, configurations } = reportedConfigurations(d.network, d.nicName, report);
+    networkAttachmentsRepo.report(tx, d.attachmentId, {
+      inSync,
+      reportedConfigurations: configurations,
+      reportedAt: at,
+    });
+  }
+}
+
+/** Ask the host how every attached network looks now and store it (in_sync, reports). */
+export async function refreshReports(ctx: EngineServices, hostId: string): Promise<void> {
+  const names = [...hostDesiredState(ctx.database.db, hostId).keys()];
+  if (names.length === 0) return;
+  const reports = await ctx.host.reportNetworks(names).catch((e: unknown) => {
+    throw hostFailure(e);
+  });
+  ctx.database.transaction((tx) => {
+    storeReports(tx, hostId, reports);
+  });
+}
+
+/**
+ * Attachments a host should have without anyone asking (seeds "NIC-less Network" and
+ * "Isolated Networks"): every isolated network of its cluster and every VM network of its
+ * cluster whose label equals a host-level label — both NIC-less — and, as in oVirt, every
+ * non-isolated network whose label sits on one of the host's NICs, over that NIC.
+ * Returns network id → NIC id (null = NIC-less).
+ */
+export function autoProvisioned(c: Conn, hostId: string): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const host = hostsRepo.findById(c, hostId);
+  if (!host) return out;
+  const labels = new Map(hostLabelsRepo.listByHost(c, hostId).map((l) => [l.id, l.nicId]));
+  for (const nc of networkClustersRepo.listByCluster(c, host.clusterId)) {
+    const n = networksRepo.findById(c, nc.networkId);
+    if (!n) continue;
+    if (n.isolated) {
+      out.set(n.id, null);
+      continue;
+    }
+    if (n.label === null || !labels.has(n.label)) continue;
+    const nicId = labels.get(n.label) ?? null;
+    // Decision: a host-level label provisions VM networks only (a non-VM network needs a NIC).
+    if (nicId === null && !n.vmNetwork) continue;
+    out.set(n.id, nicId);
+  }
+  return out;
+}
+
+/** Insert the auto-provisioned attachments the host does not carry yet (in a tx). */
+export function insertMissingAttachments(
+  tx: Tx,
+  hostId: string,
+  only?: ReadonlySet<string>,
+): string[] {
+  const added: string[] = [];
+  for (const [networkId, nicId] of autoProvisioned(tx, hostId)) {
+    if (only && !only.has(networkId)) continue;
+    if (networkAttachmentsRepo.find(tx, hostId, networkId)) continue;
+    // A NIC already carrying another network is left alone (one untagged network per NIC).
+    const onNic = networkAttachmentsRepo.listByHost(tx, hostId).some((a) => a.hostNicId === nicId);
+    if (nicId !== null && onNic) continue;
+    const id = randomUUID();
+    networkAttachmentsRepo.insert(tx, { id, hostId, networkId, nicId });
+    added.push(id);
+  }
+  return added;
+}
+
+/** Names of NICs a host has, for validators. */
+export const hostNicNames = (c: Conn, hostId: string): string[] =>
+  hostNicsRepo.listByHost(c, hostId).map((n) => n.name);
+
+/** Progress helper for long host actions. */
+export function withProgress<T>(
+  ctx: EngineContext,
+  description: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  ctx.progress(description, 'started', 0);
+  return run().then(
+    (r) => {
+      ctx.progress(description, 'finished', 1);
+      return r;
+    },
+    (e: unknown) => {
+      ctx.progress(description, 'failed');
+      throw e;
+    },
+  );
+}

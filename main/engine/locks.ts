@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * In-process exclusive locks keyed by entity (`network:<id>`, `host:<id>`,
+ * `network-name:<dc>:<name>`, …), taken before validate as oVirt's
+ * `CommandBase.internalValidateInTransaction()` does, so two commands cannot both pass a
+ * check like "name not used". Keys are sorted to avoid deadlocks; waiting times out.
+ */
+
+export class LockTimeoutError extends Error {
+  constructor(readonly key: string) {
+    super(`lock ${key} not acquired in time`);
+    this.name = 'LockTimeoutError';
+  }
+}
+
+export class LockManager {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  /**
+   * Acquire every key (sorted, de-duplicated). Resolves to the release function.
+   * @throws LockTimeoutError after `timeoutMs` (locks already taken are released)
+   */
+  async acquire(keys: readonly string[], timeoutMs: number): Promise<() => void> {
+    const sorted = [...new Set(keys)].sort();
+    const releases: (() => void)[] = [];
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (const key of sorted) releases.push(await this.acquireOne(key, deadline));
+    } catch (e) {
+      for (const r of releases.reverse()) r();
+      throw e;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const r of releases.reverse()) r();
+    };
+  }
+
+  /** Whether anything currently holds or waits for `key` (tests, diagnostics). */
+  isLocked(key: string): boolean {
+    return this.tails.has(key);
+  }
+
+  private async acquireOne(key: string, deadline: number): Promise<() => void> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => mine);
+    this.tails.set(key, tail);
+    const cleanup = (): void => {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(
+        () => {
+          resolve('timeout');
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+    });
+    const won = await Promise.race([previous.then(() => 'ok' as const), timedOut]);
+    clearTimeout(timer);
+    if (won === 'timeout') {
+      // Our slot stays in the chain but is released at once, so later waiters are not stuck.
+      cleanup();
+      throw new LockTimeoutError(key);
+    }
+    return cleanup;
+  }
+}
