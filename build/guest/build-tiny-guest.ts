@@ -43,7 +43,10 @@ const rootfsDir = join(here, 'rootfs');
 
 /** Debian metapackage that names the current cloud kernel. */
 export const KERNEL_METAPACKAGE = 'linux-image-cloud-amd64';
-/** Modules the guest loads (their dependencies are added in load order). */
+/**
+ * Modules the guest loads (their dependencies are added in load order): the virtio NIC, and the
+ * ACPI power button plus evdev, through which busybox acpid sees `virsh shutdown`.
+ */
 export const GUEST_MODULES = ['virtio_pci', 'virtio_net', 'button', 'evdev'] as const;
 
 /** Everything the guest image depends on; its hash names the cache directory. */
