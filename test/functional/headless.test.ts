@@ -44,7 +44,10 @@ async function waitFor(output: () => string, re: RegExp, ms: number): Promise<Re
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((done) => {
     if (child.exitCode !== null) done(child.exitCode);
-    else child.once('exit', (code) => { done(code); });
+    else
+      child.once('exit', (code) => {
+        done(code);
+      });
   });
 }
 

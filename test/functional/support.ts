@@ -7,7 +7,9 @@
  * Names: every network, VM and bridge these tests create starts with `h4` (helper H4's
  * prefix) and is removed again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as plainRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -86,6 +88,7 @@ export async function startAppliance(extra: Partial<ComposeOptions> = {}): Promi
   await sweepAndRegister();
   const dataDir = mkdtempSync(join(tmpdir(), 'h4-func-'));
   const app = await compose({ dataDir, port: 0, adminPassword: ADMIN_PASSWORD, ...extra });
+  const ca = app.certPath === null ? undefined : readFileSync(app.certPath);
   const basic = `Basic ${Buffer.from(`admin@internal:${ADMIN_PASSWORD}`).toString('base64')}`;
   const request = async (
     method: string,
@@ -103,12 +106,8 @@ export async function startAppliance(extra: Partial<ComposeOptions> = {}): Promi
     if (auth === 'basic') headers.Authorization = basic;
     else if (auth !== 'none') headers.Authorization = `Bearer ${auth.bearer}`;
     Object.assign(headers, opts.headers ?? {});
-    const res = await fetch(`${app.origin}${path}`, {
-      method,
-      headers,
-      ...(opts.body !== undefined ? { body: opts.body } : {}),
-    });
-    const text = await res.text();
+    const res = await httpRequest(`${app.origin}${path}`, method, headers, opts.body, ca);
+    const text = res.text;
     const type = res.headers.get('content-type') ?? '';
     let body: Record<string, unknown> | null = null;
     if (text.trim() !== '') {
@@ -123,20 +122,19 @@ export async function startAppliance(extra: Partial<ComposeOptions> = {}): Promi
     origin: app.origin,
     request,
     token: async () => {
-      const res = await fetch(`${app.origin}/ovirt-engine/sso/oauth/token`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Accept: 'application/json',
-        },
-        body: new URLSearchParams({
+      const res = await httpRequest(
+        `${app.origin}/ovirt-engine/sso/oauth/token`,
+        'POST',
+        { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        new URLSearchParams({
           grant_type: 'password',
           scope: 'ovirt-app-api',
           username: 'admin@internal',
           password: ADMIN_PASSWORD,
         }).toString(),
-      });
-      const json = (await res.json()) as { access_token?: string };
+        ca,
+      );
+      const json = JSON.parse(res.text) as { access_token?: string };
       if (json.access_token === undefined) throw new Error(`no token: ${JSON.stringify(json)}`);
       return json.access_token;
     },
@@ -146,6 +144,42 @@ export async function startAppliance(extra: Partial<ComposeOptions> = {}): Promi
       releasePrefix();
     },
   };
+}
+
+/**
+ * One HTTP(S) exchange through node:http, trusting `ca` for the appliance's self-signed
+ * certificate (fetch cannot be given a CA without extra packages).
+ */
+export function httpRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+  ca?: Buffer,
+): Promise<{ status: number; headers: Headers; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : plainRequest;
+    const req = send(target, { method, headers, ...(ca !== undefined ? { ca } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v === undefined) continue;
+          for (const one of Array.isArray(v) ? v : [v]) h.append(k, one);
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: h,
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 let prefix: string | null = null;
