@@ -16,7 +16,7 @@
  *
  * @see ../../../shared/reference/ovirt-api.md §1.2, §1.3
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Principal } from '../contract/common';
@@ -24,6 +24,9 @@ import { BodyTooLargeError, mediaType, parseCookies, prefers, readBody, sendJson
 
 /** Checks a user name and password; null when they do not match. */
 export type PasswordCheck = (userName: string, password: string) => Promise<Principal | null>;
+
+const BASIC_CACHE_MS = 60_000;
+const BASIC_CACHE_MAX = 256;
 
 /** oVirt answers `Long.MAX_VALUE` when a session never expires. */
 const NO_EXPIRY = '9223372036854775807';
@@ -42,7 +45,31 @@ export class AuthService {
   private readonly tokens = new Map<string, Principal>();
   private readonly sessions = new Map<string, Principal>();
 
+  /**
+   * Successful Basic credentials for a short while, keyed by a hash of the header value:
+   * clients such as curl loops send them with every request, and the engine's password
+   * check is a deliberately slow scrypt. Failures are never cached.
+   */
+  private readonly basicCache = new Map<string, { principal: Principal; until: number }>();
+
   constructor(private readonly check: PasswordCheck) {}
+
+  private async checkBasic(value: string): Promise<Principal | null> {
+    const key = createHash('sha256').update(value).digest('hex');
+    const now = Date.now();
+    const hit = this.basicCache.get(key);
+    if (hit !== undefined && hit.until > now) return hit.principal;
+    this.basicCache.delete(key);
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) return null;
+    const principal = await this.check(decoded.slice(0, colon), decoded.slice(colon + 1));
+    if (principal !== null) {
+      if (this.basicCache.size >= BASIC_CACHE_MAX) this.basicCache.clear();
+      this.basicCache.set(key, { principal, until: now + BASIC_CACHE_MS });
+    }
+    return principal;
+  }
 
   /** Issues a bearer token for already checked credentials (used by tests and the UI). */
   issueToken(principal: Principal): string {
@@ -65,6 +92,7 @@ export class AuthService {
   clear(): void {
     this.tokens.clear();
     this.sessions.clear();
+    this.basicCache.clear();
   }
 
   /**
