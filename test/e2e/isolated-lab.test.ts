@@ -5,6 +5,7 @@
  *  - an isolated network with MTU 9000 created in the dialog exists on the host as a bridge
  *    with MTU 9000 (`ip -json link`) and REST shows its attachment without `host_nic`;
  *  - two VMs from `tiny` on it boot, and a ping typed in one's console reaches the other.
+ *  - while they talk, Setup Networks shows the attachment's live rx/tx rates.
  * Screenshots of Networks, Setup Networks and Console go to docs/screenshots/.
  */
 import { join } from 'node:path';
@@ -117,7 +118,6 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
     await step('Setup Networks shows it in the NIC-less area', async () => {
       await setup.niclessAttachment(net()).waitFor();
       await setup.rates(net()).waitFor();
-      await ui.browser.page.screenshot({ path: join(ui.screenshots, 'setup-networks.png') });
     });
   });
 
@@ -153,6 +153,24 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
         .poll(() => consolePage.text(), { timeout: 60_000, interval: 1000 })
         .toMatch(new RegExp(`bytes from ${subnet.replace(/\./g, '\\.')}\\.2`));
       await ui.browser.page.screenshot({ path: join(ui.screenshots, 'console.png') });
+    });
+    // Keep traffic flowing (≈ 8 KB/s for 20 s) while Setup Networks shows the live rates.
+    await consolePage.type(`ping -q -c 20 -s 8000 ${subnet}.2\r`);
+    const setup = await (await ui.shell.hosts()).setupNetworks();
+    await step('the attachment shows live non-zero rates', async () => {
+      await expect
+        .poll(async () => setup.rates(net()).getAttribute('aria-label'), {
+          timeout: 30_000,
+          interval: 1000,
+        })
+        .toMatch(/receive [1-9][0-9.]* [KM]?B\/s/);
+      // A few samples, so the screenshot shows a line rather than a dot.
+      await expect
+        .poll(async () => Number(await setup.chart(net()).getAttribute('data-samples')), {
+          timeout: 30_000,
+        })
+        .toBeGreaterThanOrEqual(5);
+      await ui.browser.page.screenshot({ path: join(ui.screenshots, 'setup-networks.png') });
     });
   });
 });

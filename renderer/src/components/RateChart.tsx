@@ -83,7 +83,7 @@ export function RateChart({
   const w = 160;
   const h = 36;
   return (
-    <figure className="aio-rates" id={id} style={{ margin: 0 }}>
+    <figure className="aio-rates" id={id} style={{ margin: 0 }} data-samples={samples.length}>
       <svg
         width={w}
         height={h}

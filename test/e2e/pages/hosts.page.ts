@@ -38,7 +38,12 @@ export class SetupNetworksPage {
   }
 
   /** The live rx/tx chart of an attachment (an SVG with an accessible name). */
+  /** The figure around it (carries `data-samples`, the number of points drawn). */
+  chart(network: string): Locator {
+    return this.page.getByRole('figure').filter({ has: this.rates(network) });
+  }
+
   rates(network: string): Locator {
-    return this.page.getByRole('img', { name: `Traffic on ${network}: `, exact: false });
+    return this.page.getByRole('img', { name: `Traffic on ${network}:` });
   }
 }

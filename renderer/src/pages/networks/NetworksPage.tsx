@@ -119,7 +119,7 @@ export function NetworksPage() {
             {
               title: 'Actions',
               cell: (n) => (
-                <>
+                <span style={{ whiteSpace: 'nowrap' }}>
                   <Button
                     variant="secondary"
                     size="sm"
@@ -143,7 +143,7 @@ export function NetworksPage() {
                   >
                     Remove
                   </Button>
-                </>
+                </span>
               ),
             },
           ]}
