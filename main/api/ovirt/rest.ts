@@ -22,7 +22,7 @@ import {
   send,
 } from '../http';
 import type { Doc, DocObject } from './doc';
-import { ApiFault, faultDoc, faultOf, SyntaxFault } from './fault';
+import { actionFaultOf, ApiFault, faultDoc, faultOf, SyntaxFault } from './fault';
 import { type InputObject, rootObject } from './input';
 import { parseJson } from './json';
 import { writeJson } from './json';
@@ -202,12 +202,8 @@ export async function handleRest(
       action: async (op, input) => {
         const env = await opts.engine.invoke(principal, op, input, options);
         if (env.ok) return actionComplete();
-        const fault = faultOf(env.error);
-        if (fault.doc === null) return { status: fault.status, doc: null };
-        return {
-          status: fault.status,
-          doc: { root: 'action', body: { fault: fault.doc.body, status: 'failed' } },
-        };
+        const fault = actionFaultOf(env.error);
+        return { status: fault.status, doc: fault.doc };
       },
     };
     const reply = await match.handler(ctx);
