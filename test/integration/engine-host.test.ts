@@ -14,6 +14,7 @@ import { run } from '../../libvirt/exec';
 import type { HostAgent } from '../../libvirt/host-agent';
 import { createLocalHostAgent } from '../../libvirt/local-host-agent';
 import type { Host } from '../../main/contract/hosts';
+import { tapNameOf } from '../../main/engine/commands/vm/run-vm.command';
 import { type Harness, must, startHarness } from '../fixtures/engine-harness';
 import { ipLink } from '../support/host-inspect';
 import { claimRunPrefix, releaseRunPrefix, runDir, sweepStale } from '../support/run-prefix';
@@ -28,6 +29,7 @@ let agent: HostAgent | null = null;
 let h: Harness | null = null;
 let host: Host;
 let bridge = '';
+let vmId: string | null = null;
 
 describe.skipIf(Boolean(skip))('engine on the real host layer', () => {
   beforeAll(async () => {
@@ -41,6 +43,11 @@ describe.skipIf(Boolean(skip))('engine on the real host layer', () => {
 
   afterAll(async () => {
     try {
+      if (h && vmId) {
+        const admin = { userId: 't', userName: 'admin@internal', admin: true };
+        await h.engine.invoke(admin, 'StopVm', { id: vmId });
+        await h.engine.invoke(admin, 'RemoveVm', { id: vmId });
+      }
       if (h) {
         const nets = await h.ok('GetAllNetworks', {});
         for (const n of nets.filter((x) => x.name.startsWith(prefix))) {
@@ -111,6 +118,56 @@ describe.skipIf(Boolean(skip))('engine on the real host layer', () => {
     await run('ip', ['link', 'del', bridge]);
     h = await must(h).restart();
     expect((await ipLink(bridge))?.mtu).toBe(9000);
+  });
+
+  it("an MTU change reaches the bridge and a running VM's tap", async () => {
+    const hh = must(h);
+    const n = must((await hh.ok('GetAllNetworks', {})).find((x) => x.name === bridge));
+    const vm = await hh.ok('AddVm', {
+      name: `${prefix}vm`,
+      cluster: { name: 'Default' },
+      template: { name: 'tiny' },
+    });
+    vmId = vm.id;
+    const profile = must((await hh.ok('GetVnicProfilesByNetworkId', { networkId: n.id }))[0]);
+    const nic = await hh.ok('AddVmInterface', {
+      vmId: vm.id,
+      name: 'nic1',
+      vnicProfileId: profile.id,
+    });
+    await hh.ok('RunVm', {
+      id: vm.id,
+      initialization: {
+        nicConfigurations: [
+          { name: 'eth0', bootProtocol: 'static', ip: { address: '10.77.0.1', netmask: '24' } },
+        ],
+      },
+    });
+    const tap = tapNameOf(nic.id);
+    expect((await ipLink(tap))?.master).toBe(bridge);
+    expect((await ipLink(tap))?.mtu).toBe(9000);
+    await hh.ok('UpdateNetwork', { id: n.id, mtu: 4000 });
+    expect((await ipLink(bridge))?.mtu).toBe(4000);
+    expect((await ipLink(tap))?.mtu).toBe(4000);
+    // Removing the attachment under a running VM is refused, and nothing changed on the host.
+    const [a] = (await hh.ok('GetNetworkAttachmentsByHostId', { hostId: host.id })).filter(
+      (x) => x.networkId === n.id,
+    );
+    const e = await hh.err('DetachNetworkFromCluster', {
+      clusterId: host.clusterId,
+      networkId: n.id,
+    });
+    expect(e).toMatchObject({
+      code: 'NETWORK_CANNOT_DETACH_NETWORK_USED_BY_VMS',
+      category: 'CONFLICT',
+    });
+    expect(a).toBeDefined();
+    expect((await ipLink(bridge))?.mtu).toBe(4000);
+    await hh.ok('StopVm', { id: vm.id });
+    expect(await ipLink(tap)).toBeUndefined();
+    await hh.ok('RemoveVm', { id: vm.id });
+    vmId = null;
+    await hh.ok('UpdateNetwork', { id: n.id, mtu: 9000 });
   });
 
   it('detach and remove leave no bridge behind', async () => {
