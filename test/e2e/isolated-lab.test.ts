@@ -113,6 +113,13 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
         )
         .toEqual({ found: true, hostNic: null });
     });
+    const clusters = await ui.shell.clusters();
+    await step('Clusters shows it attached to Default and required, locked on', async () => {
+      // The relation loads after the network list: poll until it settles.
+      await expect.poll(() => clusters.attached('Default', net()).isChecked()).toBe(true);
+      await expect.poll(() => clusters.required('Default', net()).isChecked()).toBe(true);
+      expect(await clusters.required('Default', net()).isDisabled()).toBe(true);
+    });
     const hosts = await ui.shell.hosts();
     const setup = await hosts.setupNetworks();
     await step('Setup Networks shows it in the NIC-less area', async () => {

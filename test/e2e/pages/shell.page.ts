@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 
 import { step } from '../support/step';
+import { ClustersPage } from './clusters.page';
 import { HostsPage } from './hosts.page';
 import { NetworksPage } from './networks.page';
 import { VmsPage } from './vms.page';
@@ -21,6 +22,11 @@ export class ShellPage {
   async networks(): Promise<NetworksPage> {
     await step('go to Networks', () => this.go('Networks'));
     return new NetworksPage(this.page);
+  }
+
+  async clusters(): Promise<ClustersPage> {
+    await step('go to Clusters', () => this.go('Clusters'));
+    return new ClustersPage(this.page);
   }
 
   async hosts(): Promise<HostsPage> {
