@@ -74,12 +74,19 @@ export async function openRpcConsole(
     ).catch(reject);
   });
   await opened;
+  // Keystrokes go one request at a time, in order (as the web UI sends them).
+  let queue: Promise<unknown> = Promise.resolve();
   const post = (verb: string, body: unknown): void => {
-    void fetch(`${origin}/rpc/console/${String(sessionId)}/${verb}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then((r) => r.text());
+    queue = queue
+      .then(() =>
+        fetch(`${origin}/rpc/console/${String(sessionId)}/${verb}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      )
+      .then((r) => r.text())
+      .catch(() => undefined);
   };
   return {
     write: (data) => {
