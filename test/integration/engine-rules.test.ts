@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Host } from '../../main/contract/hosts';
 import type { Network } from '../../main/contract/networks';
 import {
+  ADMIN,
   expectRefused,
   type Harness,
   must,
@@ -602,6 +603,56 @@ describe('execution: compensation, locks, restart consistency', () => {
       expect(after[t]).toEqual(before[t]);
     }
     expect(agent.bridges.has('iso')).toBe(false);
+    release();
+    await dead.close();
+  });
+});
+
+describe('locks and VM restart consistency', () => {
+  it('a command waiting too long for a lock gets ACTION_TYPE_FAILED_OBJECT_LOCKED (409)', async () => {
+    const n = await h.ok('AddNetwork', { name: 'iso', dataCenter: DC, isolated: true });
+    let release: () => void = () => undefined;
+    let waiting = false;
+    const original = agent.setupNetworks.bind(agent);
+    agent.setupNetworks = async (req) => {
+      waiting = true;
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return original(req);
+    };
+    const first = h.engine.invoke(ADMIN, 'AttachNetworkToCluster', {
+      cluster: CL,
+      network: { id: n.id },
+    });
+    await expect.poll(() => waiting).toBe(true);
+    const second = await h.err('HostSetupNetworks', { hostId: host.id, removedLabels: [] });
+    expect(second).toMatchObject({
+      code: 'ACTION_TYPE_FAILED_OBJECT_LOCKED',
+      category: 'CONFLICT',
+    });
+    release();
+    expect((await first).ok).toBe(true);
+    agent.setupNetworks = original;
+  });
+  it('a VM started by an engine that died before recording it is found Up after restart', async () => {
+    const vm = await h.ok('AddVm', { name: 'v', cluster: CL, template: { name: 'tiny' } });
+    const original = agent.domainStart.bind(agent);
+    let release: () => void = () => undefined;
+    agent.domainStart = async (desc) => {
+      await original(desc);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    void h.engine.invoke(ADMIN, 'RunVm', { id: vm.id });
+    await expect.poll(() => agent.domains.has(vm.id)).toBe(true);
+    expect(h.dump().command_intent).toHaveLength(1);
+    agent.domainStart = original;
+    const dead = h;
+    h = await startHarness(agent, dead.dir);
+    expect(h.dump().command_intent).toHaveLength(0);
+    expect((await h.ok('GetVmById', { id: vm.id })).status).toBe('up');
     release();
     await dead.close();
   });
