@@ -195,6 +195,25 @@ export function registerHostRoutes(router: Router<Handler>): void {
     .add('GET', '/hosts/:id/nics/:nid/statistics', nicStats)
     .add('GET', '/hosts/:id/nics/:nid/statistics/:sid', nicStats)
     .add('GET', '/hosts/:id/nics/:nid/networkattachments', attachments)
+    .add('POST', '/hosts/:id/nics/:nid/networkattachments', async (ctx) => {
+      const key = { hostId: p(ctx, 'id'), nicId: p(ctx, 'nid') };
+      await ctx.call('GetHostNicById', key);
+      const body = await ctx.input('network_attachment');
+      if (body.id !== undefined) {
+        throw invalidValue('Network attachment cannot be created with a specific id.');
+      }
+      const input = addAttachmentInput(key.hostId, body, key.nicId);
+      const att = await ctx.call('AddNetworkAttachment', input);
+      return created('network_attachment', networkAttachmentDoc(ctx.base, att));
+    })
+    .add('GET', '/hosts/:id/nics/:nid/networkattachments/:aid', async (ctx) => {
+      const att = await ctx.call('GetNetworkAttachmentById', {
+        hostId: p(ctx, 'id'),
+        id: p(ctx, 'aid'),
+      });
+      if (att.hostNicId !== p(ctx, 'nid')) return { status: 404, doc: null };
+      return ok('network_attachment', networkAttachmentDoc(ctx.base, att));
+    })
     .add('GET', '/hosts/:id/nics/:nid/networklabels', nicLabels)
     .add('GET', '/hosts/:id/nics/:nid/networklabels/~label', nicLabels)
     .add('POST', '/hosts/:id/nics/:nid/networklabels', async (ctx) => {
