@@ -195,21 +195,24 @@ export class LibvirtConnection {
   /** Every domain, active or not. */
   list(): Promise<DomainSummary[]> {
     return this.call('list domains', async (h) => {
-      const out: DomainSummary[] = [];
-      for (const d of await h.connectListAllDomains()) {
-        try {
-          const [uuid, name, info] = await Promise.all([
-            h.domainGetUUIDString(d),
-            h.domainGetName(d),
-            h.domainGetInfo(d),
-          ]);
-          out.push({ uuid, name, state: toDomainState(info.state) });
-        } catch (error) {
-          // A domain undefined between the listing and the lookup is simply gone.
-          if (!NOT_FOUND_TEXT.test(textOf(error))) throw error;
-        }
-      }
-      return out;
+      const domains = await h.connectListAllDomains();
+      const rows = await Promise.all(
+        domains.map(async (d): Promise<DomainSummary | null> => {
+          try {
+            const [uuid, name, info] = await Promise.all([
+              h.domainGetUUIDString(d),
+              h.domainGetName(d),
+              h.domainGetInfo(d),
+            ]);
+            return { uuid, name, state: toDomainState(info.state) };
+          } catch (error) {
+            // A domain undefined between the listing and the lookup is simply gone.
+            if (NOT_FOUND_TEXT.test(textOf(error))) return null;
+            throw error;
+          }
+        }),
+      );
+      return rows.filter((r) => r !== null);
     });
   }
 

@@ -91,11 +91,24 @@ export class LocalHostAgent implements HostAgent {
     return { accelerator, tinyGuest: { kernelPath, initrdPath } };
   }
 
+  /** Tell listeners at once about a state this agent just brought about (see DomainStateWatcher). */
+  async #observe(uuid: string, name: string | null): Promise<void> {
+    try {
+      this.#watcher.observe(uuid, name, await this.#conn.state(uuid));
+    } catch (error) {
+      if (error instanceof HostError && error.code === HostErrorCode.DOMAIN_NOT_FOUND) {
+        this.#watcher.observe(uuid, name, null);
+      } else {
+        this.#watcher.poke();
+      }
+    }
+  }
+
   async domainStart(desc: DomainDesc): Promise<void> {
     try {
       await startDomain(this.#conn, desc, this.#xmlOptions(desc));
     } finally {
-      this.#watcher.poke();
+      await this.#observe(desc.uuid, desc.name);
     }
   }
 
@@ -103,7 +116,7 @@ export class LocalHostAgent implements HostAgent {
     try {
       await shutdownDomain(this.#conn, uuid, timeoutMs);
     } finally {
-      this.#watcher.poke();
+      await this.#observe(uuid, null);
     }
   }
 
@@ -111,7 +124,7 @@ export class LocalHostAgent implements HostAgent {
     try {
       await powerOffDomain(this.#conn, uuid);
     } finally {
-      this.#watcher.poke();
+      await this.#observe(uuid, null);
     }
   }
 
@@ -119,7 +132,7 @@ export class LocalHostAgent implements HostAgent {
     try {
       await undefineDomain(this.#conn, uuid);
     } finally {
-      this.#watcher.poke();
+      await this.#observe(uuid, null);
     }
   }
 

@@ -131,6 +131,11 @@ export class GuestConsole {
     return { output, exitCode: Number(end?.[1] ?? -1) };
   }
 
+  /** Type a line without waiting for anything (e.g. `poweroff`, after which no prompt comes). */
+  send(line: string): void {
+    this.#session.write(`${line}\r`);
+  }
+
   /** Detach (the guest keeps running). */
   close(): void {
     this.#dispose();
