@@ -142,8 +142,11 @@ export async function applyHostNetworks(
   const intentId = randomUUID();
   let snapshots: TableSnapshot[] = [];
   let request: SetupNetworksRequest = { networks: {} };
+  let inverse: SetupNetworksRequest = { networks: {} };
+  let beforeIds = new Set<string>();
 
   database.transaction((tx) => {
+    beforeIds = new Set(networkAttachmentsRepo.listByHost(tx, change.hostId).map((a) => a.id));
     snapshots = [
       database.snapshot('network_attachments', 'host_id', change.hostId),
       database.snapshot('host_network_label', 'host_id', change.hostId),
@@ -160,6 +163,12 @@ export async function applyHostNetworks(
     }
     for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
     request = { networks };
+    // What puts the host back if a later step (commit) fails after the host applied `request`.
+    inverse = {
+      networks: Object.fromEntries(
+        Object.keys(networks).map((n) => [n, before.get(n)?.setup ?? { remove: true as const }]),
+      ),
+    };
     if (Object.keys(networks).length > 0 && change.pushToHost) {
       hostsRepo.update(tx, change.hostId, { networkOperationInProgress: true });
     }
@@ -175,10 +184,14 @@ export async function applyHostNetworks(
   const names = Object.keys(request.networks);
   let reports: Record<string, ReportedNetwork> = {};
   if (names.length > 0 && change.pushToHost) {
+    let applied = false;
     try {
       reports = await ctx.host.setupNetworks(request);
+      applied = true;
       if (change.commitOnSuccess) await ctx.host.commitNetworkConfig();
     } catch (e) {
+      // setupNetworks rolls itself back; a failed commit after it must be undone here.
+      if (applied) await ctx.host.setupNetworks(inverse).catch(() => undefined);
       database.transaction((tx) => {
         database.restoreInTransaction(snapshots);
         hostsRepo.update(tx, change.hostId, { networkOperationInProgress: false });
@@ -203,6 +216,13 @@ export async function applyHostNetworks(
     hostsRepo.update(tx, change.hostId, { networkOperationInProgress: false });
     intentsRepo.delete(tx, intentId);
   });
+  const afterIds = new Set(
+    networkAttachmentsRepo.listByHost(database.db, change.hostId).map((a) => a.id),
+  );
+  for (const id of afterIds)
+    ctx.events.entity('network_attachment', id, beforeIds.has(id) ? 'updated' : 'added');
+  for (const id of beforeIds)
+    if (!afterIds.has(id)) ctx.events.entity('network_attachment', id, 'removed');
 }
 
 /** Store host reports on the matching attachments (by on-host name). */

@@ -608,6 +608,48 @@ describe('execution: compensation, locks, restart consistency', () => {
   });
 });
 
+describe('more host paths', () => {
+  it('a failed commit after a successful setup puts host and database back', async () => {
+    const n = await h.ok('AddNetwork', { name: 'vmnet', dataCenter: DC });
+    await h.ok('AttachNetworkToCluster', { cluster: CL, network: { id: n.id }, required: false });
+    agent.failNext('commitNetworkConfig');
+    await expectRefused(
+      h,
+      agent,
+      'HostSetupNetworks',
+      {
+        hostId: host.id,
+        modifiedNetworkAttachments: [{ network: { id: n.id } }],
+        commitOnSuccess: true,
+      },
+      'SETUP_NETWORKS_ROLLBACK',
+      'BAD_PARAMETERS',
+    );
+    expect(agent.bridges.has('vmnet')).toBe(false);
+  });
+  it('a NIC label attaches labelled networks over that NIC', async () => {
+    const n = await h.ok('AddNetwork', { name: 'uplinked', dataCenter: DC, label: 'up' });
+    await h.ok('AttachNetworkToCluster', { cluster: CL, network: { id: n.id }, required: false });
+    await h.ok('HostSetupNetworks', {
+      hostId: host.id,
+      modifiedLabels: [{ id: 'up', hostNic: { name: 'eth0' } }],
+    });
+    const [a] = await h.ok('GetNetworkAttachmentsByHostId', { hostId: host.id });
+    expect(a).toMatchObject({ networkName: 'uplinked', hostNicName: 'eth0' });
+    expect(agent.bridges.get('uplinked')?.nic).toBe('eth0');
+    expect(await h.ok('GetHostNetworkLabels', { hostId: host.id })).toEqual([
+      { id: 'up', hostId: host.id, nicId: a?.hostNicId },
+    ]);
+  });
+  it("VM status follows the host layer's domain events", async () => {
+    const vm = await h.ok('AddVm', { name: 'v', cluster: CL, template: { name: 'tiny' } });
+    await h.ok('RunVm', { id: vm.id });
+    // The guest powers itself off: the host layer reports it, the engine follows.
+    await agent.domainPowerOff(vm.id);
+    await expect.poll(async () => (await h.ok('GetVmById', { id: vm.id })).status).toBe('down');
+  });
+});
+
 describe('locks and VM restart consistency', () => {
   it('a command waiting too long for a lock gets ACTION_TYPE_FAILED_OBJECT_LOCKED (409)', async () => {
     const n = await h.ok('AddNetwork', { name: 'iso', dataCenter: DC, isolated: true });
