@@ -20,7 +20,7 @@ import { createLocalHostAgent } from '../../libvirt/local-host-agent';
 import type { Principal } from '../contract/common';
 import { createEngine, type StartedEngine } from '../engine/dispatch';
 import { type IpcConsole, registerIpc } from './ipc';
-import { installSecurity } from './security';
+import { enableSandboxEarly, installSecurity } from './security';
 import { createMainWindow } from './window';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     win.focus();
   });
 
+  enableSandboxEarly();
   await app.whenReady();
   installSecurity(appUrl);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The IPC boundary's input check, apart from ipc.ts so it is testable without Electron.
 import type { ErrorBody } from '../contract/errors';
-import { operations,type OpName } from '../contract/operations';
+import { operations, type OpName } from '../contract/operations';
 
 /**
  * Parses `input` with the operation's zod schema before anything reaches the engine, so a

@@ -13,7 +13,7 @@ import type { Envelope, ErrorBody } from '../contract/errors';
 import { isOpName, type OpName } from '../contract/operations';
 import { IPC_EVENT, IPC_INVOKE, OP_NAME_PATTERN } from '../preload/channels';
 import { checkInput } from './input-check';
-import { isSameDocument } from './security';
+import { isSameDocument } from './policy';
 
 /** The part of the engine's console session the shell uses. */
 export interface IpcConsole {

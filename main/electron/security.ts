@@ -6,33 +6,9 @@
  *
  * @see https://www.electronjs.org/docs/latest/tutorial/security
  */
-import { app, session, shell, type WebContents } from 'electron';
+import { app, session, type WebContents } from 'electron';
 
-/** The renderer's policy (same as the meta tag in renderer/index.html). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // xterm.js writes its theme into a <style> element at run time.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-/** True when `target` is the page the window was opened on (reloads and hash routes). */
-export function isSameDocument(target: string, appUrl: string): boolean {
-  try {
-    const t = new URL(target);
-    const a = new URL(appUrl);
-    return t.protocol === a.protocol && t.host === a.host && t.pathname === a.pathname;
-  } catch {
-    return false;
-  }
-}
+import { CONTENT_SECURITY_POLICY, isSameDocument } from './policy';
 
 function harden(contents: WebContents, appUrl: () => string): void {
   contents.on('will-navigate', (event, url) => {
@@ -44,19 +20,20 @@ function harden(contents: WebContents, appUrl: () => string): void {
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
   });
-  contents.setWindowOpenHandler(({ url }) => {
-    // Documentation links may open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // No new windows at all: the UI has no links that need one.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** Sandboxes every renderer. Electron accepts this only before the app is ready. */
+export function enableSandboxEarly(): void {
+  app.enableSandbox();
 }
 
 /**
- * Installs the hardening. Call before the first window is created.
+ * Installs the hardening. Call once the app is ready, before the first window is created.
  * @param appUrl returns the URL the main window loads (file:// or the dev server).
  */
 export function installSecurity(appUrl: () => string): void {
-  app.enableSandbox();
   app.on('web-contents-created', (_event, contents) => {
     harden(contents, appUrl);
   });
