@@ -41,6 +41,10 @@ describe('host networks (real bridges)', () => {
   const red = `${p}red`;
   const v0 = `${p}v0`;
   const v1 = `${p}v1`;
+  // This run's devices plus the physical NICs and loopback: everything a request of this run
+  // could touch. Other runs' bridges and taps come and go concurrently and are left out.
+  const mine = (ifname: string, kind: string | null): boolean =>
+    ifname.startsWith(p) || kind === null;
   let beforeStep: ((step: NetStep, index: number) => Promise<void>) | null = null;
   let agent: LocalHostAgent;
 
@@ -94,9 +98,9 @@ describe('host networks (real bridges)', () => {
   });
 
   it('is idempotent: the same request changes nothing on the host', async () => {
-    const before = await hostPicture();
+    const before = await hostPicture(mine);
     await agent.setupNetworks({ networks: { [blue]: { mtu: 9000 } } });
-    expect(await hostPicture()).toEqual(before);
+    expect(await hostPicture(mine)).toEqual(before);
   });
 
   it('reports drift made out of band, and setupNetworks repairs it', async () => {
@@ -147,19 +151,19 @@ describe('host networks (real bridges)', () => {
   });
 
   it('5a. an invalid request (name taken by a non-bridge device) is refused and touches nothing', async () => {
-    const before = await hostPicture();
+    const before = await hostPicture(mine);
     const error = await expectHostError(
       agent.setupNetworks({ networks: { [`${p}grn`]: { mtu: 9000 }, [v1]: { mtu: 9000 } } }),
       HostErrorCode.HOST_NETWORK_INVALID,
     );
     expect(error.message).toContain(`${v1}: the name is taken by a device that is not a bridge`);
-    expect(await hostPicture()).toEqual(before);
+    expect(await hostPicture(mine)).toEqual(before);
   });
 
   it('5b. a setup whose second network fails at apply time leaves the host exactly as before', async () => {
     const yel = `${p}yel`;
     const zed = `${p}zed`;
-    const before = await hostPicture();
+    const before = await hostPicture(mine);
     // (No STP toggle on the empty bridge here: the kernel turns an empty bridge's carrier off
     // when STP changes, a derived state no configuration call can set back.)
     // Validation passes; then, just before the second network's bridge is created, another
@@ -187,7 +191,7 @@ describe('host networks (real bridges)', () => {
       beforeStep = null;
       await run('ip', ['link', 'del', 'dev', zed]).catch(() => undefined);
     }
-    expect(await hostPicture()).toEqual(before);
+    expect(await hostPicture(mine)).toEqual(before);
     // The running config did not change either.
     const reports = await agent.reportNetworks([blue, red]);
     expect(reports[blue]?.mtu).toBe(9000);
@@ -195,7 +199,7 @@ describe('host networks (real bridges)', () => {
   });
 
   it('a failure at the very last step is rolled back too', async () => {
-    const before = await hostPicture();
+    const before = await hostPicture(mine);
     beforeStep = (step) =>
       step.op === 'up' && step.dev === `${p}lst`
         ? Promise.reject(new Error('injected'))
@@ -208,7 +212,7 @@ describe('host networks (real bridges)', () => {
     } finally {
       beforeStep = null;
     }
-    expect(await hostPicture()).toEqual(before);
+    expect(await hostPicture(mine)).toEqual(before);
   });
 
   it('statistics: kernel counters of a bridge, and a clear error for a missing device', async () => {

@@ -63,13 +63,24 @@ function stripVolatile(value: unknown): unknown {
  * A comparable picture of the host's links and addresses: `ip -d -json link` and
  * `ip -json addr`, minus only the fields that change on their own (bridge timers, address
  * lifetimes). Two pictures are equal only if nothing was changed.
+ *
+ * `include` narrows the picture to some devices, by name and kind (`linkinfo.info_kind`, null
+ * for physical NICs and loopback): other test runs on the same machine create and remove their
+ * own bridges and taps at the same time, and those must not make this run's comparison fail.
  */
-export async function hostPicture(): Promise<{ link: unknown; addr: unknown }> {
-  const [link, addr] = await Promise.all([
+export async function hostPicture(
+  include: (ifname: string, kind: string | null) => boolean = () => true,
+): Promise<{ link: unknown; addr: unknown }> {
+  const [link, addr] = (await Promise.all([
     runJson('ip', ['-d', '-json', 'link', 'show']),
     runJson('ip', ['-json', 'addr', 'show']),
-  ]);
-  return { link: stripVolatile(link), addr: stripVolatile(addr) };
+  ])) as [{ ifname: string; linkinfo?: { info_kind?: string } }[], { ifname: string }[]];
+  const kinds = new Map(link.map((l) => [l.ifname, l.linkinfo?.info_kind ?? null]));
+  const keep = (name: string): boolean => include(name, kinds.get(name) ?? null);
+  return {
+    link: stripVolatile(link.filter((l) => keep(l.ifname))),
+    addr: stripVolatile(addr.filter((a) => keep(a.ifname))),
+  };
 }
 
 /** `virsh dumpxml` of a domain. */
