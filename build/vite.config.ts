@@ -7,9 +7,26 @@
 import { fileURLToPath } from 'node:url';
 
 import react from '@vitejs/plugin-react';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * `vite` (dev server) only: React's refresh preamble is an inline script and HMR talks over a
+ * WebSocket, both refused by the production CSP; relax exactly those two directives in dev.
+ * Builds keep the strict policy byte for byte.
+ */
+const devCsp: Plugin = {
+  name: 'aio-dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) =>
+    html
+      .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+      .replace("connect-src 'self'", "connect-src 'self' ws: wss:"),
+};
+
+/** Where the dev server forwards /rpc and /ovirt-engine (a running `npm run serve`). */
+const engine = process.env.AIO_ENGINE_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'preload') {
@@ -31,13 +48,17 @@ export default defineConfig(({ mode }): UserConfig => {
   return {
     root: `${root}renderer`,
     base: './',
-    plugins: [react()],
+    plugins: [react(), devCsp],
     build: {
       outDir: `${root}dist/renderer`,
       emptyOutDir: true,
       // PatternFly's CSS is large; the warning is noise for a desktop app served locally.
       chunkSizeWarningLimit: 4096,
     },
-    server: { port: 5173, strictPort: true },
+    server: {
+      port: 5173,
+      strictPort: true,
+      proxy: { '/rpc': engine, '/ovirt-engine': engine },
+    },
   };
 });
