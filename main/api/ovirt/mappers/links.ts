@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/** Hrefs, sub-collection links and action links, as oVirt's `LinkHelper` writes them. */
+/**
+ * Hrefs, sub-collection links and action links, as oVirt's `LinkHelper` writes them.
+ * Mappers omit empty descriptions and comments, as oVirt omits unset fields.
+ */
 import type { DocObject, Link } from '../doc';
 
 /** `<link href=".../vnicprofiles" rel="vnicprofiles"/>` for each sub-collection. */

@@ -22,7 +22,7 @@ export function vmDoc(base: string, v: Vm): DocObject {
     href,
     id: v.id,
     name: v.name,
-    description: v.description,
+    description: v.description || undefined,
     actions: actionLinks(href, VM_ACTIONS),
     link: subLinks(href, ['diskattachments', 'nics', 'permissions', 'statistics']),
     cluster: refTo(base, 'clusters', v.clusterId),
