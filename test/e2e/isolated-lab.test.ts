@@ -113,6 +113,21 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
         )
         .toEqual({ found: true, hostNic: null });
     });
+    await step(
+      "a second network with the same name gets the engine's words under Name",
+      async () => {
+        const again = await (await ui.shell.networks()).newNetwork();
+        await again.fill({ name: net(), isolated: true });
+        await again.saveExpectingErrors();
+        await again.nameError.waitFor();
+        expect(await again.nameError.innerText()).toMatch(/already used/);
+        await again.cancel();
+        const same = list<RestNetwork>(await ui.rest.get('/networks'), 'network').filter(
+          (x) => x.name === net(),
+        );
+        expect(same).toHaveLength(1);
+      },
+    );
     const clusters = await ui.shell.clusters();
     await step('Clusters shows it attached to Default and required, locked on', async () => {
       // The relation loads after the network list: poll until it settles.

@@ -46,6 +46,11 @@ export class NetworkDialogPage {
     return this.dialog.getByLabel('Enable VLAN tagging');
   }
 
+  /** Inline error under the Name field (client checks and engine faults about the name). */
+  get nameError(): Locator {
+    return this.dialog.locator('#network-dialog-name-error');
+  }
+
   /** Inline error under the MTU field. */
   get mtuError(): Locator {
     return this.dialog.locator('#network-dialog-mtu-error');
