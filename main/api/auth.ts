@@ -7,7 +7,8 @@
  * - `POST /ovirt-engine/services/sso-logout` revokes a token (JSON answer, no `error` key);
  * - `Authorization: Bearer <token>` or `Basic base64(user:password)`;
  * - `Prefer: persistent-auth` keeps a session in the `JSESSIONID` cookie
- *   (Path=/ovirt-engine/api); without it a Basic session ends with the request;
+ *   (Path=/ovirt-engine/api), idle timeout `Session-TTL` minutes (default 30); without it
+ *   a Basic session ends with the request;
  * - no credentials → 401 + `WWW-Authenticate: Basic realm="RESTAPI"`.
  *
  * Passwords are checked by the engine (`Engine.authenticate`); this file only keeps the
@@ -43,7 +44,11 @@ export interface AuthResult {
 /** Issued tokens and sessions. */
 export class AuthService {
   private readonly tokens = new Map<string, Principal>();
-  private readonly sessions = new Map<string, Principal>();
+  /** JSESSIONID → principal, with oVirt's idle timeout (`Session-TTL` minutes, default 30). */
+  private readonly sessions = new Map<
+    string,
+    { principal: Principal; idleMs: number; lastUsed: number }
+  >();
 
   /**
    * Successful Basic credentials for a short while, keyed by a hash of the header value:
@@ -106,7 +111,14 @@ export class AuthService {
     if (persistent && !newAuth) {
       const id = parseCookies(req.headers.cookie).get('JSESSIONID');
       const session = id === undefined ? undefined : this.sessions.get(id);
-      if (session !== undefined) return { principal: session };
+      const now = Date.now();
+      if (session !== undefined && id !== undefined) {
+        if (now - session.lastUsed <= session.idleMs) {
+          session.lastUsed = now;
+          return { principal: session.principal };
+        }
+        this.sessions.delete(id);
+      }
     }
     let principal: Principal | null = null;
     const space = header.indexOf(' ');
@@ -123,7 +135,14 @@ export class AuthService {
     if (principal === null) return null;
     if (!persistent) return { principal };
     const sessionId = randomBytes(24).toString('hex');
-    this.sessions.set(sessionId, principal);
+    const ttlHeader = req.headers['session-ttl'];
+    const ttlMinutes =
+      typeof ttlHeader === 'string' && /^\d+$/.test(ttlHeader.trim()) ? Number(ttlHeader) : 30;
+    this.sessions.set(sessionId, {
+      principal,
+      idleMs: Math.max(1, ttlMinutes) * 60_000,
+      lastUsed: Date.now(),
+    });
     return { principal, newSession: sessionId };
   }
 
