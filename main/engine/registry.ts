@@ -30,9 +30,36 @@ import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
-import * as hostQueries from './queries/host.queries';
-import * as networkQueries from './queries/network.queries';
-import * as vmQueries from './queries/vm.queries';
+import { GetAllClusters } from './queries/get-all-clusters.query';
+import { GetAllDataCenters } from './queries/get-all-data-centers.query';
+import { GetAllHosts } from './queries/get-all-hosts.query';
+import { GetAllNetworks } from './queries/get-all-networks.query';
+import { GetAllTemplates } from './queries/get-all-templates.query';
+import { GetAllVms } from './queries/get-all-vms.query';
+import { GetAllVnicProfiles } from './queries/get-all-vnic-profiles.query';
+import { GetAttachmentStatistics } from './queries/get-attachment-statistics.query';
+import { GetClusterById } from './queries/get-cluster-by-id.query';
+import { GetDataCenterById } from './queries/get-data-center-by-id.query';
+import { GetEvents } from './queries/get-events.query';
+import { GetHostById } from './queries/get-host-by-id.query';
+import { GetHostNetworkLabels } from './queries/get-host-network-labels.query';
+import { GetHostNicById } from './queries/get-host-nic-by-id.query';
+import { GetHostNicStatistics } from './queries/get-host-nic-statistics.query';
+import { GetHostNicsByHostId } from './queries/get-host-nics-by-host-id.query';
+import { GetNetworkAttachmentById } from './queries/get-network-attachment-by-id.query';
+import { GetNetworkAttachmentsByHostId } from './queries/get-network-attachments-by-host-id.query';
+import { GetNetworkById } from './queries/get-network-by-id.query';
+import { GetNetworkLabels } from './queries/get-network-labels.query';
+import { GetNetworkOnCluster } from './queries/get-network-on-cluster.query';
+import { GetNetworksByClusterId } from './queries/get-networks-by-cluster-id.query';
+import { GetTemplateById } from './queries/get-template-by-id.query';
+import { GetVmById } from './queries/get-vm-by-id.query';
+import { GetVmInterfaceById } from './queries/get-vm-interface-by-id.query';
+import { GetVmInterfaceStatistics } from './queries/get-vm-interface-statistics.query';
+import { GetVmInterfaces } from './queries/get-vm-interfaces.query';
+import { GetVmStatistics } from './queries/get-vm-statistics.query';
+import { GetVnicProfileById } from './queries/get-vnic-profile-by-id.query';
+import { GetVnicProfilesByNetworkId } from './queries/get-vnic-profiles-by-network-id.query';
 
 export const commands = {
   AddNetwork: AddNetworkCommand,
@@ -65,7 +92,34 @@ export const commands = {
 } satisfies { [K in CommandName]: Command<K> };
 
 export const queries = {
-  ...networkQueries,
-  ...hostQueries,
-  ...vmQueries,
+  GetAllDataCenters,
+  GetDataCenterById,
+  GetAllClusters,
+  GetClusterById,
+  GetNetworksByClusterId,
+  GetNetworkOnCluster,
+  GetAllNetworks,
+  GetNetworkById,
+  GetNetworkLabels,
+  GetAllVnicProfiles,
+  GetVnicProfileById,
+  GetVnicProfilesByNetworkId,
+  GetAllHosts,
+  GetHostById,
+  GetHostNicsByHostId,
+  GetHostNicById,
+  GetHostNetworkLabels,
+  GetNetworkAttachmentsByHostId,
+  GetNetworkAttachmentById,
+  GetAttachmentStatistics,
+  GetHostNicStatistics,
+  GetAllVms,
+  GetVmById,
+  GetVmInterfaces,
+  GetVmInterfaceById,
+  GetVmStatistics,
+  GetVmInterfaceStatistics,
+  GetAllTemplates,
+  GetTemplateById,
+  GetEvents,
 } satisfies { [K in QueryName]: Query<K> };
