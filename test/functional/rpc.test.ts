@@ -4,6 +4,10 @@
  * from `POST /rpc/<op>`, transport errors, authentication, and the SSE event stream seeing a
  * change made through the oVirt REST API.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { readSse } from './rpc-client';
@@ -11,12 +15,20 @@ import { API, type Appliance, entity, startAppliance, uniqueName } from './suppo
 
 let a: Appliance;
 let token = '';
+const ui = mkdtempSync(join(tmpdir(), 'h4-ui-'));
 beforeAll(async () => {
-  a = await startAppliance();
+  writeFileSync(
+    join(ui, 'index.html'),
+    '<!doctype html><title>h4 ui</title><script src="/assets/app.js"></script>',
+  );
+  mkdirSync(join(ui, 'assets'));
+  writeFileSync(join(ui, 'assets/app.js'), 'console.log(1);');
+  a = await startAppliance({ staticDir: ui });
   token = await a.token();
 });
 afterAll(async () => {
   await a?.stop();
+  rmSync(ui, { recursive: true, force: true });
 });
 
 async function rpc(
@@ -87,5 +99,41 @@ describe('RPC transport', () => {
       expect.objectContaining({ type: 'entity', entity: 'network', id, action: 'added' }),
     );
     await a.request('DELETE', `${API}/networks/${id}`);
+  });
+
+  it('refuses the console of a VM that is not running with an error event', async () => {
+    const name = uniqueName('co');
+    const add = await a.request('POST', `${API}/vms`, {
+      body: `<vm><name>${name}</name><cluster><name>Default</name></cluster><template><name>tiny</name></template></vm>`,
+    });
+    const id = String(entity(add.body, 'vm').id);
+    const controller = new AbortController();
+    const seen: { event: string; data: string }[] = [];
+    await readSse(
+      `${a.origin}/rpc/console/${id}`,
+      token,
+      (event, data) => seen.push({ event, data }),
+      controller.signal,
+    );
+    expect(seen.map((e) => e.event)).toEqual(['error']);
+    const envelope = JSON.parse(seen[0]?.data ?? '{}') as { ok: boolean; error: { code: string } };
+    expect(envelope.ok).toBe(false);
+    expect(envelope.error.code).not.toBe('');
+    await a.request('DELETE', `${API}/vms/${id}`);
+  });
+});
+
+describe('web UI files', () => {
+  it('serves the build with a CSP, falls back to index.html for client routes, and stays inside it', async () => {
+    const page = await fetch(`${a.origin}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('h4 ui');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const js = await fetch(`${a.origin}/assets/app.js`);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await (await fetch(`${a.origin}/networks/blue`)).text()).toContain('h4 ui');
+    expect((await fetch(`${a.origin}/assets/missing.js`)).status).toBe(404);
+    const traversal = await fetch(`${a.origin}/assets/..%2f..%2f..%2fetc%2fpasswd`);
+    expect(await traversal.text()).not.toContain('root:');
   });
 });
