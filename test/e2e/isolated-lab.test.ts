@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ipLink } from '../support/host-inspect';
 import { startWebUi, type WebUi, webUiProblem } from './fixtures';
+import { unnamedControls } from './support/a11y';
 import { list } from './support/rest';
 import { step } from './support/step';
 
@@ -70,6 +71,7 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
     const networks = await ui.shell.networks();
     const dialog = await networks.newNetwork();
     await dialog.fill({ name: net(), description: 'e2e private lab', isolated: true, mtu: 9000 });
+    expect(await unnamedControls(ui.browser.page)).toEqual([]);
     await step('isolated forces VM network on and VLAN off', async () => {
       expect(await dialog.vmNetwork.isChecked()).toBe(true);
       expect(await dialog.vmNetwork.isDisabled()).toBe(true);
@@ -81,6 +83,7 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
       await row.getByText('isolated', { exact: true }).waitFor();
       expect(await row.getByRole('cell').nth(4).innerText()).toBe('9000');
       await ui.browser.page.screenshot({ path: join(ui.screenshots, 'networks.png') });
+      expect(await unnamedControls(ui.browser.page)).toEqual([]);
     });
     await step('out of band: the bridge exists with MTU 9000', async () => {
       await expect
@@ -134,12 +137,14 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
       await expect.poll(() => clusters.attached('Default', net()).isChecked()).toBe(true);
       await expect.poll(() => clusters.required('Default', net()).isChecked()).toBe(true);
       expect(await clusters.required('Default', net()).isDisabled()).toBe(true);
+      expect(await unnamedControls(ui.browser.page)).toEqual([]);
     });
     const hosts = await ui.shell.hosts();
     const setup = await hosts.setupNetworks();
     await step('Setup Networks shows it in the NIC-less area', async () => {
       await setup.niclessAttachment(net()).waitFor();
       await setup.rates(net()).waitFor();
+      expect(await unnamedControls(ui.browser.page)).toEqual([]);
     });
   });
 
@@ -175,6 +180,7 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
         .poll(() => consolePage.text(), { timeout: 60_000, interval: 1000 })
         .toMatch(new RegExp(`bytes from ${subnet.replace(/\./g, '\\.')}\\.2`));
       await ui.browser.page.screenshot({ path: join(ui.screenshots, 'console.png') });
+      expect(await unnamedControls(ui.browser.page)).toEqual([]);
     });
     // Keep traffic flowing (≈ 8 KB/s for 20 s) while Setup Networks shows the live rates.
     await consolePage.type(`ping -q -c 20 -s 8000 ${subnet}.2\r`);
