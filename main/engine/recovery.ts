@@ -6,6 +6,7 @@
  * does not want. Activation (re-validation) then re-creates what the database does want, and
  * VM reconciliation aligns VM statuses with the domains actually running.
  */
+import { hostsRepo } from '../../db/repos/hosts.repo';
 import { intentsRepo } from '../../db/repos/intents.repo';
 import type { EngineServices } from './context';
 import { hostDesiredState, hostFailure } from './host-networks';
@@ -13,6 +14,13 @@ import { hostDesiredState, hostFailure } from './host-networks';
 /** Undo interrupted commands. Returns how many were recovered. */
 export async function recoverInterruptedCommands(ctx: EngineServices): Promise<number> {
   const intents = intentsRepo.list(ctx.database.db);
+  // No setupNetworks can be running in a process that just started.
+  ctx.database.transaction((tx) => {
+    for (const h of hostsRepo.list(tx)) {
+      if (h.networkOperationInProgress)
+        hostsRepo.update(tx, h.id, { networkOperationInProgress: false });
+    }
+  });
   for (const intent of intents) {
     ctx.database.transaction((tx) => {
       ctx.database.restoreInTransaction(intent.snapshot);

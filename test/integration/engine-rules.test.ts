@@ -599,6 +599,7 @@ describe('execution: compensation, locks, restart consistency', () => {
       'network_cluster',
       'network_attachments',
       'command_intent',
+      'host',
     ] as const) {
       expect(after[t]).toEqual(before[t]);
     }
