@@ -192,9 +192,12 @@ describe('the whole journey (issue 5)', () => {
       (before['data.total.rx'] ?? 0) + (before['data.total.tx'] ?? 0),
     );
 
-    // ── Stop ──────────────────────────────────────────────────────────────────────────
-    for (const vm of vms) {
-      const stop = await sdk('POST', `/vms/${vm.id}/stop`, '<action/>');
+    // ── Stop: one by ACPI shutdown, one by power-off ─────────────────────────────────
+    for (const [vm, verb] of [
+      [vm1, 'shutdown'],
+      [vm2, 'stop'],
+    ] as const) {
+      const stop = await sdk('POST', `/vms/${vm.id}/${verb}`, '<action/>');
       expect(stop.status).toBe(200);
       expect(entity(stop.body, 'action').status).toBe('complete');
       expect(entity((await sdk('GET', `/vms/${vm.id}`)).body, 'vm').status).toBe('down');

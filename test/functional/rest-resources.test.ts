@@ -133,6 +133,12 @@ describe.each(['xml', 'json'] as const)('resources in %s', (format) => {
     } else {
       console.log('host has no NICs: NIC statistics not checked');
     }
+    const commit = await post(
+      `/hosts/${hostId}/commitnetconfig`,
+      format === 'json' ? '{}' : '<action/>',
+    );
+    expect(commit.status, commit.text).toBe(200);
+    expect(entity(commit.body, 'action').status).toBe('complete');
     const deactivate = await post(
       `/hosts/${hostId}/deactivate`,
       format === 'json' ? '{}' : '<action/>',
