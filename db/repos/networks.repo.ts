@@ -151,6 +151,17 @@ export const networkClustersRepo = {
       .where(and(eq(networkCluster.clusterId, clusterId), eq(networkCluster.networkId, networkId)))
       .run();
   },
+  setStatus: (
+    c: Conn,
+    clusterId: string,
+    networkId: string,
+    status: NetworkCluster['status'],
+  ): void => {
+    c.update(networkCluster)
+      .set({ status })
+      .where(and(eq(networkCluster.clusterId, clusterId), eq(networkCluster.networkId, networkId)))
+      .run();
+  },
   delete: (c: Conn, clusterId: string, networkId: string): void => {
     c.delete(networkCluster)
       .where(and(eq(networkCluster.clusterId, clusterId), eq(networkCluster.networkId, networkId)))

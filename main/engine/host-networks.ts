@@ -215,6 +215,8 @@ export async function applyHostNetworks(
     }
     hostsRepo.update(tx, change.hostId, { networkOperationInProgress: false });
     intentsRepo.delete(tx, intentId);
+    const host = hostsRepo.findById(tx, change.hostId);
+    if (host) refreshClusterNetworkStatus(tx, host.clusterId);
   });
   const afterIds = new Set(
     networkAttachmentsRepo.listByHost(database.db, change.hostId).map((a) => a.id),
@@ -326,4 +328,22 @@ export function withProgress<T>(
       throw e;
     },
   );
+}
+
+/**
+ * oVirt's network status in a cluster: `non_operational` while a required network is missing
+ * on an active host of the cluster. Decision for a one-host appliance: this is reported, but
+ * does not take the host down (oVirt would set it NonOperational), so a lab keeps running
+ * while the admin fixes a NIC-backed network.
+ */
+export function refreshClusterNetworkStatus(tx: Tx, clusterId: string): void {
+  const hosts = hostsRepo
+    .listByCluster(tx, clusterId)
+    .filter((h) => h.status === 'up' || h.status === 'initializing');
+  for (const nc of networkClustersRepo.listByCluster(tx, clusterId)) {
+    const missing =
+      nc.required && hosts.some((h) => !networkAttachmentsRepo.find(tx, h.id, nc.networkId));
+    const status = missing ? 'non_operational' : 'operational';
+    if (status !== nc.status) networkClustersRepo.setStatus(tx, clusterId, nc.networkId, status);
+  }
 }

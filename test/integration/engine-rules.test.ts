@@ -628,6 +628,18 @@ describe('more host paths', () => {
     );
     expect(agent.bridges.has('vmnet')).toBe(false);
   });
+  it('a required network missing on the host shows non_operational in its cluster', async () => {
+    const n = await h.ok('AddNetwork', { name: 'req', dataCenter: DC });
+    const cn = await h.ok('AttachNetworkToCluster', { cluster: CL, network: { id: n.id } });
+    expect(cn.cluster).toMatchObject({ required: true, status: 'non_operational' });
+    await h.ok('HostSetupNetworks', {
+      hostId: host.id,
+      modifiedNetworkAttachments: [{ network: { id: n.id } }],
+    });
+    const again = await h.ok('GetNetworkOnCluster', { clusterId: host.clusterId, networkId: n.id });
+    expect(again.cluster.status).toBe('operational');
+    expect((await h.ok('GetHostById', { id: host.id })).status).toBe('up');
+  });
   it('a NIC label attaches labelled networks over that NIC', async () => {
     const n = await h.ok('AddNetwork', { name: 'uplinked', dataCenter: DC, label: 'up' });
     await h.ok('AttachNetworkToCluster', { cluster: CL, network: { id: n.id }, required: false });

@@ -11,7 +11,12 @@ import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks
 import type { Cluster, ClusterNetwork } from '../../../contract/clusters';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
-import { applyHostNetworks, insertMissingAttachments, withProgress } from '../../host-networks';
+import {
+  applyHostNetworks,
+  insertMissingAttachments,
+  refreshClusterNetworkStatus,
+  withProgress,
+} from '../../host-networks';
 import { resolveCluster, resolveNetwork } from '../../resolve';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { validateIsolatedInCluster, validateMtuOnHosts } from '../../validators/network.validator';
@@ -96,6 +101,9 @@ export const AttachNetworkToClusterCommand = defineCommand<'AttachNetworkToClust
         }
       },
     );
+    ctx.database.transaction((tx) => {
+      refreshClusterNetworkStatus(tx, cluster.id);
+    });
     ctx.events.entity('network_cluster', `${cluster.id}:${network.id}`, 'added');
     return clusterNetwork(ctx, cluster.id, network.id);
   },

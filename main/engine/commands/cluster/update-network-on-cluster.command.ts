@@ -3,6 +3,7 @@
 import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks.repo';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
+import { refreshClusterNetworkStatus } from '../../host-networks';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { validateIsolatedInCluster } from '../../validators/network.validator';
 import { clusterNetwork } from './attach-network-to-cluster.command';
@@ -31,6 +32,7 @@ export const UpdateNetworkOnClusterCommand = defineCommand<'UpdateNetworkOnClust
         ...(input.required === undefined ? {} : { required: input.required }),
         ...(input.roles === undefined ? {} : { roles: input.roles }),
       });
+      refreshClusterNetworkStatus(tx, input.clusterId);
     });
     ctx.events.entity('network_cluster', `${input.clusterId}:${input.networkId}`, 'updated');
     return Promise.resolve(clusterNetwork(ctx, input.clusterId, input.networkId));
