@@ -155,6 +155,14 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
     const profile = `${net()}/${net()}`;
     await vms.create({ name: v1, template: 'tiny', profile, address: `${subnet}.1` });
     await vms.create({ name: v2, template: 'tiny', profile, address: `${subnet}.2` });
+    await step('the VM shows its NIC with the vNIC profile and the static address', async () => {
+      const nics = await vms.nics(v1);
+      const row = nics.getByRole('row').filter({ hasText: 'nic1' });
+      await expect.poll(() => row.innerText()).toContain(profile);
+      expect(await row.innerText()).toContain(`${subnet}.1/24`);
+      expect(await unnamedControls(ui.browser.page)).toEqual([]);
+    });
+    await ui.shell.vms();
     await vms.run(v1);
     await vms.run(v2);
     await step('both VMs come up', async () => {

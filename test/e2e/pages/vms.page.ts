@@ -48,6 +48,15 @@ export class VmsPage {
     return this;
   }
 
+  /** Opens a VM's Network Interfaces tab; returns its table. */
+  async nics(name: string): Promise<Locator> {
+    await step(`open the network interfaces of ${name}`, async () => {
+      await this.table.getByRole('link', { name, exact: true }).click();
+      await this.page.getByRole('tab', { name: 'Network Interfaces' }).click();
+    });
+    return this.page.getByRole('table', { name: `Network interfaces of ${name}` });
+  }
+
   async run(name: string): Promise<this> {
     await step(`run ${name}`, () => this.page.getByRole('button', { name: `Run ${name}` }).click());
     return this;

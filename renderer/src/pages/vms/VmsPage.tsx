@@ -9,10 +9,15 @@ import {
   DescriptionListDescription,
   DescriptionListGroup,
   DescriptionListTerm,
+  Flex,
+  FlexItem,
+  FormSelect,
+  FormSelectOption,
   PageSection,
   Tab,
   Tabs,
   TabTitleText,
+  TextInput,
   Title,
   Toolbar,
   ToolbarContent,
@@ -303,44 +308,159 @@ function VmGeneral({ vm }: { vm: Vm }) {
 }
 
 function VmNics({ vm }: { vm: Vm }) {
+  const client = useClient();
   const nics = useQuery('GetVmInterfaces', { vmId: vm.id }, ['vm_nic']);
   const profiles = useQuery('GetAllVnicProfiles', {}, ['vnic_profile']);
   const networks = useQuery('GetAllNetworks', {}, ['network']);
+  const [error, setError] = useState<unknown>(null);
+  const [profileId, setProfileId] = useState('');
+  const [address, setAddress] = useState('');
+  const [prefix, setPrefix] = useState('24');
   const configs = vm.initialization?.nicConfigurations ?? [];
+  const list = nics.data ?? [];
+  const down = vm.status === 'down';
+  const profileLabel = (id: string | null): string => {
+    const p = profiles.data?.find((x) => x.id === id);
+    if (!p) return 'Empty (unwired)';
+    const net = networks.data?.find((x) => x.id === p.networkId);
+    return `${p.name}/${net?.name ?? '?'}`;
+  };
+
+  const addNic = async (): Promise<void> => {
+    setError(null);
+    try {
+      const index = list.length;
+      await client.invoke('AddVmInterface', {
+        vmId: vm.id,
+        name: `nic${index + 1}`,
+        interface: 'virtio',
+        vnicProfileId: profileId,
+      });
+      if (address.trim() !== '') {
+        // The guest names its NICs eth0, eth1, … in the order the VM defines them.
+        const others = configs.filter((c) => c.name !== `eth${index}`);
+        await client.invoke('UpdateVm', {
+          id: vm.id,
+          initialization: {
+            nicConfigurations: [
+              ...others,
+              {
+                name: `eth${index}`,
+                bootProtocol: 'static',
+                ip: { address: address.trim(), netmask: prefix.trim() },
+              },
+            ],
+          },
+        });
+      }
+      setAddress('');
+      nics.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
   return (
     <div style={{ marginTop: 16 }}>
-      <Fault error={nics.error} />
+      <Fault error={error ?? nics.error} />
       <Table
         label={`Network interfaces of ${vm.name}`}
-        rows={nics.data ?? []}
+        rows={list}
         rowKey={(n) => n.id}
         rowId={(n) => domId('vm', `${vm.name}-${n.name}`, '').slice(0, -1)}
         columns={[
           { title: 'Name', field: 'name', cell: (n) => n.name },
-          {
-            title: 'vNIC profile',
-            field: 'profile',
-            cell: (n) => {
-              const p = profiles.data?.find((x) => x.id === n.vnicProfileId);
-              if (!p) return 'Empty (unwired)';
-              const net = networks.data?.find((x) => x.id === p.networkId);
-              return `${p.name}/${net?.name ?? '?'}`;
-            },
-          },
+          { title: 'vNIC profile', field: 'profile', cell: (n) => profileLabel(n.vnicProfileId) },
           { title: 'Type', field: 'type', cell: (n) => n.interface },
           { title: 'MAC', field: 'mac', cell: (n) => <span className="aio-mono">{n.mac}</span> },
           {
             title: 'Static address',
             field: 'address',
             cell: (n) => {
-              const index = (nics.data ?? []).indexOf(n);
-              const c = configs.find((x) => x.name === `eth${index}`);
+              const c = configs.find((x) => x.name === `eth${list.indexOf(n)}`);
               return c?.ip ? `${c.ip.address}/${c.ip.netmask}` : '—';
             },
           },
           { title: 'Link', field: 'link', cell: (n) => (n.linked ? 'Up' : 'Down') },
+          {
+            title: 'Actions',
+            cell: (n) => (
+              <Button
+                size="sm"
+                variant="secondary"
+                aria-label={`Remove ${n.name} of ${vm.name}`}
+                isDisabled={!down}
+                onClick={() => {
+                  setError(null);
+                  client.invoke('RemoveVmInterface', { vmId: vm.id, id: n.id }).then(
+                    () => {
+                      nics.reload();
+                    },
+                    (e: unknown) => {
+                      setError(e);
+                    },
+                  );
+                }}
+              >
+                Remove
+              </Button>
+            ),
+          },
         ]}
       />
+      {down && (
+        <Flex style={{ marginTop: 16 }} alignItems={{ default: 'alignItemsFlexEnd' }}>
+          <FlexItem>
+            <FormSelect
+              id={domId('vm', vm.name, 'new-nic-profile')}
+              aria-label="vNIC profile of the new interface"
+              value={profileId}
+              onChange={(_e, v) => {
+                setProfileId(v);
+              }}
+            >
+              <FormSelectOption value="" label="Choose a profile" isPlaceholder />
+              {(profiles.data ?? []).map((p) => (
+                <FormSelectOption key={p.id} value={p.id} label={profileLabel(p.id)} />
+              ))}
+            </FormSelect>
+          </FlexItem>
+          <FlexItem>
+            <TextInput
+              id={domId('vm', vm.name, 'new-nic-address')}
+              aria-label="Static IPv4 address of the new interface"
+              placeholder="10.90.0.11"
+              value={address}
+              onChange={(_e, v) => {
+                setAddress(v);
+              }}
+            />
+          </FlexItem>
+          <FlexItem>
+            <TextInput
+              id={domId('vm', vm.name, 'new-nic-prefix')}
+              aria-label="Prefix length of the new interface"
+              style={{ width: '5em' }}
+              value={prefix}
+              onChange={(_e, v) => {
+                setPrefix(v);
+              }}
+            />
+          </FlexItem>
+          <FlexItem>
+            <Button
+              variant="secondary"
+              id={domId('vm', vm.name, 'add-nic')}
+              isDisabled={profileId === ''}
+              onClick={() => {
+                void addNic();
+              }}
+            >
+              Add network interface
+            </Button>
+          </FlexItem>
+        </Flex>
+      )}
     </div>
   );
 }
