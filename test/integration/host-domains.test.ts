@@ -19,7 +19,13 @@ import { TINY_GUEST_MEMORY_MIB } from '../../libvirt/tiny-guest';
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import { GuestConsole, waitForTinyReady } from '../support/guest-console';
 import { virshDumpxml, virshState } from '../support/host-inspect';
-import { claimRunPrefix, releaseRunPrefix, runDir, sweepStale } from '../support/run-prefix';
+import {
+  claimRunPrefix,
+  hostTestSkipReason,
+  releaseRunPrefix,
+  runDir,
+  sweepStale,
+} from '../support/run-prefix';
 
 const FAMILY = 'hd';
 
@@ -45,7 +51,10 @@ async function ourClientIds(): Promise<string[]> {
   return ours;
 }
 
-describe('domains and the libvirt connection', () => {
+const skip = hostTestSkipReason();
+if (skip) console.log(`host-domains.test.ts skipped: ${skip}`);
+
+describe.skipIf(Boolean(skip))('domains and the libvirt connection', () => {
   const p = claimRunPrefix(FAMILY);
   const dir = runDir(p);
   let agent: LocalHostAgent;

@@ -29,7 +29,13 @@ import {
   virshDumpxml,
   virshState,
 } from '../support/host-inspect';
-import { claimRunPrefix, releaseRunPrefix, runDir, sweepStale } from '../support/run-prefix';
+import {
+  claimRunPrefix,
+  hostTestSkipReason,
+  releaseRunPrefix,
+  runDir,
+  sweepStale,
+} from '../support/run-prefix';
 
 const FAMILY = 'hi';
 const SUBNET = '10.77.0';
@@ -56,7 +62,10 @@ function responders(output: string): Set<string> {
   );
 }
 
-describe('isolated networks with real guests', () => {
+const skip = hostTestSkipReason();
+if (skip) console.log(`host-isolation.test.ts skipped: ${skip}`);
+
+describe.skipIf(Boolean(skip))('isolated networks with real guests', () => {
   const p = claimRunPrefix(FAMILY);
   const dir = runDir(p);
   const blue = `${p}blue`;

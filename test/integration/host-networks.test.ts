@@ -16,7 +16,13 @@ import type { NetStep } from '../../libvirt/network/desired-state';
 import { readAccelerator } from '../../libvirt/probe';
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import { bridgePorts, hostPicture, ipLink, ipLinks } from '../support/host-inspect';
-import { claimRunPrefix, releaseRunPrefix, runDir, sweepStale } from '../support/run-prefix';
+import {
+  claimRunPrefix,
+  hostTestSkipReason,
+  releaseRunPrefix,
+  runDir,
+  sweepStale,
+} from '../support/run-prefix';
 
 const FAMILY = 'hn';
 
@@ -34,7 +40,10 @@ async function expectHostError(p: Promise<unknown>, code: string): Promise<HostE
   return error as HostError;
 }
 
-describe('host networks (real bridges)', () => {
+const skip = hostTestSkipReason();
+if (skip) console.log(`host-networks.test.ts skipped: ${skip}`);
+
+describe.skipIf(Boolean(skip))('host networks (real bridges)', () => {
   const p = claimRunPrefix(FAMILY);
   const dir = runDir(p);
   const blue = `${p}blue`;

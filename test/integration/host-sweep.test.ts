@@ -5,21 +5,31 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { run } from '../../libvirt/exec';
 import { ipLink } from '../support/host-inspect';
-import { claimRunPrefix, releaseRunPrefix, sweepStale } from '../support/run-prefix';
+import {
+  claimRunPrefix,
+  hostTestSkipReason,
+  REGISTRY,
+  releaseRunPrefix,
+  sweepStale,
+} from '../support/run-prefix';
 
 const FAMILY = 'hs';
 
-describe('stale sweep', () => {
+const skip = hostTestSkipReason();
+if (skip) console.log(`host-sweep.test.ts skipped: ${skip}`);
+
+describe.skipIf(Boolean(skip))('stale sweep', () => {
   const live = claimRunPrefix(FAMILY);
   const dead = claimRunPrefix(FAMILY);
   // A pid that certainly belonged to a process that has exited.
   const deadPid = spawnSync('true').pid;
-  writeFileSync(`/run/aio-test-prefixes/${dead}`, `${deadPid}\n`);
+  writeFileSync(join(REGISTRY, dead), `${deadPid}\n`);
 
   afterAll(async () => {
     for (const dev of [`${live}br`, `${dead}br`, `${live}v0`, `${dead}v0`]) {

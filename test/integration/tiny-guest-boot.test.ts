@@ -16,11 +16,20 @@ import { readAccelerator } from '../../libvirt/probe';
 import { TINY_GUEST_MEMORY_MIB } from '../../libvirt/tiny-guest';
 import { waitForTinyReady } from '../support/guest-console';
 import { virshDumpxml, virshState } from '../support/host-inspect';
-import { claimRunPrefix, releaseRunPrefix, runDir, sweepStale } from '../support/run-prefix';
+import {
+  claimRunPrefix,
+  hostTestSkipReason,
+  releaseRunPrefix,
+  runDir,
+  sweepStale,
+} from '../support/run-prefix';
 
 const FAMILY = 'hb';
 
-describe('tiny guest boots under libvirt', () => {
+const skip = hostTestSkipReason();
+if (skip) console.log(`tiny-guest-boot.test.ts skipped: ${skip}`);
+
+describe.skipIf(Boolean(skip))('tiny guest boots under libvirt', () => {
   const prefix = claimRunPrefix(FAMILY);
   const dir = runDir(prefix);
   const uuid = randomUUID();

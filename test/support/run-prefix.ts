@@ -6,7 +6,7 @@
  * A prefix is a 2-character family (one per test area, e.g. `hz` for the host layer) plus 3
  * random base-36 characters: 5 characters, so `<prefix>blue` or `<prefix>a0` stay within the
  * kernel's 15-character device names. Each run records its prefix with its pid under
- * /run/aio-test-prefixes; the sweep removes only objects whose prefix belongs to no live
+ * /tmp/aio-test-prefixes; the sweep removes only objects whose prefix belongs to no live
  * process — never the objects of a run going on in parallel, never anything of another family.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,7 +15,8 @@ import { join } from 'node:path';
 
 import { run, runJson } from '../../libvirt/exec';
 
-const REGISTRY = '/run/aio-test-prefixes';
+/** Where each run records `<prefix>` → its pid (in /tmp so it works without root too). */
+export const REGISTRY = '/tmp/aio-test-prefixes';
 /** Parent of every run's scratch directory (state dirs, serial logs). */
 export const RUN_DIRS = '/tmp/aio-test';
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -122,4 +123,14 @@ export async function sweepStale(family: string, uri = 'qemu:///system'): Promis
     report.dirs.push(d);
   }
   return report;
+}
+
+/**
+ * Why host tests must skip here, or false when they can run: they create bridges and domains,
+ * which needs root (the CI machine and `npm test` run as root).
+ */
+export function hostTestSkipReason(): string | false {
+  return process.getuid?.() === 0
+    ? false
+    : 'needs root to create bridges, veths and libvirt domains';
 }
