@@ -78,15 +78,21 @@ async function main(): Promise<number> {
       stopping = true;
       console.log(`${signal}: shutting down`);
       app.close().then(
-        () => { done(0); },
+        () => {
+          done(0);
+        },
         (err: unknown) => {
           console.error('shutdown failed:', err);
           done(1);
         },
       );
     };
-    process.once('SIGINT', () => { stop('SIGINT'); });
-    process.once('SIGTERM', () => { stop('SIGTERM'); });
+    process.once('SIGINT', () => {
+      stop('SIGINT');
+    });
+    process.once('SIGTERM', () => {
+      stop('SIGTERM');
+    });
   });
 }
 

@@ -168,10 +168,15 @@ export function registerVmRoutes(router: Router<Handler>): void {
         ...(from !== null && /^\d+$/.test(from) ? { after: Number(from) } : {}),
         ...(max !== null && /^\d+$/.test(max) && Number(max) > 0 ? { max: Number(max) } : {}),
       });
+      const hits = applySearch(events, ctx.query, {
+        severity: (e) => e.severity,
+        code: (e) => e.code,
+        description: (e) => e.description,
+      });
       return collection(
         'events',
         'event',
-        events.map((e) => eventDoc(ctx.base, e)),
+        hits.map((e) => eventDoc(ctx.base, e)),
       );
     })
     .add('GET', '/events/~id', async (ctx) => {
