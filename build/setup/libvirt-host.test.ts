@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 
-import { parseLibvirtConf, qemuConfSatisfies, qemuConfText } from './libvirt-host';
+import {
+  LIBVIRT_CHAINS,
+  missingChainCommands,
+  parseLibvirtConf,
+  qemuConfSatisfies,
+  qemuConfText,
+} from './libvirt-host';
 
 describe('qemu.conf', () => {
   it('our own text satisfies itself and explains why', () => {
@@ -28,5 +34,30 @@ describe('qemu.conf', () => {
       a: '"xy"',
       b: '["c","d"]',
     });
+  });
+});
+
+describe('missingChainCommands', () => {
+  it("adds libvirt's chains and jumps in libvirt's order on an empty firewall", () => {
+    const empty = { filter: '-P INPUT ACCEPT\n', nat: '', mangle: '' };
+    const commands = missingChainCommands(empty).map((c) => c.join(' '));
+    expect(commands).toContain('-w -t filter -N LIBVIRT_INP');
+    expect(commands).toContain('-w -t nat -I POSTROUTING -j LIBVIRT_PRT');
+    const forward = commands.filter((c) => c.includes('-I FORWARD'));
+    // Each insert goes on top: FWO, FWI, FWX inserted in turn end up as FWX, FWI, FWO.
+    expect(forward).toEqual([
+      '-w -t filter -I FORWARD -j LIBVIRT_FWO',
+      '-w -t filter -I FORWARD -j LIBVIRT_FWI',
+      '-w -t filter -I FORWARD -j LIBVIRT_FWX',
+    ]);
+    expect(commands).toHaveLength(14);
+  });
+
+  it('adds nothing when everything is there', () => {
+    const rules: Record<string, string> = {};
+    for (const [table, chains] of Object.entries(LIBVIRT_CHAINS)) {
+      rules[table] = chains.map(([p, c]) => `-N ${c}\n-A ${p} -j ${c}`).join('\n');
+    }
+    expect(missingChainCommands(rules)).toEqual([]);
   });
 });

@@ -243,3 +243,76 @@ export function daemonsStep(): SetupStep {
     },
   };
 }
+
+// ── libvirt's firewall chains ────────────────────────────────────────────────────────────
+
+/**
+ * The private chains libvirt's network driver jumps to (src/network/network_iptables.c:
+ * iptablesSetupPrivateChains), per table, as [parent chain, libvirt chain] in libvirt's
+ * insertion order.
+ */
+export const LIBVIRT_CHAINS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  filter: [
+    ['INPUT', 'LIBVIRT_INP'],
+    ['OUTPUT', 'LIBVIRT_OUT'],
+    ['FORWARD', 'LIBVIRT_FWO'],
+    ['FORWARD', 'LIBVIRT_FWI'],
+    ['FORWARD', 'LIBVIRT_FWX'],
+  ],
+  nat: [['POSTROUTING', 'LIBVIRT_PRT']],
+  mangle: [['POSTROUTING', 'LIBVIRT_PRT']],
+};
+
+/**
+ * The iptables commands (without the binary) that add what is missing of libvirt's chains,
+ * given `iptables -S` of each table.
+ */
+export function missingChainCommands(rulesByTable: Readonly<Record<string, string>>): string[][] {
+  const commands: string[][] = [];
+  for (const [table, chains] of Object.entries(LIBVIRT_CHAINS)) {
+    const rules = new Set((rulesByTable[table] ?? '').split('\n').map((l) => l.trim()));
+    for (const [parent, chain] of chains) {
+      if (!rules.has(`-N ${chain}`)) commands.push(['-w', '-t', table, '-N', chain]);
+      if (!rules.has(`-A ${parent} -j ${chain}`)) {
+        commands.push(['-w', '-t', table, '-I', parent, '-j', chain]);
+      }
+    }
+  }
+  return commands;
+}
+
+/**
+ * libvirt creates its private firewall chains once per daemon life, on the first network
+ * start. When iptables was installed after libvirtd started (e.g. by a later `apt-get`), that
+ * one attempt fails and every later `virsh net-start` fails with "No chain/target/match".
+ * Creating the same chains ourselves is what libvirt would have done, and repairs a running
+ * daemon without restarting it. Only where we run libvirtd ourselves (no systemd unit).
+ */
+export function firewallChainsStep(): SetupStep {
+  return {
+    name: 'libvirt firewall chains',
+    exitCode: ExitCode.LIBVIRT,
+    async run() {
+      if (await systemdHasLibvirtd()) return { changed: false, note: 'managed by the distro' };
+      if (!existsSync('/usr/sbin/iptables')) return { changed: false, note: 'no iptables here' };
+      const added: string[] = [];
+      for (const bin of ['iptables', 'ip6tables']) {
+        if (!existsSync(`/usr/sbin/${bin}`)) continue;
+        const rules: Record<string, string> = {};
+        for (const table of Object.keys(LIBVIRT_CHAINS)) {
+          const r = await run(bin, ['-w', '-t', table, '-S']);
+          // A table the kernel does not offer is not ours to fix.
+          if (r.code === 0) rules[table] = r.stdout;
+        }
+        for (const command of missingChainCommands(rules)) {
+          if (rules[command[2] ?? ''] === undefined) continue;
+          await asRoot(bin, command);
+          added.push(`${bin} ${command.slice(1).join(' ')}`);
+        }
+      }
+      return added.length
+        ? { changed: true, note: `added ${added.length} rules/chains` }
+        : { changed: false };
+    },
+  };
+}

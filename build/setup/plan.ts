@@ -3,7 +3,7 @@
 import { aioCacheDir } from '../../libvirt/tiny-guest';
 import { acceleratorStep } from './accelerator';
 import { guestStep } from './guest';
-import { accountsStep, daemonsStep, qemuConfStep } from './libvirt-host';
+import { accountsStep, daemonsStep, firewallChainsStep, qemuConfStep } from './libvirt-host';
 import { packagesStep } from './packages';
 import type { SetupStep } from './step';
 
@@ -14,6 +14,7 @@ export function setupSteps(forTests: boolean, cacheDir: string = aioCacheDir()):
     accountsStep(),
     qemuConfStep(),
     daemonsStep(),
+    firewallChainsStep(),
     guestStep(cacheDir),
     acceleratorStep(cacheDir),
   ];
