@@ -86,6 +86,7 @@ function Shell({ onLogout }: { onLogout?: () => void }) {
   const route = useRoute();
   const client = useClient();
   const [progress] = useState(() => new ProgressStore(client));
+  useEffect(() => progress.attach(), [progress]);
   const running = useJobs(progress).filter((j) => j.status === 'started' || j.status === 'running');
   const masthead = (
     <Masthead>

@@ -24,9 +24,15 @@ export function foldProgress(jobs: readonly Job[], e: ProgressEvent, now: number
 export class ProgressStore {
   private jobs: Job[] = [];
   private readonly listeners = new Set<() => void>();
+  private readonly client: ContractClient;
 
   constructor(client: ContractClient) {
-    client.onEvent((e) => {
+    this.client = client;
+  }
+
+  /** Starts collecting; returns the function that stops (for a React effect's cleanup). */
+  attach(): () => void {
+    return this.client.onEvent((e) => {
       if (e.type !== 'progress') return;
       this.jobs = foldProgress(this.jobs, e, Date.now());
       for (const l of this.listeners) l();

@@ -208,5 +208,16 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
         .toBeGreaterThanOrEqual(5);
       await ui.browser.page.screenshot({ path: join(ui.screenshots, 'setup-networks.png') });
     });
+    const events = await ui.shell.events();
+    await step('Events lists the runs newest first and the tasks seen since login', async () => {
+      await expect.poll(async () => (await events.messages()).length).toBeGreaterThan(3);
+      const rows = (await events.messages()).slice(1); // [0] is the header row
+      const firstRun = rows.findIndex((r) => r.includes(v1));
+      const addNetwork = rows.findIndex((r) => r.includes(net()));
+      expect(firstRun).toBeGreaterThanOrEqual(0);
+      expect(addNetwork).toBeGreaterThan(firstRun); // the network came before the VMs
+      expect(await events.tasks.count()).toBeGreaterThan(0);
+      expect(await unnamedControls(ui.browser.page)).toEqual([]);
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 
 import { step } from '../support/step';
 import { ClustersPage } from './clusters.page';
+import { EventsPage } from './events.page';
 import { HostsPage } from './hosts.page';
 import { NetworksPage } from './networks.page';
 import { VmsPage } from './vms.page';
@@ -27,6 +28,11 @@ export class ShellPage {
   async clusters(): Promise<ClustersPage> {
     await step('go to Clusters', () => this.go('Clusters'));
     return new ClustersPage(this.page);
+  }
+
+  async events(): Promise<EventsPage> {
+    await step('go to Events', () => this.go('Events'));
+    return new EventsPage(this.page);
   }
 
   async hosts(): Promise<HostsPage> {
