@@ -80,6 +80,26 @@ export class LocalHostAgent implements HostAgent {
     return this.#config.commit();
   }
 
+  /**
+   * Re-apply the persisted network config (what {@link commitNetworkConfig} saved), as VDSM's
+   * restore-net-config does after a host restart: every persisted network is set up again
+   * through setupNetworks, so it is validated, applied, verified and rolled back as one.
+   * @throws HOST_NETWORK_INVALID, SETUP_NETWORKS_ROLLBACK
+   */
+  async restorePersistedNetworks(): Promise<Record<string, ReportedNetwork>> {
+    const persisted = await this.#config.readPersistent();
+    const networks: Record<string, NetworkSetup> = {};
+    for (const [name, net] of Object.entries(persisted.networks)) {
+      networks[name] = {
+        ...(net.nic === null ? {} : { nic: net.nic }),
+        mtu: net.mtu,
+        stp: net.stp,
+      };
+    }
+    if (Object.keys(networks).length === 0) return {};
+    return this.setupNetworks({ networks });
+  }
+
   deviceCounters(device: string): ReturnType<HostAgent['deviceCounters']> {
     return deviceCounters(device);
   }

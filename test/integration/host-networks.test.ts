@@ -243,6 +243,17 @@ describe.skipIf(Boolean(skip))('host networks (real bridges)', () => {
     expect(persisted.networks[red]).toMatchObject({ mtu: 9000, nic: v0 });
   });
 
+  it('restorePersistedNetworks brings back a bridge lost behind the agent (host restart)', async () => {
+    await run('ip', ['link', 'del', 'dev', blue]);
+    const reports = await agent.restorePersistedNetworks();
+    expect(reports[blue]).toMatchObject({ exists: true, mtu: 9000 });
+    const link = await ipLink(blue);
+    expect(link?.mtu).toBe(9000);
+    expect(link?.inet6_addr_gen_mode).toBe('none');
+    expect(link?.addr_info).toEqual([]);
+    expect((await ipLink(v0))?.master).toBe(red);
+  });
+
   it('6. removal: the bridges are gone and the NIC is released', async () => {
     await agent.setupNetworks({ networks: { [blue]: { remove: true }, [red]: { remove: true } } });
     expect(await ipLink(blue)).toBeUndefined();
