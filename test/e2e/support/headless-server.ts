@@ -2,10 +2,10 @@
 /**
  * A real headless engine for UI tests: `npx tsx main/headless.ts --data-dir <tmp> --listen
  * 127.0.0.1:<free port>` with AIO_ADMIN_PASSWORD, exactly what `npm run serve` runs. The web
- * UI is built first when dist/renderer is missing.
+ * UI is built first when dist/renderer is missing or stale.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,9 +22,35 @@ export interface HeadlessServer {
   stop(): Promise<void>;
 }
 
-/** Builds dist/renderer when it is missing (the server serves it at `/`). */
+/** Newest modification time under `dir` (0 when it does not exist). */
+function newest(dir: string): number {
+  let max = 0;
+  let entries: Dirent[] = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    max = Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return max;
+}
+
+/**
+ * Builds dist/renderer when it is missing or older than its sources (renderer/, the contract,
+ * the vite config), so a test never drives yesterday's UI.
+ */
 export async function ensureRendererBuilt(): Promise<void> {
-  if (existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) return;
+  const index = join(ROOT, 'dist', 'renderer', 'index.html');
+  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+  const sources = Math.max(
+    newest(join(ROOT, 'renderer')),
+    newest(join(ROOT, 'main', 'contract')),
+    statSync(join(ROOT, 'build', 'vite.config.ts')).mtimeMs,
+  );
+  if (built >= sources) return;
   await promisify(execFile)('npx', ['vite', 'build', '--config', 'build/vite.config.ts'], {
     cwd: ROOT,
     timeout: 180_000,
