@@ -13,6 +13,8 @@ const host = facts([
   link('other', { kind: 'bridge' }),
   link('taken', { kind: 'veth' }),
   isolatedBridge('blue'),
+  link('virbr0', { kind: 'bridge', ipv4: ['192.168.122.1/24'] }),
+  link('spare', { kind: 'bridge', ipv6: ['fe80::1/64'] }),
   link('tap1', { kind: 'tun', master: 'blue' }),
 ]);
 
@@ -38,6 +40,12 @@ describe('validateRequest', () => {
 
   it.each([
     ['valid NIC-less network', { networks: { green: { mtu: 9000 } } }, []],
+    ['adopting an unmanaged bridge without addresses', { networks: { spare: {} } }, []],
+    [
+      'adopting an unmanaged bridge with host addresses',
+      { networks: { virbr0: {} } },
+      [/carries addresses \(192\.168\.122\.1\/24\)/],
+    ],
     ['valid NIC-backed network', { networks: { red: { nic: 'v0', mtu: 9000 } } }, []],
     ['name longer than 15', { networks: { abcdefghijklmnop: {} } }, [/1–15 characters/]],
     ['name with a quote', { networks: { "a'b": {} } }, [/1–15 characters/]],

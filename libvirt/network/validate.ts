@@ -41,6 +41,17 @@ export function validateRequest(
         `${net.name}: the name is taken by a device that is not a bridge (${existing.kind ?? 'physical'})`,
       );
     }
+    // Adopting an existing bridge is fine (VDSM does), but not one that carries the host's
+    // addresses (virbr0, docker0, a bridged uplink): making it isolated would strip them.
+    const hostAddresses = [
+      ...(existing?.ipv4 ?? []),
+      ...(existing?.ipv6 ?? []).filter((a) => !a.startsWith('fe80:')),
+    ];
+    if (existing?.kind === 'bridge' && !managed.has(net.name) && hostAddresses.length > 0) {
+      problems.push(
+        `${net.name}: the bridge exists, is not managed by this host agent and carries addresses (${hostAddresses.join(', ')})`,
+      );
+    }
     if (existing !== undefined && existing.master !== null) {
       problems.push(`${net.name}: the bridge is itself a port of ${existing.master}`);
     }
