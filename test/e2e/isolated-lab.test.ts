@@ -146,6 +146,22 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
       await setup.rates(net()).waitFor();
       expect(await unnamedControls(ui.browser.page)).toEqual([]);
     });
+    const label = `${ui.prefix}lab`;
+    const hostLabels = async (): Promise<string[]> => {
+      const hostId = list<{ id: string }>(await ui.rest.get('/hosts'), 'host')[0]?.id ?? '';
+      return list<{ id: string }>(
+        await ui.rest.get(`/hosts/${hostId}/networklabels`),
+        'network_label',
+      ).map((l) => l.id);
+    };
+    await setup.addHostLabel(label);
+    await step('out of band: REST lists the host label', async () => {
+      expect(await hostLabels()).toContain(label);
+    });
+    await setup.removeHostLabel(label);
+    await step('out of band: the host label is gone', async () => {
+      expect(await hostLabels()).not.toContain(label);
+    });
   });
 
   it('runs two tiny VMs on it and pings one from the other in the console', async () => {

@@ -38,6 +38,28 @@ export class SetupNetworksPage {
   }
 
   /** The live rx/tx chart of an attachment (an SVG with an accessible name). */
+  /** Adds a host-level network label with the labels editor. */
+  async addHostLabel(label: string): Promise<this> {
+    await step(`add host label ${label}`, async () => {
+      await this.page.getByRole('textbox', { name: 'New host network label' }).fill(label);
+      await this.page.getByRole('button', { name: 'Add label' }).click();
+      await this.hostLabel(label).waitFor();
+    });
+    return this;
+  }
+
+  async removeHostLabel(label: string): Promise<this> {
+    await step(`remove host label ${label}`, async () => {
+      await this.page.getByRole('button', { name: `Remove label ${label}` }).click();
+      await this.hostLabel(label).waitFor({ state: 'detached' });
+    });
+    return this;
+  }
+
+  hostLabel(label: string): Locator {
+    return this.page.getByRole('list', { name: 'Labels' }).getByText(label, { exact: true });
+  }
+
   /** The figure around it (carries `data-samples`, the number of points drawn). */
   chart(network: string): Locator {
     return this.page.getByRole('figure').filter({ has: this.rates(network) });
