@@ -131,6 +131,16 @@ describe.skipIf(problem !== null)('web UI: isolated lab', () => {
         expect(same).toHaveLength(1);
       },
     );
+    await step('Edit: MTU 8000 reaches the bridge, and back to 9000', async () => {
+      for (const mtu of [8000, 9000]) {
+        const edit = await (await ui.shell.networks()).edit(net());
+        await edit.fill({ name: net(), mtu });
+        await edit.save();
+        await expect
+          .poll(async () => (await ipLink(net()))?.mtu, { timeout: 60_000, interval: 1000 })
+          .toBe(mtu);
+      }
+    });
     const clusters = await ui.shell.clusters();
     await step('Clusters shows it attached to Default and required, locked on', async () => {
       // The relation loads after the network list: poll until it settles.

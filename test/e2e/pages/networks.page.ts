@@ -17,6 +17,14 @@ export class NetworksPage {
     return this.table.getByRole('row').filter({ hasText: name });
   }
 
+  async edit(name: string): Promise<NetworkDialogPage> {
+    await step(`open Edit for ${name}`, async () => {
+      await this.page.getByRole('button', { name: `Edit network ${name}` }).click();
+      await this.page.getByRole('dialog', { name: `Edit Logical Network ${name}` }).waitFor();
+    });
+    return new NetworkDialogPage(this.page);
+  }
+
   async newNetwork(): Promise<NetworkDialogPage> {
     await step('open New network', async () => {
       await this.page.getByRole('button', { name: 'New network' }).click();
