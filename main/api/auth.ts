@@ -127,10 +127,7 @@ export class AuthService {
     if (scheme === 'bearer' && value !== '') {
       principal = this.principalOfToken(value);
     } else if (scheme === 'basic' && value !== '') {
-      const decoded = Buffer.from(value, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon > 0)
-        principal = await this.check(decoded.slice(0, colon), decoded.slice(colon + 1));
+      principal = await this.checkBasic(value);
     }
     if (principal === null) return null;
     if (!persistent) return { principal };
