@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `npm run bench [-- --quick] [--sizes 10,100,1000] [--out bench-results.json]`
+ *
+ * Measures the appliance side by side with what a user would do without it, in the same run,
+ * alternating ours and the baseline so drift of the machine hits both alike:
+ *  1. engine cold start to the first 200 of /ovirt-engine/api (fresh data dir), idle RSS;
+ *  2. one isolated network deployed through the API vs raw iproute2 vs virsh net-define/start;
+ *  3. 10/100/1000 isolated networks: setup time and GET /networks (XML, JSON), per network;
+ *  4. a two-VM lab from nothing to both guests answering ping vs a hand-written virsh script;
+ *  5. GET /networks/{id} throughput and p50/p99 latency with concurrent clients.
+ * Prints a table and writes bench-results.json. Numbers are never asserted.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { releaseRunPrefix, sweepStale } from '../support/run-prefix';
+import { ServedAppliance } from './appliance';
+import { kernelBridgeDeploy, libvirtNetworkDeploy } from './baselines';
+import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
+import { apiLab, virshLab } from './lab-vms';
+import { median, quantile, time } from './measure';
+
+export interface Result {
+  readonly metric: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline?: string;
+  readonly baselineValue?: number;
+  /** ours / baseline: above 1 means we take longer (or more). */
+  readonly ratio?: number;
+  readonly note?: string;
+}
+
+const results: Result[] = [];
+
+function record(r: Result): void {
+  results.push(r);
+  const base =
+    r.baseline !== undefined && r.baselineValue !== undefined
+      ? `  vs ${r.baseline} ${fmt(r.baselineValue)} ${r.unit}  ratio ${fmt(r.ratio ?? Number.NaN)}`
+      : '';
+  console.log(`  ${r.metric}: ${fmt(r.value)} ${r.unit}${base}${r.note ? `  (${r.note})` : ''}`);
+}
+
+function withBaseline(
+  metric: string,
+  unit: string,
+  ours: number,
+  baseline: string,
+  theirs: number,
+): void {
+  record({
+    metric,
+    value: ours,
+    unit,
+    baseline,
+    baselineValue: theirs,
+    ratio: ours / theirs,
+  });
+}
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return 'n/a';
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+async function coldStart(runs: number): Promise<void> {
+  console.log(`1. engine cold start (${runs} runs, fresh data dir each)`);
+  const samples: number[] = [];
+  let rss = Number.NaN;
+  for (let i = 0; i < runs; i++) {
+    const a = await ServedAppliance.spawn();
+    try {
+      samples.push(await a.waitUntilServing());
+      if (i === runs - 1) {
+        await new Promise((r) => setTimeout(r, 3_000)); // idle
+        rss = a.residentMiB();
+      }
+    } finally {
+      await a.stop();
+    }
+  }
+  record({ metric: 'cold start to first 200 (median)', value: median(samples), unit: 'ms' });
+  record({ metric: 'resident memory once idle', value: rss, unit: 'MiB' });
+}
+
+async function deployOne(a: ServedAppliance, runs: number): Promise<void> {
+  console.log(`2. deploy one isolated network, MTU 9000 (${runs} alternating runs)`);
+  const cluster = await clusterId(a);
+  const ours: number[] = [];
+  const kernel: number[] = [];
+  const virsh: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const name = `${benchPrefix()}d${i}`;
+    const { ms, networkId } = await deployIsolatedNetwork(a, cluster, name, 9000);
+    ours.push(ms);
+    await removeNetwork(a, cluster, networkId);
+    kernel.push(await kernelBridgeDeploy(`${benchPrefix()}k${i}`, 9000));
+    virsh.push(await libvirtNetworkDeploy(`${benchPrefix()}v${i}`, 9000));
+  }
+  withBaseline('deploy via API (median)', 'ms', median(ours), 'ip link', median(kernel));
+  withBaseline('deploy via API (median)', 'ms', median(ours), 'virsh net', median(virsh));
+}
+
+async function scale(a: ServedAppliance, sizes: readonly number[]): Promise<void> {
+  console.log(`3. scale: ${sizes.join(', ')} isolated networks on one host`);
+  const cluster = await clusterId(a);
+  for (const n of sizes) {
+    const ids: string[] = [];
+    const setup = await time(async () => {
+      for (let i = 0; i < n; i++) {
+        const { networkId } = await deployIsolatedNetwork(
+          a,
+          cluster,
+          `${benchPrefix()}s${i}`,
+          1500,
+        );
+        ids.push(networkId);
+      }
+    });
+    record({ metric: `setup ${n} networks`, value: setup, unit: 'ms' });
+    record({ metric: `setup per network at ${n}`, value: setup / n, unit: 'ms' });
+    for (const format of ['xml', 'json'] as const) {
+      const samples: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        samples.push(
+          await time(async () => {
+            const reply = await a.request('GET', '/networks', undefined, format);
+            if (reply.status !== 200) throw new Error(`GET /networks → ${reply.status}`);
+          }),
+        );
+      }
+      record({ metric: `GET /networks ${format} at ${n}`, value: median(samples), unit: 'ms' });
+      record({
+        metric: `GET /networks ${format} per network at ${n}`,
+        value: (median(samples) * 1000) / n,
+        unit: 'µs',
+      });
+    }
+    for (const id of ids) await removeNetwork(a, cluster, id);
+  }
+}
+
+async function lab(a: ServedAppliance): Promise<void> {
+  console.log('4. two-VM lab from nothing to both guests answering ping');
+  const ours = await apiLab(a);
+  const theirs = await virshLab();
+  withBaseline('two-VM lab via API', 'ms', ours, 'virsh script', theirs);
+}
+
+async function reads(a: ServedAppliance, clients: number, seconds: number): Promise<void> {
+  console.log(`5. GET /networks/{id} with ${clients} concurrent clients for ${seconds} s`);
+  const cluster = await clusterId(a);
+  const { networkId } = await deployIsolatedNetwork(a, cluster, `${benchPrefix()}r`, 1500);
+  try {
+    for (const format of ['xml', 'json'] as const) {
+      const latencies: number[] = [];
+      const deadline = performance.now() + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: clients }, async () => {
+          while (performance.now() < deadline) {
+            latencies.push(
+              await time(async () => {
+                const r = await a.request('GET', `/networks/${networkId}`, undefined, format);
+                if (r.status !== 200) throw new Error(`GET → ${r.status}`);
+              }),
+            );
+          }
+        }),
+      );
+      record({
+        metric: `GET /networks/{id} ${format} throughput`,
+        value: latencies.length / seconds,
+        unit: 'req/s',
+      });
+      record({
+        metric: `GET /networks/{id} ${format} p50`,
+        value: quantile(latencies, 0.5),
+        unit: 'ms',
+      });
+      record({
+        metric: `GET /networks/{id} ${format} p99`,
+        value: quantile(latencies, 0.99),
+        unit: 'ms',
+      });
+    }
+  } finally {
+    await removeNetwork(a, cluster, networkId);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      out: { type: 'string', default: 'bench-results.json' },
+      'skip-lab': { type: 'boolean', default: false },
+    },
+  });
+  const quick = values.quick;
+  const sizes = (values.sizes ?? (quick ? '10' : '10,100,1000')).split(',').map(Number);
+  await sweepStale('bn').catch(() => undefined);
+  console.log(`bench (${quick ? 'quick' : 'full'} mode) on ${new Date().toISOString()}`);
+  await coldStart(quick ? 2 : 5);
+  const a = await ServedAppliance.spawn();
+  try {
+    await a.waitUntilServing();
+    await deployOne(a, quick ? 2 : 5);
+    await scale(a, sizes);
+    if (values['skip-lab']) console.log('4. two-VM lab skipped (--skip-lab)');
+    else await lab(a);
+    await reads(a, quick ? 4 : 16, quick ? 1 : 5);
+  } finally {
+    await a.stop();
+    releaseRunPrefix(benchPrefix());
+  }
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, results }, null, 2)}\n`,
+  );
+  console.log(`\n| metric | value | unit | baseline | baseline value | ratio |`);
+  console.log(`| --- | ---: | --- | --- | ---: | ---: |`);
+  for (const r of results) {
+    console.log(
+      `| ${r.metric} | ${fmt(r.value)} | ${r.unit} | ${r.baseline ?? ''} | ${
+        r.baselineValue !== undefined ? fmt(r.baselineValue) : ''
+      } | ${r.ratio !== undefined ? fmt(r.ratio) : ''} |`,
+    );
+  }
+  console.log(`\nwrote ${values.out}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
