@@ -76,6 +76,22 @@ export function collection(root: string, item: string, items: readonly DocObject
   return ok(root, items.length === 0 ? {} : { [item]: items });
 }
 
+/**
+ * A sub-collection, or one member of it by id when `id` is given (an unknown id is an empty
+ * 404, like any unknown entity): statistics and labels are listed and read this way.
+ */
+export function collectionOrMember<T extends { readonly id: string }>(
+  root: string,
+  item: string,
+  list: readonly T[],
+  id: string | undefined,
+  doc: (member: T) => DocObject,
+): Reply {
+  if (id === undefined) return collection(root, item, list.map(doc));
+  const hit = list.find((m) => m.id === id);
+  return hit === undefined ? { status: 404, doc: null } : ok(item, doc(hit));
+}
+
 /** `<action><status>complete</status></action>` (actions and DELETE answer this, 200). */
 export function actionComplete(): Reply {
   return ok('action', { status: 'complete' });

@@ -5,8 +5,7 @@
  *
  * @see ../../../../../shared/reference/ovirt-api.md §2.5–§2.8, §3.7
  */
-import type { Statistic } from '../../../contract/common';
-import type { DocObject } from '../doc';
+import type { HostNetworkLabel } from '../../../contract/hosts';
 import { invalidValue } from '../fault';
 import { str } from '../input';
 import {
@@ -23,6 +22,7 @@ import { labelIdOf } from '../mappers/network.mapper';
 import {
   actionComplete,
   collection,
+  collectionOrMember,
   created,
   type Handler,
   ok,
@@ -33,25 +33,6 @@ import type { Router } from '../router';
 import { applySearch } from '../search';
 
 const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
-
-function statistics(
-  parentHref: string,
-  stats: readonly Statistic[],
-  parent: { element: string; ref: DocObject },
-  statId?: string,
-): Reply {
-  if (statId === undefined) {
-    return collection(
-      'statistics',
-      'statistic',
-      stats.map((s) => statisticDoc(parentHref, s, parent)),
-    );
-  }
-  const hit = stats.find((s) => s.id === statId);
-  return hit === undefined
-    ? { status: 404, doc: null }
-    : ok('statistic', statisticDoc(parentHref, hit, parent));
-}
 
 /** Registers host routes. */
 export function registerHostRoutes(router: Router<Handler>): void {
@@ -66,7 +47,9 @@ export function registerHostRoutes(router: Router<Handler>): void {
         host: refTo(ctx.base, 'hosts', key.hostId),
       },
     };
-    return statistics(href, stats, parent, ctx.params.sid);
+    return collectionOrMember('statistics', 'statistic', stats, ctx.params.sid, (s) =>
+      statisticDoc(href, s, parent),
+    );
   };
   const attachmentStats = async (ctx: RestContext): Promise<Reply> => {
     const key = { hostId: p(ctx, 'id'), id: p(ctx, 'aid') };
@@ -79,42 +62,28 @@ export function registerHostRoutes(router: Router<Handler>): void {
         host: refTo(ctx.base, 'hosts', key.hostId),
       },
     };
-    return statistics(href, stats, parent, ctx.params.sid);
+    return collectionOrMember('statistics', 'statistic', stats, ctx.params.sid, (s) =>
+      statisticDoc(href, s, parent),
+    );
   };
+  const labels = (ctx: RestContext, list: readonly HostNetworkLabel[]): Reply =>
+    collectionOrMember('network_labels', 'network_label', list, ctx.params.label, (l) =>
+      hostLabelDoc(ctx.base, l),
+    );
   const nicLabels = async (ctx: RestContext): Promise<Reply> => {
     await ctx.call('GetHostNicById', { hostId: p(ctx, 'id'), nicId: p(ctx, 'nid') });
-    const labels = (await ctx.call('GetHostNetworkLabels', { hostId: p(ctx, 'id') })).filter(
-      (l) => l.nicId === p(ctx, 'nid'),
+    const all = await ctx.call('GetHostNetworkLabels', { hostId: p(ctx, 'id') });
+    return labels(
+      ctx,
+      all.filter((l) => l.nicId === p(ctx, 'nid')),
     );
-    const label = ctx.params.label;
-    if (label === undefined) {
-      return collection(
-        'network_labels',
-        'network_label',
-        labels.map((l) => hostLabelDoc(ctx.base, l)),
-      );
-    }
-    const hit = labels.find((l) => l.id === label);
-    return hit === undefined
-      ? { status: 404, doc: null }
-      : ok('network_label', hostLabelDoc(ctx.base, hit));
   };
   const hostLabels = async (ctx: RestContext): Promise<Reply> => {
-    const labels = (await ctx.call('GetHostNetworkLabels', { hostId: p(ctx, 'id') })).filter(
-      (l) => l.nicId === null,
+    const all = await ctx.call('GetHostNetworkLabels', { hostId: p(ctx, 'id') });
+    return labels(
+      ctx,
+      all.filter((l) => l.nicId === null),
     );
-    const label = ctx.params.label;
-    if (label === undefined) {
-      return collection(
-        'network_labels',
-        'network_label',
-        labels.map((l) => hostLabelDoc(ctx.base, l)),
-      );
-    }
-    const hit = labels.find((l) => l.id === label);
-    return hit === undefined
-      ? { status: 404, doc: null }
-      : ok('network_label', hostLabelDoc(ctx.base, hit));
   };
   const attachments = async (ctx: RestContext): Promise<Reply> => {
     const nicId = ctx.params.nid;

@@ -14,11 +14,28 @@ import {
   updateNetworkInput,
   vnicProfileDoc,
 } from '../mappers/network.mapper';
-import { actionComplete, collection, created, type Handler, ok, type RestContext } from '../rest';
+import {
+  actionComplete,
+  collection,
+  collectionOrMember,
+  created,
+  type Handler,
+  ok,
+  type Reply,
+  type RestContext,
+} from '../rest';
 import type { Router } from '../router';
 import { applySearch } from '../search';
 
 const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
+
+/** `/networks/{id}/networklabels[/{label}]`. */
+async function networkLabels(ctx: RestContext): Promise<Reply> {
+  const labels = await ctx.call('GetNetworkLabels', { networkId: p(ctx, 'id') });
+  return collectionOrMember('network_labels', 'network_label', labels, ctx.params.label, (l) =>
+    networkLabelDoc(ctx.base, l),
+  );
+}
 
 /** Registers the network routes. */
 export function registerNetworkRoutes(router: Router<Handler>): void {
@@ -75,27 +92,14 @@ export function registerNetworkRoutes(router: Router<Handler>): void {
       if (profile.networkId !== p(ctx, 'id')) return { status: 404, doc: null };
       return ok('vnic_profile', vnicProfileDoc(ctx.base, profile));
     })
-    .add('GET', '/networks/:id/networklabels', async (ctx) => {
-      const labels = await ctx.call('GetNetworkLabels', { networkId: p(ctx, 'id') });
-      return collection(
-        'network_labels',
-        'network_label',
-        labels.map((l) => networkLabelDoc(ctx.base, l)),
-      );
-    })
+    .add('GET', '/networks/:id/networklabels', networkLabels)
     .add('POST', '/networks/:id/networklabels', async (ctx) => {
       await ctx.call('GetNetworkById', { id: p(ctx, 'id') });
       const label = labelIdOf(await ctx.input('network_label'));
       const result = await ctx.call('LabelNetwork', { networkId: p(ctx, 'id'), label });
       return created('network_label', networkLabelDoc(ctx.base, result));
     })
-    .add('GET', '/networks/:id/networklabels/~label', async (ctx) => {
-      const labels = await ctx.call('GetNetworkLabels', { networkId: p(ctx, 'id') });
-      const hit = labels.find((l) => l.id === p(ctx, 'label'));
-      return hit === undefined
-        ? { status: 404, doc: null }
-        : ok('network_label', networkLabelDoc(ctx.base, hit));
-    })
+    .add('GET', '/networks/:id/networklabels/~label', networkLabels)
     .add('DELETE', '/networks/:id/networklabels/~label', async (ctx) => {
       await ctx.call('UnlabelNetwork', { networkId: p(ctx, 'id'), label: p(ctx, 'label') });
       return actionComplete();

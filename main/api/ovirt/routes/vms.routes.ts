@@ -6,7 +6,6 @@
  *
  * @see ../../../../../shared/reference/ovirt-api.md §1.10, §2.9, §2.10
  */
-import type { Statistic } from '../../../contract/common';
 import { statisticDoc } from '../mappers/host.mapper';
 import { refTo } from '../mappers/links';
 import {
@@ -23,6 +22,7 @@ import {
 import {
   actionComplete,
   collection,
+  collectionOrMember,
   created,
   type Handler,
   ok,
@@ -34,35 +34,14 @@ import { applySearch } from '../search';
 
 const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
 
-function stats(
-  href: string,
-  list: readonly Statistic[],
-  parent: { element: string; ref: Record<string, string | Record<string, string>> },
-  statId: string | undefined,
-): Reply {
-  if (statId === undefined) {
-    return collection(
-      'statistics',
-      'statistic',
-      list.map((s) => statisticDoc(href, s, parent)),
-    );
-  }
-  const hit = list.find((s) => s.id === statId);
-  return hit === undefined
-    ? { status: 404, doc: null }
-    : ok('statistic', statisticDoc(href, hit, parent));
-}
-
 /** Registers VM and event routes. */
 export function registerVmRoutes(router: Router<Handler>): void {
   const vmStats = async (ctx: RestContext): Promise<Reply> => {
     const list = await ctx.call('GetVmStatistics', { id: p(ctx, 'id') });
     const href = `${ctx.base}/vms/${p(ctx, 'id')}`;
-    return stats(
-      href,
-      list,
-      { element: 'vm', ref: refTo(ctx.base, 'vms', p(ctx, 'id')) as Record<string, string> },
-      ctx.params.sid,
+    const parent = { element: 'vm', ref: refTo(ctx.base, 'vms', p(ctx, 'id')) };
+    return collectionOrMember('statistics', 'statistic', list, ctx.params.sid, (s) =>
+      statisticDoc(href, s, parent),
     );
   };
   const nicStats = async (ctx: RestContext): Promise<Reply> => {
@@ -71,13 +50,11 @@ export function registerVmRoutes(router: Router<Handler>): void {
     const href = `${ctx.base}/vms/${key.vmId}/nics/${key.id}`;
     const parent = {
       element: 'nic',
-      ref: {
-        href,
-        id: key.id,
-        vm: refTo(ctx.base, 'vms', key.vmId) as Record<string, string>,
-      },
+      ref: { href, id: key.id, vm: refTo(ctx.base, 'vms', key.vmId) },
     };
-    return stats(href, list, parent, ctx.params.sid);
+    return collectionOrMember('statistics', 'statistic', list, ctx.params.sid, (s) =>
+      statisticDoc(href, s, parent),
+    );
   };
   const vmAction =
     (op: 'RunVm' | 'StopVm' | 'ShutdownVm') =>
