@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Turning faults into sentences a person understands, and into per-field messages for forms.
+// Turning faults into sentences a person understands (forms map codes to fields themselves).
 import { EngineError } from '../../main/contract/errors';
 
 /** What went wrong, in words: the engine's translated messages, or a plain fallback. */
@@ -24,15 +24,3 @@ const friendlyByCategory: Readonly<Record<EngineError['category'], string>> = {
   NO_AUTHENTICATION: 'Your session has ended. Please log in again.',
   INTERNAL_ERROR: 'The engine hit an internal error. See the Events page for details.',
 };
-
-/** Field errors of a fault, keyed by the first segment of the field path (`mtu`, `vlan`). */
-export function fieldErrors(e: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (e instanceof EngineError) {
-    for (const f of e.body.fields ?? []) {
-      const key = f.field.replace(/^(input|network|vm)\./, '');
-      out[key] ??= f.message;
-    }
-  }
-  return out;
-}
