@@ -3,7 +3,7 @@
  * LabelNetwork: at most one label per network. Labelling provisions the network on every
  * host of its clusters that carries the label (host-level: NIC-less; on a NIC: over it).
  */
-import { hostsRepo } from '../../../../db/repos/hosts.repo';
+import { hostLabelsRepo, hostsRepo } from '../../../../db/repos/hosts.repo';
 import {
   networkClustersRepo,
   networkLabelsRepo,
@@ -49,7 +49,7 @@ export const LabelNetworkCommand = defineCommand<'LabelNetwork', Network>({
     const hosts = hostsRepo
       .list(c)
       .filter((h) => clusters.has(h.clusterId) && h.status === 'up')
-      .filter((h) => hostLabelHas(ctx, h.id, input.label));
+      .filter((h) => hostLabelsRepo.find(c, h.id, input.label) !== null);
     const only = new Set([network.id]);
     if (hosts.length === 0) {
       ctx.database.transaction((tx) => {
@@ -77,10 +77,3 @@ export const LabelNetworkCommand = defineCommand<'LabelNetwork', Network>({
     networkId: input.networkId,
   }),
 });
-
-import { hostLabelsRepo } from '../../../../db/repos/hosts.repo';
-import type { EngineContext } from '../../context';
-
-function hostLabelHas(ctx: EngineContext, hostId: string, label: string): boolean {
-  return hostLabelsRepo.find(ctx.database.db, hostId, label) !== null;
-}
