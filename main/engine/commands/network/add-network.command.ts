@@ -12,6 +12,7 @@ import { defineCommand, lockKey } from '../../command';
 import { resolveDataCenter } from '../../resolve';
 import { invalid, valid, type ValidationResult } from '../../validation';
 import {
+  type NetworkDefinition,
   validateLabel,
   validateNameFree,
   validateNetworkDefinition,
@@ -23,6 +24,8 @@ interface Plan {
   readonly dc: DataCenter;
   readonly id: string;
   readonly vdsmName: string;
+  /** The input with its defaults made explicit: validated, then stored as is. */
+  readonly def: NetworkDefinition;
 }
 
 export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
@@ -38,15 +41,14 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
     const dc = resolveDataCenter(c, input.dataCenter);
     if (!dc.ok) return invalid(dc.failure);
     const id = randomUUID();
-    const isolated = input.isolated ?? false;
-    const def = {
+    const def: NetworkDefinition = {
       name: input.name,
       mtu: input.mtu ?? 0,
       vlanId: input.vlanId ?? null,
       stp: input.stp ?? false,
       // An isolated network is inherently a VM network: vmNetwork defaults to true either way.
       vmNetwork: input.vmNetwork ?? true,
-      isolated,
+      isolated: input.isolated ?? false,
       portIsolation: input.portIsolation ?? false,
     };
     const vdsmName = vdsmNameOf(input.name, id);
@@ -55,26 +57,27 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
       validateNameFree(c, dc.value.id, input.name, null) ??
       validateVdsmNameFree(c, dc.value.id, input.name, vdsmName, null) ??
       (input.label === undefined ? null : validateLabel(input.label));
-    return failure ? invalid(failure) : valid({ dc: dc.value, id, vdsmName });
+    return failure ? invalid(failure) : valid({ dc: dc.value, id, vdsmName, def });
   },
   execute: (ctx, input, plan) => {
+    const { def } = plan;
     ctx.database.transaction((tx) => {
       networksRepo.insert(tx, {
         id: plan.id,
-        name: input.name,
+        name: def.name,
         description: input.description ?? '',
         comment: input.comment ?? '',
         dataCenterId: plan.dc.id,
-        mtu: input.mtu ?? 0,
-        vlanId: input.vlanId ?? null,
-        stp: input.stp ?? false,
-        vmNetwork: input.vmNetwork ?? true,
-        isIsolated: input.isolated ?? false,
-        portIsolation: input.portIsolation ?? false,
+        mtu: def.mtu,
+        vlanId: def.vlanId,
+        stp: def.stp,
+        vmNetwork: def.vmNetwork,
+        isIsolated: def.isolated,
+        portIsolation: def.portIsolation,
         vdsmName: plan.vdsmName,
       });
       // oVirt AddNetworkCommand.runAddVnicProfile: a VM network gets a profile named like it.
-      if ((input.vmNetwork ?? true) && input.profileRequired !== false) {
+      if (def.vmNetwork && input.profileRequired !== false) {
         vnicProfilesRepo.insert(tx, {
           id: randomUUID(),
           name: input.name.slice(0, 50),
