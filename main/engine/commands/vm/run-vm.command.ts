@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import type { TableSnapshot } from '../../../../db/client';
 import { hostsRepo } from '../../../../db/repos/hosts.repo';
 import { intentsRepo } from '../../../../db/repos/intents.repo';
 import { networkAttachmentsRepo } from '../../../../db/repos/network-attachments.repo';
@@ -138,12 +139,14 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
   },
   execute: async (ctx, input, plan) => {
     const intentId = randomUUID();
+    let snapshot: TableSnapshot[] = [];
     ctx.database.transaction((tx) => {
+      snapshot = [ctx.database.snapshot('vm', 'id', input.id)];
       intentsRepo.insert(tx, {
         id: intentId,
         command: 'RunVm',
         hostId: plan.hostId,
-        snapshot: [ctx.database.snapshot('vm', 'id', input.id)],
+        snapshot,
         hostNetworks: [],
         vmIds: [input.id],
       });
@@ -154,9 +157,7 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
       await withProgress(ctx, `Starting VM ${plan.vm.name}`, () => ctx.host.domainStart(plan.desc));
     } catch (e) {
       ctx.database.transaction((tx) => {
-        ctx.database.restoreInTransaction(
-          intentsRepo.list(tx).find((i) => i.id === intentId)?.snapshot ?? [],
-        );
+        ctx.database.restoreInTransaction(snapshot);
         intentsRepo.delete(tx, intentId);
       });
       ctx.events.entity('vm', input.id, 'updated');
