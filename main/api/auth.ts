@@ -131,6 +131,10 @@ export class AuthService {
     }
     if (principal === null) return null;
     if (!persistent) return { principal };
+    const now = Date.now();
+    // Expired sessions are only dropped when presented again; a client that never returns
+    // its cookie would otherwise grow the map with every request.
+    for (const [id, s] of this.sessions) if (now - s.lastUsed > s.idleMs) this.sessions.delete(id);
     const sessionId = randomBytes(24).toString('hex');
     const ttlHeader = req.headers['session-ttl'];
     const ttlMinutes =
@@ -138,7 +142,7 @@ export class AuthService {
     this.sessions.set(sessionId, {
       principal,
       idleMs: Math.max(1, ttlMinutes) * 60_000,
-      lastUsed: Date.now(),
+      lastUsed: now,
     });
     return { principal, newSession: sessionId };
   }
