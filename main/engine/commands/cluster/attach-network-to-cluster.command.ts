@@ -11,6 +11,7 @@ import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks
 import type { Cluster, ClusterNetwork } from '../../../contract/clusters';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
+import type { EngineServices } from '../../context';
 import {
   applyHostNetworks,
   insertMissingAttachments,
@@ -113,8 +114,6 @@ export const AttachNetworkToClusterCommand = defineCommand<'AttachNetworkToClust
     clusterId: plan?.cluster.id ?? null,
   }),
 });
-
-import type { EngineServices } from '../../context';
 
 /** The network in cluster context, as the queries return it. */
 export function clusterNetwork(
