@@ -116,7 +116,6 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
         networkAttachmentsRepo.listByNetwork(ctx.database.db, input.id).map((a) => a.hostId),
       ),
     ];
-    let updated = false;
     for (const hostId of hostIds) {
       const host = hostsRepo.findById(ctx.database.db, hostId);
       await applyHostNetworks(ctx, {
@@ -128,9 +127,8 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
         },
         pushToHost: host !== null && REACHABLE.includes(host.status),
       });
-      updated = true;
     }
-    if (!updated) {
+    if (hostIds.length === 0) {
       ctx.database.transaction((tx) => {
         networksRepo.update(tx, input.id, patch);
       });
