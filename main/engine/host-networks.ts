@@ -227,6 +227,46 @@ export async function applyHostNetworks(
     if (!afterIds.has(id)) ctx.events.entity('network_attachment', id, 'removed');
 }
 
+/** A change to rows every host shares (a network's cluster link or its label). */
+export interface SharedChange {
+  /** The rows `mutate` changes, for compensation. */
+  readonly snapshot: readonly [SnapshotTable, string, string];
+  mutate(tx: Tx): void;
+}
+
+/**
+ * Change shared rows and, host by host, each host's networks accordingly (through
+ * {@link applyHostNetworks}). The shared change rides in the first host's intent, so a failure
+ * there restores it with the host's rows; with no host involved it is one plain transaction.
+ * Each host done gets an `updated` event; the first failure stops the loop and propagates.
+ */
+export async function applySharedToHosts(
+  ctx: EngineServices,
+  command: string,
+  shared: SharedChange,
+  hostIds: readonly string[],
+  perHost: { mutate(tx: Tx, hostId: string): void; pushToHost(hostId: string): boolean },
+): Promise<void> {
+  if (hostIds.length === 0) {
+    ctx.database.transaction((tx) => {
+      shared.mutate(tx);
+    });
+  }
+  for (const [i, hostId] of hostIds.entries()) {
+    await applyHostNetworks(ctx, {
+      command,
+      hostId,
+      snapshots: i === 0 ? [shared.snapshot] : [],
+      mutate: (tx) => {
+        if (i === 0) shared.mutate(tx);
+        perHost.mutate(tx, hostId);
+      },
+      pushToHost: perHost.pushToHost(hostId),
+    });
+    ctx.events.entity('host', hostId, 'updated');
+  }
+}
+
 /** Store host reports on the matching attachments (by on-host name). */
 export function storeReports(
   tx: Tx,

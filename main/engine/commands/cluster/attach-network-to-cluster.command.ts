@@ -13,7 +13,7 @@ import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import type { EngineServices } from '../../context';
 import {
-  applyHostNetworks,
+  applySharedToHosts,
   insertMissingAttachments,
   refreshClusterNetworkStatus,
   withProgress,
@@ -78,29 +78,27 @@ export const AttachNetworkToClusterCommand = defineCommand<'AttachNetworkToClust
       .listByCluster(ctx.database.db, cluster.id)
       .filter((h) => h.status === 'up');
     const only = new Set([network.id]);
-    if (upHosts.length === 0) {
-      ctx.database.transaction((tx) => {
-        networkClustersRepo.insert(tx, row);
-      });
-    }
     await withProgress(
       ctx,
       `Deploying network ${network.name} to ${upHosts.length} host(s) of cluster ${cluster.name}`,
-      async () => {
-        for (const [i, h] of upHosts.entries()) {
-          await applyHostNetworks(ctx, {
-            command: 'AttachNetworkToCluster',
-            hostId: h.id,
-            snapshots: i === 0 ? [['network_cluster', 'network_id', network.id]] : [],
+      () =>
+        applySharedToHosts(
+          ctx,
+          'AttachNetworkToCluster',
+          {
+            snapshot: ['network_cluster', 'network_id', network.id],
             mutate: (tx) => {
-              if (i === 0) networkClustersRepo.insert(tx, row);
-              insertMissingAttachments(tx, h.id, only);
+              networkClustersRepo.insert(tx, row);
             },
-            pushToHost: true,
-          });
-          ctx.events.entity('host', h.id, 'updated');
-        }
-      },
+          },
+          upHosts.map((h) => h.id),
+          {
+            mutate: (tx, hostId) => {
+              insertMissingAttachments(tx, hostId, only);
+            },
+            pushToHost: () => true,
+          },
+        ),
     );
     ctx.database.transaction((tx) => {
       refreshClusterNetworkStatus(tx, cluster.id);

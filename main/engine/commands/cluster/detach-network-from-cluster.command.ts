@@ -10,7 +10,7 @@ import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks
 import { vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
-import { applyHostNetworks, REACHABLE } from '../../host-networks';
+import { applySharedToHosts, REACHABLE } from '../../host-networks';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 
 export const DetachNetworkFromClusterCommand = defineCommand<'DetachNetworkFromCluster', Network>({
@@ -48,25 +48,24 @@ export const DetachNetworkFromClusterCommand = defineCommand<'DetachNetworkFromC
     const hosts = hostsRepo
       .listByCluster(c, input.clusterId)
       .filter((h) => networkAttachmentsRepo.find(c, h.id, network.id) !== null);
-    if (hosts.length === 0) {
-      ctx.database.transaction((tx) => {
-        networkClustersRepo.delete(tx, input.clusterId, network.id);
-      });
-    }
-    for (const [i, h] of hosts.entries()) {
-      await applyHostNetworks(ctx, {
-        command: 'DetachNetworkFromCluster',
-        hostId: h.id,
-        snapshots: i === 0 ? [['network_cluster', 'network_id', network.id]] : [],
+    await applySharedToHosts(
+      ctx,
+      'DetachNetworkFromCluster',
+      {
+        snapshot: ['network_cluster', 'network_id', network.id],
         mutate: (tx) => {
-          if (i === 0) networkClustersRepo.delete(tx, input.clusterId, network.id);
-          const a = networkAttachmentsRepo.find(tx, h.id, network.id);
+          networkClustersRepo.delete(tx, input.clusterId, network.id);
+        },
+      },
+      hosts.map((h) => h.id),
+      {
+        mutate: (tx, hostId) => {
+          const a = networkAttachmentsRepo.find(tx, hostId, network.id);
           if (a) networkAttachmentsRepo.delete(tx, a.id);
         },
-        pushToHost: REACHABLE.includes(h.status),
-      });
-      ctx.events.entity('host', h.id, 'updated');
-    }
+        pushToHost: (hostId) => hosts.some((h) => h.id === hostId && REACHABLE.includes(h.status)),
+      },
+    );
     ctx.events.entity('network_cluster', `${input.clusterId}:${network.id}`, 'removed');
     return null;
   },

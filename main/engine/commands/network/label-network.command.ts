@@ -11,7 +11,7 @@ import {
 } from '../../../../db/repos/networks.repo';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
-import { applyHostNetworks, insertMissingAttachments } from '../../host-networks';
+import { applySharedToHosts, insertMissingAttachments } from '../../host-networks';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { validateLabel, validateMtuOnHosts } from '../../validators/network.validator';
 
@@ -51,24 +51,23 @@ export const LabelNetworkCommand = defineCommand<'LabelNetwork', Network>({
       .filter((h) => clusters.has(h.clusterId) && h.status === 'up')
       .filter((h) => hostLabelsRepo.find(c, h.id, input.label) !== null);
     const only = new Set([network.id]);
-    if (hosts.length === 0) {
-      ctx.database.transaction((tx) => {
-        networkLabelsRepo.set(tx, network.id, input.label);
-      });
-    }
-    for (const [i, h] of hosts.entries()) {
-      await applyHostNetworks(ctx, {
-        command: 'LabelNetwork',
-        hostId: h.id,
-        snapshots: i === 0 ? [['network_label', 'network_id', network.id]] : [],
+    await applySharedToHosts(
+      ctx,
+      'LabelNetwork',
+      {
+        snapshot: ['network_label', 'network_id', network.id],
         mutate: (tx) => {
-          if (i === 0) networkLabelsRepo.set(tx, network.id, input.label);
-          insertMissingAttachments(tx, h.id, only);
+          networkLabelsRepo.set(tx, network.id, input.label);
         },
-        pushToHost: true,
-      });
-      ctx.events.entity('host', h.id, 'updated');
-    }
+      },
+      hosts.map((h) => h.id),
+      {
+        mutate: (tx, hostId) => {
+          insertMissingAttachments(tx, hostId, only);
+        },
+        pushToHost: () => true,
+      },
+    );
     ctx.events.entity('network', network.id, 'updated');
     return { id: input.label, networkId: network.id };
   },

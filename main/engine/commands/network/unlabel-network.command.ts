@@ -10,7 +10,7 @@ import { networkAttachmentsRepo } from '../../../../db/repos/network-attachments
 import { networkLabelsRepo, networksRepo } from '../../../../db/repos/networks.repo';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
-import { applyHostNetworks, REACHABLE } from '../../host-networks';
+import { applySharedToHosts, REACHABLE } from '../../host-networks';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { notUsedByRunningVms } from '../../validators/usage.validator';
 
@@ -55,26 +55,27 @@ export const UnlabelNetworkCommand = defineCommand<'UnlabelNetwork', Plan>({
     return failure ? invalid(failure) : valid({ network, hostIds });
   },
   execute: async (ctx, input, { network, hostIds }) => {
-    if (hostIds.length === 0) {
-      ctx.database.transaction((tx) => {
-        networkLabelsRepo.delete(tx, network.id);
-      });
-    }
-    for (const [i, hostId] of hostIds.entries()) {
-      const host = hostsRepo.findById(ctx.database.db, hostId);
-      await applyHostNetworks(ctx, {
-        command: 'UnlabelNetwork',
-        hostId,
-        snapshots: i === 0 ? [['network_label', 'network_id', network.id]] : [],
+    await applySharedToHosts(
+      ctx,
+      'UnlabelNetwork',
+      {
+        snapshot: ['network_label', 'network_id', network.id],
         mutate: (tx) => {
-          if (i === 0) networkLabelsRepo.delete(tx, network.id);
+          networkLabelsRepo.delete(tx, network.id);
+        },
+      },
+      hostIds,
+      {
+        mutate: (tx, hostId) => {
           const a = networkAttachmentsRepo.find(tx, hostId, network.id);
           if (a) networkAttachmentsRepo.delete(tx, a.id);
         },
-        pushToHost: host !== null && REACHABLE.includes(host.status),
-      });
-      ctx.events.entity('host', hostId, 'updated');
-    }
+        pushToHost: (hostId) => {
+          const host = hostsRepo.findById(ctx.database.db, hostId);
+          return host !== null && REACHABLE.includes(host.status);
+        },
+      },
+    );
     ctx.events.entity('network', network.id, 'updated');
     return null;
   },
