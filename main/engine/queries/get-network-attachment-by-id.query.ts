@@ -2,8 +2,8 @@
 /** The contract's `GetNetworkAttachmentById` query. */
 import { networkAttachmentsRepo } from '../../../db/repos/network-attachments.repo';
 import type { Query } from '../command';
-import { toAttachment } from '../commands/host/setup-networks';
 import { notFound } from '../validation';
+import { toAttachment } from '../views';
 
 export const GetNetworkAttachmentById: Query<'GetNetworkAttachmentById'> = (ctx, i) => {
   const a = networkAttachmentsRepo.findById(ctx.database.db, i.id);

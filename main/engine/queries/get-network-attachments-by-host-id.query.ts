@@ -3,7 +3,7 @@
 import { hostsRepo } from '../../../db/repos/hosts.repo';
 import { networkAttachmentsRepo } from '../../../db/repos/network-attachments.repo';
 import type { Query } from '../command';
-import { toAttachment } from '../commands/host/setup-networks';
+import { toAttachment } from '../views';
 import { must } from './must';
 
 export const GetNetworkAttachmentsByHostId: Query<'GetNetworkAttachmentsByHostId'> = (ctx, i) => {

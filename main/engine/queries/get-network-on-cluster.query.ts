@@ -2,7 +2,7 @@
 /** The contract's `GetNetworkOnCluster` query. */
 import { networkClustersRepo } from '../../../db/repos/networks.repo';
 import type { Query } from '../command';
-import { clusterNetwork } from '../commands/cluster/attach-network-to-cluster.command';
+import { clusterNetwork } from '../views';
 import { must } from './must';
 
 export const GetNetworkOnCluster: Query<'GetNetworkOnCluster'> = (ctx, i) => {

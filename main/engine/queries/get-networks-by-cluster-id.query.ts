@@ -3,7 +3,7 @@
 import { clustersRepo } from '../../../db/repos/data-centers.repo';
 import { networkClustersRepo } from '../../../db/repos/networks.repo';
 import type { Query } from '../command';
-import { clusterNetwork } from '../commands/cluster/attach-network-to-cluster.command';
+import { clusterNetwork } from '../views';
 import { must } from './must';
 
 export const GetNetworksByClusterId: Query<'GetNetworksByClusterId'> = (ctx, i) => {

@@ -7,11 +7,10 @@
  * when they are activated.
  */
 import { hostsRepo } from '../../../../db/repos/hosts.repo';
-import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks.repo';
-import type { Cluster, ClusterNetwork } from '../../../contract/clusters';
+import { networkClustersRepo } from '../../../../db/repos/networks.repo';
+import type { Cluster } from '../../../contract/clusters';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
-import type { EngineServices } from '../../context';
 import {
   applySharedToHosts,
   insertMissingAttachments,
@@ -19,8 +18,9 @@ import {
   withProgress,
 } from '../../host-networks';
 import { resolveCluster, resolveNetwork } from '../../resolve';
-import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { failWith, firstFailure, invalid, valid } from '../../validation';
 import { validateIsolatedInCluster, validateMtuOnHosts } from '../../validators/network.validator';
+import { clusterNetwork } from '../../views';
 
 interface Plan {
   readonly cluster: Cluster;
@@ -112,16 +112,3 @@ export const AttachNetworkToClusterCommand = defineCommand<'AttachNetworkToClust
     clusterId: plan?.cluster.id ?? null,
   }),
 });
-
-/** The network in cluster context, as the queries return it. */
-export function clusterNetwork(
-  ctx: EngineServices,
-  clusterId: string,
-  networkId: string,
-): ClusterNetwork {
-  const c = ctx.database.db;
-  const n = networksRepo.findById(c, networkId);
-  const nc = networkClustersRepo.find(c, clusterId, networkId);
-  if (!n || !nc) throw notFound('network', networkId);
-  return { ...n, cluster: nc };
-}

@@ -6,7 +6,7 @@ import { defineCommand, lockKey } from '../../command';
 import { refreshClusterNetworkStatus } from '../../host-networks';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { validateIsolatedInCluster } from '../../validators/network.validator';
-import { clusterNetwork } from './attach-network-to-cluster.command';
+import { clusterNetwork } from '../../views';
 
 export const UpdateNetworkOnClusterCommand = defineCommand<'UpdateNetworkOnCluster', Network>({
   action: 'update',

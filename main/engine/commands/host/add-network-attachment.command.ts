@@ -3,13 +3,8 @@
 import { networkAttachmentsRepo } from '../../../../db/repos/network-attachments.repo';
 import { defineCommand, lockKey } from '../../command';
 import { CommandFailure } from '../../validation';
-import {
-  executeSetup,
-  type SetupInput,
-  type SetupPlan,
-  toAttachment,
-  validateSetup,
-} from './setup-networks';
+import { toAttachment } from '../../views';
+import { executeSetup, type SetupInput, type SetupPlan, validateSetup } from './setup-networks';
 
 const asSetup = (input: {
   hostId: string;

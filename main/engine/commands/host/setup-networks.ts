@@ -25,6 +25,7 @@ import { resolveHostNic, resolveNetwork } from '../../resolve';
 import { type Failure, failWith, invalid, notFound, valid, type Validated } from '../../validation';
 import { validateLabel } from '../../validators/network.validator';
 import { notUsedByRunningVms } from '../../validators/usage.validator';
+import { toAttachment } from '../../views';
 
 export type SetupInput = OpParsedInput<'HostSetupNetworks'>;
 
@@ -334,18 +335,4 @@ export async function executeSetup(
 /** A host's attachments as the contract shows them. */
 export function attachmentsOf(ctx: EngineServices, hostId: string): NetworkAttachment[] {
   return networkAttachmentsRepo.listByHost(ctx.database.db, hostId).map(toAttachment);
-}
-
-export function toAttachment(a: AttachmentRecord): NetworkAttachment {
-  return {
-    id: a.id,
-    hostId: a.hostId,
-    networkId: a.networkId,
-    networkName: a.networkName,
-    hostNicId: a.hostNicId,
-    hostNicName: a.hostNicName,
-    inSync: a.inSync,
-    reportedConfigurations: a.reportedConfigurations,
-    reportedAt: a.reportedAt,
-  };
 }
