@@ -159,6 +159,12 @@ describe('search', () => {
     expect(() => parseSearch('name~x')).toThrow(ApiFault);
     expect(() => parseSearch('name=x or name=y')).toThrow(ApiFault);
   });
+
+  it('matches nothing on unknown fields, including Object.prototype names', () => {
+    expect(run('colour=blue')).toEqual([]);
+    expect(run('constructor=x')).toEqual([]);
+    expect(run('__proto__=x')).toEqual([]);
+  });
 });
 
 describe('Router', () => {

@@ -57,7 +57,8 @@ export function applySearch<T>(
   if (search !== null && search.trim() !== '') {
     const caseSensitive = query.get('case_sensitive')?.toLowerCase() === 'true';
     for (const term of parseSearch(search)) {
-      const get = fields[term.field];
+      // Own keys only: `constructor=x` or `__proto__=x` must match nothing, not call Object.
+      const get = Object.hasOwn(fields, term.field) ? fields[term.field] : undefined;
       const re = globToRegExp(term.value, caseSensitive);
       out = out.filter((item) => {
         if (get === undefined) return false;
