@@ -140,7 +140,11 @@ export class RpcHandler {
           req,
           res,
           500,
-          transportError('ENGINE_INTERNAL_ERROR', 'INTERNAL_ERROR', (err as Error).message),
+          transportError(
+            'ENGINE_INTERNAL_ERROR',
+            'INTERNAL_ERROR',
+            'Internal error; see the engine log.',
+          ),
         );
       } else res.destroy();
     }

@@ -23,7 +23,7 @@ import type { EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './dispatch';
 import { EventBus } from './events';
 import { LockManager } from './locks';
-import { verifyPassword } from './password';
+import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
 import { errorBody, Runner } from './runner';
 import { registerLocalHost, seedDatabase } from './seed';
@@ -76,7 +76,8 @@ class EngineImpl implements StartedEngine {
     const name = at < 0 ? user : user.slice(0, at);
     const domain = at < 0 ? 'internal' : user.slice(at + 1);
     const u = usersRepo.find(this.services.database.db, name, domain);
-    if (!u || !(await verifyPassword(password, u.passwordHash))) return null;
+    const matches = await verifyPassword(password, u?.passwordHash ?? UNKNOWN_USER_HASH);
+    if (!u || !matches) return null;
     return { userId: u.id, userName: `${u.name}@${u.domain}`, admin: u.admin };
   }
 

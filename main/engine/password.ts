@@ -31,6 +31,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
+/**
+ * A well-formed hash no password matches, checked for unknown users so that a login attempt
+ * takes as long whether or not the user exists (no user enumeration by timing).
+ */
+export const UNKNOWN_USER_HASH = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(KEYLEN).toString('base64')}`;
+
 /** A random password for a new installation (printed once by the caller). */
 export function generatePassword(): string {
   return randomBytes(18).toString('base64url');

@@ -243,7 +243,8 @@ export async function handleRest(
       }
       await answer({
         status: 500,
-        doc: faultDoc('Operation Failed', `[${(err as Error).message}]`),
+        // The message stays in the engine log: internals are not the client's business.
+        doc: faultDoc('Operation Failed', '[Internal error; see the engine log.]'),
       });
     }
   }
