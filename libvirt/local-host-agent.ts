@@ -65,7 +65,10 @@ export class LocalHostAgent implements HostAgent {
   }
 
   async reportNetworks(names: readonly string[]): Promise<Record<string, ReportedNetwork>> {
-    const [facts, running] = await Promise.all([readHostFacts(), this.#config.read()]);
+    const [facts, running] = await Promise.all([
+      readHostFacts(new Set(names)),
+      this.#config.read(),
+    ]);
     const out: Record<string, ReportedNetwork> = {};
     for (const name of names)
       out[name] = reportNetwork(facts, name, running.networks[name]?.nic ?? null);

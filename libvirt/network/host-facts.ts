@@ -96,9 +96,15 @@ export async function readBridgeSysctls(dev: string): Promise<BridgeSysctls> {
 
 /**
  * Read every link with its addresses, bridge details and default routes.
+ *
+ * Bridge sysctls cost three /proc reads per bridge; with hundreds of networks on the host,
+ * reading them all on every setupNetworks made each deploy O(networks) (bench: 0.2 s per
+ * network at 10, 1.4 s at 160). Callers that know which bridges they care about pass
+ * `sysctlsOf`; other bridges then carry `sysctl: null`.
+ * @param sysctlsOf bridges whose sysctls to read; all bridges when omitted
  * @throws HostError HOST_COMMAND_FAILED when iproute2 fails
  */
-export async function readHostFacts(): Promise<HostNetFacts> {
+export async function readHostFacts(sysctlsOf?: ReadonlySet<string>): Promise<HostNetFacts> {
   const [linksJson, addrsJson, route4, route6] = await Promise.all([
     runJson('ip', ['-d', '-json', 'link', 'show']),
     runJson('ip', ['-json', 'addr', 'show']),
@@ -118,6 +124,17 @@ export async function readHostFacts(): Promise<HostNetFacts> {
     }
     addrs.set(entry.ifname, { ipv4: ipv4.sort(), ipv6: ipv6.sort() });
   }
+  const wanted = (l: IpLinkJson): l is IpLinkJson & { ifname: string } =>
+    l.ifname !== undefined &&
+    l.linkinfo?.info_kind === 'bridge' &&
+    (sysctlsOf === undefined || sysctlsOf.has(l.ifname));
+  const sysctls = new Map(
+    await Promise.all(
+      asArray(linksJson)
+        .filter(wanted)
+        .map(async (l) => [l.ifname, await readBridgeSysctls(l.ifname)] as const),
+    ),
+  );
   const links = new Map<string, LinkState>();
   for (const l of asArray(linksJson)) {
     if (l.ifname === undefined) continue;
@@ -139,7 +156,7 @@ export async function readHostFacts(): Promise<HostNetFacts> {
       addrGenMode: l.inet6_addr_gen_mode ?? null,
       ipv4: a.ipv4,
       ipv6: a.ipv6,
-      sysctl: kind === 'bridge' ? await readBridgeSysctls(l.ifname) : null,
+      sysctl: sysctls.get(l.ifname) ?? null,
     });
   }
   const defaultRouteDevices = new Set<string>();

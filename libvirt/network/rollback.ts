@@ -42,7 +42,7 @@ export class NetworkTransaction {
     const problems: string[] = [];
     try {
       // Re-read: the failed step may or may not have taken effect.
-      const now = await readHostFacts();
+      const now = await readHostFacts(new Set(this.snapshot.keys()));
       for (const step of restoreSteps(this.snapshot, now)) {
         try {
           await applyStep(step);
@@ -50,7 +50,7 @@ export class NetworkTransaction {
           problems.push(`${step.op} ${step.dev}: ${describe(error)}`);
         }
       }
-      const after = await readHostFacts();
+      const after = await readHostFacts(new Set(this.snapshot.keys()));
       const left = restoreSteps(this.snapshot, after);
       if (left.length > 0)
         problems.push(`not restored: ${left.map((s) => `${s.op} ${s.dev}`).join(', ')}`);

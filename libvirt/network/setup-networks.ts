@@ -42,7 +42,9 @@ async function setupNetworksNow(
   hooks: ApplyHooks,
 ): Promise<Record<string, ReportedNetwork>> {
   const canonical = canonicalize(request);
-  const facts = await readHostFacts();
+  // Only the request's bridges are planned, snapshotted and verified.
+  const named = new Set([...canonical.setups.map((n) => n.name), ...canonical.removals]);
+  const facts = await readHostFacts(named);
   const running = await config.read();
   const problems = validateRequest(canonical, facts, new Set(Object.keys(running.networks)));
   if (problems.length > 0) {
@@ -56,7 +58,7 @@ async function setupNetworksNow(
   const tx = NetworkTransaction.begin(facts, steps);
   try {
     await applySteps(steps, hooks);
-    const after = await readHostFacts();
+    const after = await readHostFacts(named);
     const drift: string[] = [];
     const reports: Record<string, ReportedNetwork> = {};
     for (const net of canonical.setups) {
