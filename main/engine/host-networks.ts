@@ -84,8 +84,10 @@ export function hostDesiredState(
     string,
     { setup: NetworkSetup; network: Network; nicName: string | null; attachmentId: string }
   >();
+  // One query for all networks, not one per attachment: this runs on every deploy.
+  const networks = new Map(networksRepo.list(c).map((n) => [n.id, n]));
   for (const a of networkAttachmentsRepo.listByHost(c, hostId)) {
-    const network = networksRepo.findById(c, a.networkId);
+    const network = networks.get(a.networkId);
     if (!network) continue;
     out.set(network.vdsmName, {
       setup: desiredSetup(network, a.hostNicName),
@@ -334,14 +336,18 @@ export function insertMissingAttachments(
   only?: ReadonlySet<string>,
 ): string[] {
   const added: string[] = [];
+  const existing = networkAttachmentsRepo.listByHost(tx, hostId);
+  const attached = new Set(existing.map((a) => a.networkId));
+  const nicsInUse = new Set(existing.map((a) => a.hostNicId));
   for (const [networkId, nicId] of autoProvisioned(tx, hostId)) {
     if (only && !only.has(networkId)) continue;
-    if (networkAttachmentsRepo.find(tx, hostId, networkId)) continue;
+    if (attached.has(networkId)) continue;
     // A NIC already carrying another network is left alone (one untagged network per NIC).
-    const onNic = networkAttachmentsRepo.listByHost(tx, hostId).some((a) => a.hostNicId === nicId);
-    if (nicId !== null && onNic) continue;
+    if (nicId !== null && nicsInUse.has(nicId)) continue;
     const id = randomUUID();
     networkAttachmentsRepo.insert(tx, { id, hostId, networkId, nicId });
+    attached.add(networkId);
+    nicsInUse.add(nicId);
     added.push(id);
   }
   return added;
@@ -380,9 +386,11 @@ export function refreshClusterNetworkStatus(tx: Tx, clusterId: string): void {
   const hosts = hostsRepo
     .listByCluster(tx, clusterId)
     .filter((h) => h.status === 'up' || h.status === 'initializing');
+  const carried = hosts.map(
+    (h) => new Set(networkAttachmentsRepo.listByHost(tx, h.id).map((a) => a.networkId)),
+  );
   for (const nc of networkClustersRepo.listByCluster(tx, clusterId)) {
-    const missing =
-      nc.required && hosts.some((h) => !networkAttachmentsRepo.find(tx, h.id, nc.networkId));
+    const missing = nc.required && carried.some((networks) => !networks.has(nc.networkId));
     const status = missing ? 'non_operational' : 'operational';
     if (status !== nc.status) networkClustersRepo.setStatus(tx, clusterId, nc.networkId, status);
   }
