@@ -206,3 +206,26 @@ describe('Router', () => {
     });
   });
 });
+
+describe('request bodies cannot reach object prototypes', () => {
+  it('keeps a JSON `__proto__` key as a plain field', () => {
+    const parsed = parseJson('{"__proto__": {"admin": "true"}, "name": "n"}') as Record<
+      string,
+      unknown
+    >;
+    expect(Object.getPrototypeOf(parsed)).toBeNull();
+    expect((parsed as { admin?: unknown }).admin).toBeUndefined();
+    expect(Object.keys(parsed)).toEqual(['__proto__', 'name']);
+  });
+
+  it('never turns an XML `__proto__` element into a prototype', () => {
+    const parsed = parseXml(
+      '<network><__proto__><admin>true</admin></__proto__><name>n</name></network>',
+      'network',
+    ) as Record<string, unknown>;
+    const network = parsed.network as Record<string, unknown> | undefined;
+    const body = network ?? parsed;
+    expect((body as { admin?: unknown }).admin).toBeUndefined();
+    expect(Object.getPrototypeOf(body)).toBeNull();
+  });
+});

@@ -36,7 +36,8 @@ function normalize(value: unknown): InputValue | undefined {
     return value.map(normalize).filter((v): v is InputValue => v !== undefined);
   }
   if (typeof value === 'object') {
-    const out: InputObject = {};
+    // No prototype: a client's `__proto__` key stays a plain field, never an object's prototype.
+    const out = Object.create(null) as InputObject;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       const converted = normalize(child);
       if (converted !== undefined) out[key] = converted;

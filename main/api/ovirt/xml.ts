@@ -111,7 +111,8 @@ function normalize(value: unknown): InputValue {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value !== 'object') return '';
-  const out: InputObject = {};
+  // No prototype: a client's `__proto__` key stays a plain field, never an object's prototype.
+  const out = Object.create(null) as InputObject;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     if (key.startsWith('@_')) out[key.slice(2)] = String(child);
     else if (key === '#text') {
