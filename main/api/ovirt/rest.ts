@@ -60,6 +60,11 @@ export interface RestContext {
 
 export type Handler = (ctx: RestContext) => Promise<Reply>;
 
+/** A path parameter of the matched route ('' when the route has none of that name). */
+export function param(ctx: RestContext, name: string): string {
+  return ctx.params[name] ?? '';
+}
+
 /** `200` with a document. */
 export function ok(root: string, body: DocObject): Reply {
   return { status: 200, doc: { root, body } };

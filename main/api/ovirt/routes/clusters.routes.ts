@@ -10,11 +10,9 @@ import {
   clusterNetworkDoc,
   updateClusterNetworkInput,
 } from '../mappers/network.mapper';
-import { actionComplete, collection, created, type Handler, ok, type RestContext } from '../rest';
+import { actionComplete, collection, created, type Handler, ok, param } from '../rest';
 import type { Router } from '../router';
 import { applySearch } from '../search';
-
-const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
 
 /** Registers data center, cluster and template routes. */
 export function registerClusterRoutes(router: Router<Handler>): void {
@@ -38,13 +36,13 @@ export function registerClusterRoutes(router: Router<Handler>): void {
     .add('GET', '/datacenters/:id', async (ctx) =>
       ok(
         'data_center',
-        dataCenterDoc(ctx.base, await ctx.call('GetDataCenterById', { id: p(ctx, 'id') })),
+        dataCenterDoc(ctx.base, await ctx.call('GetDataCenterById', { id: param(ctx, 'id') })),
       ),
     )
     .add('GET', '/datacenters/:id/clusters', async (ctx) => {
-      await ctx.call('GetDataCenterById', { id: p(ctx, 'id') });
+      await ctx.call('GetDataCenterById', { id: param(ctx, 'id') });
       const clusters = (await ctx.call('GetAllClusters', {})).filter(
-        (c) => c.dataCenterId === p(ctx, 'id'),
+        (c) => c.dataCenterId === param(ctx, 'id'),
       );
       return collection(
         'clusters',
@@ -70,10 +68,13 @@ export function registerClusterRoutes(router: Router<Handler>): void {
       );
     })
     .add('GET', '/clusters/:id', async (ctx) =>
-      ok('cluster', clusterDoc(ctx.base, await ctx.call('GetClusterById', { id: p(ctx, 'id') }))),
+      ok(
+        'cluster',
+        clusterDoc(ctx.base, await ctx.call('GetClusterById', { id: param(ctx, 'id') })),
+      ),
     )
     .add('GET', '/clusters/:id/networks', async (ctx) => {
-      const nets = await ctx.call('GetNetworksByClusterId', { clusterId: p(ctx, 'id') });
+      const nets = await ctx.call('GetNetworksByClusterId', { clusterId: param(ctx, 'id') });
       return collection(
         'networks',
         'network',
@@ -81,19 +82,19 @@ export function registerClusterRoutes(router: Router<Handler>): void {
       );
     })
     .add('POST', '/clusters/:id/networks', async (ctx) => {
-      await ctx.call('GetClusterById', { id: p(ctx, 'id') });
-      const input = attachToClusterInput(p(ctx, 'id'), await ctx.input('network'));
+      await ctx.call('GetClusterById', { id: param(ctx, 'id') });
+      const input = attachToClusterInput(param(ctx, 'id'), await ctx.input('network'));
       const net = await ctx.call('AttachNetworkToCluster', input);
       return created('network', clusterNetworkDoc(ctx.base, net));
     })
     .add('GET', '/clusters/:id/networks/:nid', async (ctx) => {
-      const key = { clusterId: p(ctx, 'id'), networkId: p(ctx, 'nid') };
+      const key = { clusterId: param(ctx, 'id'), networkId: param(ctx, 'nid') };
       return ok('network', clusterNetworkDoc(ctx.base, await ctx.call('GetNetworkOnCluster', key)));
     })
     .add('PUT', '/clusters/:id/networks/:nid', async (ctx) => {
       const input = updateClusterNetworkInput(
-        p(ctx, 'id'),
-        p(ctx, 'nid'),
+        param(ctx, 'id'),
+        param(ctx, 'nid'),
         await ctx.input('network'),
       );
       return ok(
@@ -103,8 +104,8 @@ export function registerClusterRoutes(router: Router<Handler>): void {
     })
     .add('DELETE', '/clusters/:id/networks/:nid', async (ctx) => {
       await ctx.call('DetachNetworkFromCluster', {
-        clusterId: p(ctx, 'id'),
-        networkId: p(ctx, 'nid'),
+        clusterId: param(ctx, 'id'),
+        networkId: param(ctx, 'nid'),
       });
       return actionComplete();
     })
@@ -122,7 +123,7 @@ export function registerClusterRoutes(router: Router<Handler>): void {
     .add('GET', '/templates/:id', async (ctx) =>
       ok(
         'template',
-        templateDoc(ctx.base, await ctx.call('GetTemplateById', { id: p(ctx, 'id') })),
+        templateDoc(ctx.base, await ctx.call('GetTemplateById', { id: param(ctx, 'id') })),
       ),
     );
 }

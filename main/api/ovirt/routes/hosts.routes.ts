@@ -26,18 +26,17 @@ import {
   created,
   type Handler,
   ok,
+  param,
   type Reply,
   type RestContext,
 } from '../rest';
 import type { Router } from '../router';
 import { applySearch } from '../search';
 
-const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
-
 /** Registers host routes. */
 export function registerHostRoutes(router: Router<Handler>): void {
   const nicStats = async (ctx: RestContext): Promise<Reply> => {
-    const key = { hostId: p(ctx, 'id'), nicId: p(ctx, 'nid') };
+    const key = { hostId: param(ctx, 'id'), nicId: param(ctx, 'nid') };
     const stats = await ctx.call('GetHostNicStatistics', key);
     const href = `${ctx.base}/hosts/${key.hostId}/nics/${key.nicId}`;
     const parent = {
@@ -52,7 +51,7 @@ export function registerHostRoutes(router: Router<Handler>): void {
     );
   };
   const attachmentStats = async (ctx: RestContext): Promise<Reply> => {
-    const key = { hostId: p(ctx, 'id'), id: p(ctx, 'aid') };
+    const key = { hostId: param(ctx, 'id'), id: param(ctx, 'aid') };
     const stats = await ctx.call('GetAttachmentStatistics', key);
     const href = `${ctx.base}/hosts/${key.hostId}/networkattachments/${key.id}`;
     const parent = {
@@ -71,15 +70,15 @@ export function registerHostRoutes(router: Router<Handler>): void {
       hostLabelDoc(ctx.base, l),
     );
   const nicLabels = async (ctx: RestContext): Promise<Reply> => {
-    await ctx.call('GetHostNicById', { hostId: p(ctx, 'id'), nicId: p(ctx, 'nid') });
-    const all = await ctx.call('GetHostNetworkLabels', { hostId: p(ctx, 'id') });
+    await ctx.call('GetHostNicById', { hostId: param(ctx, 'id'), nicId: param(ctx, 'nid') });
+    const all = await ctx.call('GetHostNetworkLabels', { hostId: param(ctx, 'id') });
     return labels(
       ctx,
-      all.filter((l) => l.nicId === p(ctx, 'nid')),
+      all.filter((l) => l.nicId === param(ctx, 'nid')),
     );
   };
   const hostLabels = async (ctx: RestContext): Promise<Reply> => {
-    const all = await ctx.call('GetHostNetworkLabels', { hostId: p(ctx, 'id') });
+    const all = await ctx.call('GetHostNetworkLabels', { hostId: param(ctx, 'id') });
     return labels(
       ctx,
       all.filter((l) => l.nicId === null),
@@ -87,9 +86,9 @@ export function registerHostRoutes(router: Router<Handler>): void {
   };
   const attachments = async (ctx: RestContext): Promise<Reply> => {
     const nicId = ctx.params.nid;
-    if (nicId !== undefined) await ctx.call('GetHostNicById', { hostId: p(ctx, 'id'), nicId });
+    if (nicId !== undefined) await ctx.call('GetHostNicById', { hostId: param(ctx, 'id'), nicId });
     const list = await ctx.call('GetNetworkAttachmentsByHostId', {
-      hostId: p(ctx, 'id'),
+      hostId: param(ctx, 'id'),
       ...(nicId !== undefined ? { nicId } : {}),
     });
     return collection(
@@ -120,37 +119,37 @@ export function registerHostRoutes(router: Router<Handler>): void {
       );
     })
     .add('GET', '/hosts/:id', async (ctx) =>
-      ok('host', hostDoc(ctx.base, await ctx.call('GetHostById', { id: p(ctx, 'id') }))),
+      ok('host', hostDoc(ctx.base, await ctx.call('GetHostById', { id: param(ctx, 'id') }))),
     )
     .add('POST', '/hosts/:id/activate', async (ctx) => {
       await ctx.input('action');
-      await ctx.call('GetHostById', { id: p(ctx, 'id') });
-      return ctx.action('ActivateHost', { hostId: p(ctx, 'id') });
+      await ctx.call('GetHostById', { id: param(ctx, 'id') });
+      return ctx.action('ActivateHost', { hostId: param(ctx, 'id') });
     })
     .add('POST', '/hosts/:id/deactivate', async (ctx) => {
       const body = await ctx.input('action');
-      await ctx.call('GetHostById', { id: p(ctx, 'id') });
+      await ctx.call('GetHostById', { id: param(ctx, 'id') });
       const reason = str(body, 'reason');
       return ctx.action('DeactivateHost', {
-        hostId: p(ctx, 'id'),
+        hostId: param(ctx, 'id'),
         ...(reason !== undefined ? { reason } : {}),
       });
     })
     .add('POST', '/hosts/:id/commitnetconfig', async (ctx) => {
       await ctx.input('action');
-      await ctx.call('GetHostById', { id: p(ctx, 'id') });
-      return ctx.action('CommitNetworkConfig', { hostId: p(ctx, 'id') });
+      await ctx.call('GetHostById', { id: param(ctx, 'id') });
+      return ctx.action('CommitNetworkConfig', { hostId: param(ctx, 'id') });
     })
     .add('POST', '/hosts/:id/setupnetworks', async (ctx) => {
       // Unknown host → 404 before anything else (BackendHostResource).
-      await ctx.call('GetHostById', { id: p(ctx, 'id') });
-      const input = setupNetworksInput(p(ctx, 'id'), await ctx.input('action'));
+      await ctx.call('GetHostById', { id: param(ctx, 'id') });
+      const input = setupNetworksInput(param(ctx, 'id'), await ctx.input('action'));
       // performAction: failures are a bare fault, not a failed action.
       await ctx.call('HostSetupNetworks', input);
       return actionComplete();
     })
     .add('GET', '/hosts/:id/nics', async (ctx) => {
-      const nics = await ctx.call('GetHostNicsByHostId', { hostId: p(ctx, 'id') });
+      const nics = await ctx.call('GetHostNicsByHostId', { hostId: param(ctx, 'id') });
       return collection(
         'host_nics',
         'host_nic',
@@ -158,14 +157,17 @@ export function registerHostRoutes(router: Router<Handler>): void {
       );
     })
     .add('GET', '/hosts/:id/nics/:nid', async (ctx) => {
-      const nic = await ctx.call('GetHostNicById', { hostId: p(ctx, 'id'), nicId: p(ctx, 'nid') });
+      const nic = await ctx.call('GetHostNicById', {
+        hostId: param(ctx, 'id'),
+        nicId: param(ctx, 'nid'),
+      });
       return ok('host_nic', hostNicDoc(ctx.base, nic));
     })
     .add('GET', '/hosts/:id/nics/:nid/statistics', nicStats)
     .add('GET', '/hosts/:id/nics/:nid/statistics/:sid', nicStats)
     .add('GET', '/hosts/:id/nics/:nid/networkattachments', attachments)
     .add('POST', '/hosts/:id/nics/:nid/networkattachments', async (ctx) => {
-      const key = { hostId: p(ctx, 'id'), nicId: p(ctx, 'nid') };
+      const key = { hostId: param(ctx, 'id'), nicId: param(ctx, 'nid') };
       await ctx.call('GetHostNicById', key);
       const body = await ctx.input('network_attachment');
       if (body.id !== undefined) {
@@ -177,16 +179,16 @@ export function registerHostRoutes(router: Router<Handler>): void {
     })
     .add('GET', '/hosts/:id/nics/:nid/networkattachments/:aid', async (ctx) => {
       const att = await ctx.call('GetNetworkAttachmentById', {
-        hostId: p(ctx, 'id'),
-        id: p(ctx, 'aid'),
+        hostId: param(ctx, 'id'),
+        id: param(ctx, 'aid'),
       });
-      if (att.hostNicId !== p(ctx, 'nid')) return { status: 404, doc: null };
+      if (att.hostNicId !== param(ctx, 'nid')) return { status: 404, doc: null };
       return ok('network_attachment', networkAttachmentDoc(ctx.base, att));
     })
     .add('GET', '/hosts/:id/nics/:nid/networklabels', nicLabels)
     .add('GET', '/hosts/:id/nics/:nid/networklabels/~label', nicLabels)
     .add('POST', '/hosts/:id/nics/:nid/networklabels', async (ctx) => {
-      const key = { hostId: p(ctx, 'id'), nicId: p(ctx, 'nid') };
+      const key = { hostId: param(ctx, 'id'), nicId: param(ctx, 'nid') };
       await ctx.call('GetHostNicById', key);
       const label = labelIdOf(await ctx.input('network_label'));
       // LabelNic runs HostSetupNetworks internally in oVirt too.
@@ -200,34 +202,40 @@ export function registerHostRoutes(router: Router<Handler>): void {
       );
     })
     .add('DELETE', '/hosts/:id/nics/:nid/networklabels/~label', async (ctx) => {
-      const key = { hostId: p(ctx, 'id'), nicId: p(ctx, 'nid') };
+      const key = { hostId: param(ctx, 'id'), nicId: param(ctx, 'nid') };
       await ctx.call('GetHostNicById', key);
       await ctx.call('HostSetupNetworks', {
         hostId: key.hostId,
-        removedLabels: [{ id: p(ctx, 'label') }],
+        removedLabels: [{ id: param(ctx, 'label') }],
       });
       return actionComplete();
     })
     .add('GET', '/hosts/:id/networkattachments', attachments)
     .add('POST', '/hosts/:id/networkattachments', async (ctx) => {
-      await ctx.call('GetHostById', { id: p(ctx, 'id') });
+      await ctx.call('GetHostById', { id: param(ctx, 'id') });
       const body = await ctx.input('network_attachment');
       if (body.id !== undefined) {
         // NETWORK_ATTACHMENT_CANNOT_BE_CREATED_WITH_SPECIFIC_ID
         throw invalidValue('Network attachment cannot be created with a specific id.');
       }
-      const att = await ctx.call('AddNetworkAttachment', addAttachmentInput(p(ctx, 'id'), body));
+      const att = await ctx.call(
+        'AddNetworkAttachment',
+        addAttachmentInput(param(ctx, 'id'), body),
+      );
       return created('network_attachment', networkAttachmentDoc(ctx.base, att));
     })
     .add('GET', '/hosts/:id/networkattachments/:aid', async (ctx) => {
       const att = await ctx.call('GetNetworkAttachmentById', {
-        hostId: p(ctx, 'id'),
-        id: p(ctx, 'aid'),
+        hostId: param(ctx, 'id'),
+        id: param(ctx, 'aid'),
       });
       return ok('network_attachment', networkAttachmentDoc(ctx.base, att));
     })
     .add('DELETE', '/hosts/:id/networkattachments/:aid', async (ctx) => {
-      await ctx.call('RemoveNetworkAttachment', { hostId: p(ctx, 'id'), id: p(ctx, 'aid') });
+      await ctx.call('RemoveNetworkAttachment', {
+        hostId: param(ctx, 'id'),
+        id: param(ctx, 'aid'),
+      });
       return actionComplete();
     })
     .add('GET', '/hosts/:id/networkattachments/:aid/statistics', attachmentStats)
@@ -235,13 +243,16 @@ export function registerHostRoutes(router: Router<Handler>): void {
     .add('GET', '/hosts/:id/networklabels', hostLabels)
     .add('GET', '/hosts/:id/networklabels/~label', hostLabels)
     .add('POST', '/hosts/:id/networklabels', async (ctx) => {
-      await ctx.call('GetHostById', { id: p(ctx, 'id') });
+      await ctx.call('GetHostById', { id: param(ctx, 'id') });
       const label = labelIdOf(await ctx.input('network_label'));
-      const result = await ctx.call('AddHostNetworkLabel', { hostId: p(ctx, 'id'), label });
+      const result = await ctx.call('AddHostNetworkLabel', { hostId: param(ctx, 'id'), label });
       return created('network_label', hostLabelDoc(ctx.base, result));
     })
     .add('DELETE', '/hosts/:id/networklabels/~label', async (ctx) => {
-      await ctx.call('RemoveHostNetworkLabel', { hostId: p(ctx, 'id'), label: p(ctx, 'label') });
+      await ctx.call('RemoveHostNetworkLabel', {
+        hostId: param(ctx, 'id'),
+        label: param(ctx, 'label'),
+      });
       return actionComplete();
     });
 }

@@ -21,17 +21,16 @@ import {
   created,
   type Handler,
   ok,
+  param,
   type Reply,
   type RestContext,
 } from '../rest';
 import type { Router } from '../router';
 import { applySearch } from '../search';
 
-const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
-
 /** `/networks/{id}/networklabels[/{label}]`. */
 async function networkLabels(ctx: RestContext): Promise<Reply> {
-  const labels = await ctx.call('GetNetworkLabels', { networkId: p(ctx, 'id') });
+  const labels = await ctx.call('GetNetworkLabels', { networkId: param(ctx, 'id') });
   return collectionOrMember('network_labels', 'network_label', labels, ctx.params.label, (l) =>
     networkLabelDoc(ctx.base, l),
   );
@@ -63,18 +62,23 @@ export function registerNetworkRoutes(router: Router<Handler>): void {
       return created('network', networkDoc(ctx.base, await ctx.call('AddNetwork', input)));
     })
     .add('GET', '/networks/:id', async (ctx) =>
-      ok('network', networkDoc(ctx.base, await ctx.call('GetNetworkById', { id: p(ctx, 'id') }))),
+      ok(
+        'network',
+        networkDoc(ctx.base, await ctx.call('GetNetworkById', { id: param(ctx, 'id') })),
+      ),
     )
     .add('PUT', '/networks/:id', async (ctx) => {
-      const input = updateNetworkInput(p(ctx, 'id'), await ctx.input('network'));
+      const input = updateNetworkInput(param(ctx, 'id'), await ctx.input('network'));
       return ok('network', networkDoc(ctx.base, await ctx.call('UpdateNetwork', input)));
     })
     .add('DELETE', '/networks/:id', async (ctx) => {
-      await ctx.call('RemoveNetwork', { id: p(ctx, 'id') });
+      await ctx.call('RemoveNetwork', { id: param(ctx, 'id') });
       return actionComplete();
     })
     .add('GET', '/networks/:id/vnicprofiles', async (ctx) => {
-      const profiles = await ctx.call('GetVnicProfilesByNetworkId', { networkId: p(ctx, 'id') });
+      const profiles = await ctx.call('GetVnicProfilesByNetworkId', {
+        networkId: param(ctx, 'id'),
+      });
       return collection(
         'vnic_profiles',
         'vnic_profile',
@@ -82,31 +86,31 @@ export function registerNetworkRoutes(router: Router<Handler>): void {
       );
     })
     .add('POST', '/networks/:id/vnicprofiles', async (ctx) => {
-      await ctx.call('GetNetworkById', { id: p(ctx, 'id') });
-      const input = addVnicProfileInput(await ctx.input('vnic_profile'), p(ctx, 'id'));
+      await ctx.call('GetNetworkById', { id: param(ctx, 'id') });
+      const input = addVnicProfileInput(await ctx.input('vnic_profile'), param(ctx, 'id'));
       const profile = await ctx.call('AddVnicProfile', input);
       return created('vnic_profile', vnicProfileDoc(ctx.base, profile));
     })
     .add('GET', '/networks/:id/vnicprofiles/:pid', async (ctx) => {
-      const profile = await ctx.call('GetVnicProfileById', { id: p(ctx, 'pid') });
-      if (profile.networkId !== p(ctx, 'id')) return { status: 404, doc: null };
+      const profile = await ctx.call('GetVnicProfileById', { id: param(ctx, 'pid') });
+      if (profile.networkId !== param(ctx, 'id')) return { status: 404, doc: null };
       return ok('vnic_profile', vnicProfileDoc(ctx.base, profile));
     })
     .add('GET', '/networks/:id/networklabels', networkLabels)
     .add('POST', '/networks/:id/networklabels', async (ctx) => {
-      await ctx.call('GetNetworkById', { id: p(ctx, 'id') });
+      await ctx.call('GetNetworkById', { id: param(ctx, 'id') });
       const label = labelIdOf(await ctx.input('network_label'));
-      const result = await ctx.call('LabelNetwork', { networkId: p(ctx, 'id'), label });
+      const result = await ctx.call('LabelNetwork', { networkId: param(ctx, 'id'), label });
       return created('network_label', networkLabelDoc(ctx.base, result));
     })
     .add('GET', '/networks/:id/networklabels/~label', networkLabels)
     .add('DELETE', '/networks/:id/networklabels/~label', async (ctx) => {
-      await ctx.call('UnlabelNetwork', { networkId: p(ctx, 'id'), label: p(ctx, 'label') });
+      await ctx.call('UnlabelNetwork', { networkId: param(ctx, 'id'), label: param(ctx, 'label') });
       return actionComplete();
     })
     .add('GET', '/datacenters/:id/networks', async (ctx) => {
-      await ctx.call('GetDataCenterById', { id: p(ctx, 'id') });
-      const nets = await ctx.call('GetAllNetworks', { dataCenterId: p(ctx, 'id') });
+      await ctx.call('GetDataCenterById', { id: param(ctx, 'id') });
+      const nets = await ctx.call('GetAllNetworks', { dataCenterId: param(ctx, 'id') });
       const hits = applySearch(nets, ctx.query, { name: (n) => n.name });
       return collection(
         'networks',
@@ -115,13 +119,13 @@ export function registerNetworkRoutes(router: Router<Handler>): void {
       );
     })
     .add('POST', '/datacenters/:id/networks', async (ctx) => {
-      await ctx.call('GetDataCenterById', { id: p(ctx, 'id') });
-      const input = addNetworkInput(await ctx.input('network'), p(ctx, 'id'));
+      await ctx.call('GetDataCenterById', { id: param(ctx, 'id') });
+      const input = addNetworkInput(await ctx.input('network'), param(ctx, 'id'));
       return created('network', networkDoc(ctx.base, await ctx.call('AddNetwork', input)));
     })
     .add('GET', '/datacenters/:id/networks/:nid', async (ctx) => {
-      const net = await ctx.call('GetNetworkById', { id: p(ctx, 'nid') });
-      if (net.dataCenterId !== p(ctx, 'id')) return { status: 404, doc: null };
+      const net = await ctx.call('GetNetworkById', { id: param(ctx, 'nid') });
+      if (net.dataCenterId !== param(ctx, 'id')) return { status: 404, doc: null };
       return ok('network', networkDoc(ctx.base, net));
     })
     .add('GET', '/vnicprofiles', async (ctx) => {
@@ -140,11 +144,11 @@ export function registerNetworkRoutes(router: Router<Handler>): void {
     .add('GET', '/vnicprofiles/:id', async (ctx) =>
       ok(
         'vnic_profile',
-        vnicProfileDoc(ctx.base, await ctx.call('GetVnicProfileById', { id: p(ctx, 'id') })),
+        vnicProfileDoc(ctx.base, await ctx.call('GetVnicProfileById', { id: param(ctx, 'id') })),
       ),
     )
     .add('DELETE', '/vnicprofiles/:id', async (ctx) => {
-      await ctx.call('RemoveVnicProfile', { id: p(ctx, 'id') });
+      await ctx.call('RemoveVnicProfile', { id: param(ctx, 'id') });
       return actionComplete();
     });
 }

@@ -26,26 +26,25 @@ import {
   created,
   type Handler,
   ok,
+  param,
   type Reply,
   type RestContext,
 } from '../rest';
 import type { Router } from '../router';
 import { applySearch } from '../search';
 
-const p = (ctx: RestContext, name: string): string => ctx.params[name] ?? '';
-
 /** Registers VM and event routes. */
 export function registerVmRoutes(router: Router<Handler>): void {
   const vmStats = async (ctx: RestContext): Promise<Reply> => {
-    const list = await ctx.call('GetVmStatistics', { id: p(ctx, 'id') });
-    const href = `${ctx.base}/vms/${p(ctx, 'id')}`;
-    const parent = { element: 'vm', ref: refTo(ctx.base, 'vms', p(ctx, 'id')) };
+    const list = await ctx.call('GetVmStatistics', { id: param(ctx, 'id') });
+    const href = `${ctx.base}/vms/${param(ctx, 'id')}`;
+    const parent = { element: 'vm', ref: refTo(ctx.base, 'vms', param(ctx, 'id')) };
     return collectionOrMember('statistics', 'statistic', list, ctx.params.sid, (s) =>
       statisticDoc(href, s, parent),
     );
   };
   const nicStats = async (ctx: RestContext): Promise<Reply> => {
-    const key = { vmId: p(ctx, 'id'), id: p(ctx, 'nid') };
+    const key = { vmId: param(ctx, 'id'), id: param(ctx, 'nid') };
     const list = await ctx.call('GetVmInterfaceStatistics', key);
     const href = `${ctx.base}/vms/${key.vmId}/nics/${key.id}`;
     const parent = {
@@ -60,9 +59,9 @@ export function registerVmRoutes(router: Router<Handler>): void {
     (op: 'RunVm' | 'StopVm' | 'ShutdownVm') =>
     async (ctx: RestContext): Promise<Reply> => {
       const body = await ctx.input('action');
-      await ctx.call('GetVmById', { id: p(ctx, 'id') });
-      if (op === 'RunVm') return ctx.action('RunVm', runVmInput(p(ctx, 'id'), body));
-      return ctx.action(op, stopVmInput(p(ctx, 'id'), body));
+      await ctx.call('GetVmById', { id: param(ctx, 'id') });
+      if (op === 'RunVm') return ctx.action('RunVm', runVmInput(param(ctx, 'id'), body));
+      return ctx.action(op, stopVmInput(param(ctx, 'id'), body));
     };
 
   router
@@ -89,14 +88,14 @@ export function registerVmRoutes(router: Router<Handler>): void {
       return created('vm', vmDoc(ctx.base, vm));
     })
     .add('GET', '/vms/:id', async (ctx) =>
-      ok('vm', vmDoc(ctx.base, await ctx.call('GetVmById', { id: p(ctx, 'id') }))),
+      ok('vm', vmDoc(ctx.base, await ctx.call('GetVmById', { id: param(ctx, 'id') }))),
     )
     .add('PUT', '/vms/:id', async (ctx) => {
-      const input = updateVmInput(p(ctx, 'id'), await ctx.input('vm'));
+      const input = updateVmInput(param(ctx, 'id'), await ctx.input('vm'));
       return ok('vm', vmDoc(ctx.base, await ctx.call('UpdateVm', input)));
     })
     .add('DELETE', '/vms/:id', async (ctx) => {
-      await ctx.call('RemoveVm', { id: p(ctx, 'id') });
+      await ctx.call('RemoveVm', { id: param(ctx, 'id') });
       return actionComplete();
     })
     .add('POST', '/vms/:id/start', vmAction('RunVm'))
@@ -105,11 +104,11 @@ export function registerVmRoutes(router: Router<Handler>): void {
     .add('GET', '/vms/:id/statistics', vmStats)
     .add('GET', '/vms/:id/statistics/:sid', vmStats)
     .add('GET', '/vms/:id/diskattachments', async (ctx) => {
-      await ctx.call('GetVmById', { id: p(ctx, 'id') });
+      await ctx.call('GetVmById', { id: param(ctx, 'id') });
       return collection('disk_attachments', 'disk_attachment', []);
     })
     .add('GET', '/vms/:id/nics', async (ctx) => {
-      const nics = await ctx.call('GetVmInterfaces', { vmId: p(ctx, 'id') });
+      const nics = await ctx.call('GetVmInterfaces', { vmId: param(ctx, 'id') });
       return collection(
         'nics',
         'nic',
@@ -117,23 +116,26 @@ export function registerVmRoutes(router: Router<Handler>): void {
       );
     })
     .add('POST', '/vms/:id/nics', async (ctx) => {
-      await ctx.call('GetVmById', { id: p(ctx, 'id') });
+      await ctx.call('GetVmById', { id: param(ctx, 'id') });
       const nic = await ctx.call(
         'AddVmInterface',
-        addVmNicInput(p(ctx, 'id'), await ctx.input('nic')),
+        addVmNicInput(param(ctx, 'id'), await ctx.input('nic')),
       );
       return created('nic', vmNicDoc(ctx.base, nic));
     })
     .add('GET', '/vms/:id/nics/:nid', async (ctx) => {
-      const nic = await ctx.call('GetVmInterfaceById', { vmId: p(ctx, 'id'), id: p(ctx, 'nid') });
+      const nic = await ctx.call('GetVmInterfaceById', {
+        vmId: param(ctx, 'id'),
+        id: param(ctx, 'nid'),
+      });
       return ok('nic', vmNicDoc(ctx.base, nic));
     })
     .add('PUT', '/vms/:id/nics/:nid', async (ctx) => {
-      const input = updateVmNicInput(p(ctx, 'id'), p(ctx, 'nid'), await ctx.input('nic'));
+      const input = updateVmNicInput(param(ctx, 'id'), param(ctx, 'nid'), await ctx.input('nic'));
       return ok('nic', vmNicDoc(ctx.base, await ctx.call('UpdateVmInterface', input)));
     })
     .add('DELETE', '/vms/:id/nics/:nid', async (ctx) => {
-      await ctx.call('RemoveVmInterface', { vmId: p(ctx, 'id'), id: p(ctx, 'nid') });
+      await ctx.call('RemoveVmInterface', { vmId: param(ctx, 'id'), id: param(ctx, 'nid') });
       return actionComplete();
     })
     .add('GET', '/vms/:id/nics/:nid/statistics', nicStats)
@@ -158,7 +160,7 @@ export function registerVmRoutes(router: Router<Handler>): void {
     })
     .add('GET', '/events/~id', async (ctx) => {
       const events = await ctx.call('GetEvents', {});
-      const hit = events.find((e) => String(e.id) === p(ctx, 'id'));
+      const hit = events.find((e) => String(e.id) === param(ctx, 'id'));
       return hit === undefined ? { status: 404, doc: null } : ok('event', eventDoc(ctx.base, hit));
     });
 }
