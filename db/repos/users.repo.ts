@@ -74,4 +74,8 @@ export const auditRepo = {
       .limit(max)
       .all()
       .map(toEvent),
+  findById: (c: Conn, id: number): AuditEvent | null => {
+    const r = c.select().from(auditLog).where(eq(auditLog.id, id)).get();
+    return r ? toEvent(r) : null;
+  },
 };

@@ -251,6 +251,7 @@ export const HostNicKey = z.object({ hostId: Uuid, nicId: Uuid }).strict();
 export const GetNetworkAttachmentsInput = z
   .object({ hostId: Uuid, nicId: Uuid.optional() })
   .strict();
+export const GetEventByIdInput = z.object({ id: Int.positive() }).strict();
 export const GetEventsInput = z
   .object({
     /** Only events with a larger id (polling). */
@@ -468,6 +469,7 @@ export const operations = {
   GetTemplateById: op<Template>()('query', ById),
   /** Audit log, newest first. */
   GetEvents: op<AuditEvent[]>()('query', GetEventsInput),
+  GetEventById: op<AuditEvent>()('query', GetEventByIdInput),
 } as const;
 
 export type Operations = typeof operations;

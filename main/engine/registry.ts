@@ -40,7 +40,7 @@ import { GetAllVnicProfiles } from './queries/get-all-vnic-profiles.query';
 import { GetAttachmentStatistics } from './queries/get-attachment-statistics.query';
 import { GetClusterById } from './queries/get-cluster-by-id.query';
 import { GetDataCenterById } from './queries/get-data-center-by-id.query';
-import { GetEvents } from './queries/get-events.query';
+import { GetEventById, GetEvents } from './queries/get-events.query';
 import { GetHostById } from './queries/get-host-by-id.query';
 import { GetHostNetworkLabels } from './queries/get-host-network-labels.query';
 import { GetHostNicById } from './queries/get-host-nic-by-id.query';
@@ -121,5 +121,6 @@ export const queries = {
   GetVmInterfaceStatistics,
   GetAllTemplates,
   GetTemplateById,
+  GetEventById,
   GetEvents,
 } satisfies { [K in QueryName]: Query<K> };

@@ -446,5 +446,15 @@ describe.each(['xml', 'json'] as const)('resources in %s', (format) => {
     expect(events.length).toBeGreaterThan(0);
     expect(events[0]).toHaveProperty('description');
     expect((await get(`/events/${String(events[0]?.id)}`)).status).toBe(200);
+    // The oldest event too (GetEventById, not a scan of the newest events).
+    const oldest = events[events.length - 1];
+    const one = await get(`/events/${String(oldest?.id)}`);
+    expect(one.status).toBe(200);
+    expect(entity(one.body, 'event').id).toBe(oldest?.id);
+    for (const missing of ['999999999', 'abc', '0']) {
+      const r404 = await get(`/events/${missing}`);
+      expect(r404.status).toBe(404);
+      expect(r404.text).toBe('');
+    }
   });
 });

@@ -159,8 +159,9 @@ export function registerVmRoutes(router: Router<Handler>): void {
       );
     })
     .add('GET', '/events/~id', async (ctx) => {
-      const events = await ctx.call('GetEvents', {});
-      const hit = events.find((e) => String(e.id) === param(ctx, 'id'));
-      return hit === undefined ? { status: 404, doc: null } : ok('event', eventDoc(ctx.base, hit));
+      const id = param(ctx, 'id');
+      // Event ids are integers; anything else is oVirt's empty 404, not a 400.
+      if (!/^[1-9]\d{0,15}$/.test(id)) return { status: 404, doc: null };
+      return ok('event', eventDoc(ctx.base, await ctx.call('GetEventById', { id: Number(id) })));
     });
 }
