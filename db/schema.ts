@@ -328,6 +328,13 @@ export const auditLog = sqliteTable(
 export const commandIntent = sqliteTable('command_intent', {
   id: id(),
   command: text('command').notNull(),
+  /**
+   * Which recovery undoes this intent at start-up: 'host-networks' (bridges), 'vm' (domains),
+   * and what later commands add (storage: 'volume', 'snapshot', …). See main/engine/recovery.ts.
+   */
+  kind: text('kind').notNull().default('host-networks'),
+  /** JSON object the recovery of `kind` needs (files being written, domains being created…). */
+  payload: text('payload').notNull().default('{}'),
   hostId: text('host_id'),
   /** JSON TableSnapshot[] (see db/compensation.ts). */
   snapshot: text('snapshot').notNull(),

@@ -173,7 +173,25 @@ export type DomainBoot =
       readonly initrd: string;
       readonly cmdline: string;
     }
-  | { readonly kind: 'disk'; readonly diskPath: string };
+  | { readonly kind: 'disk'; readonly diskPath: string }
+  /** Boot from the domain's own disks (`DomainDesc.disks`, the bootable one first). */
+  | { readonly kind: 'disks' };
+
+/** oVirt disk interfaces: `virtio` (virtio-blk), `virtio_scsi`, `sata`. */
+export type DiskBus = 'virtio' | 'virtio_scsi' | 'sata';
+
+/** One disk of a domain: the top volume of the disk's chain (backing files follow from it). */
+export interface DomainDiskDesc {
+  /** Absolute path of the active (top) volume; must be inside a storage domain. */
+  readonly path: string;
+  readonly format: VolumeFormat;
+  readonly bus: DiskBus;
+  /** oVirt `bootable`: boot from this disk (boot order 1). */
+  readonly bootable: boolean;
+  readonly readOnly?: boolean;
+  /** Serial the guest sees (`/dev/disk/by-id/…`): the oVirt disk id, truncated by the host layer. */
+  readonly serial: string;
+}
 
 /** Typed description of a VM, turned into domain XML in exactly one place. */
 export interface DomainDesc {
@@ -184,6 +202,8 @@ export interface DomainDesc {
   readonly vcpus: number;
   readonly boot: DomainBoot;
   readonly interfaces: readonly DomainInterfaceDesc[];
+  /** Disks, in the VM's order (oVirt disk attachments that are active). Absent = none. */
+  readonly disks?: readonly DomainDiskDesc[];
   /** File that receives everything written to the serial console. */
   readonly serialLogPath: string;
 }
@@ -204,6 +224,64 @@ export interface ConsoleSession {
   onExit(listener: (exitCode: number) => void): () => void;
   resize(cols: number, rows: number): void;
   close(): void;
+}
+
+// ── Storage (VDSM's image verbs, over qemu-img) ──────────────────────────────────────────
+
+/** Volume formats: oVirt `cow` = qcow2, `raw` = raw. */
+export type VolumeFormat = 'qcow2' | 'raw';
+
+/** What `qemu-img info` says of one volume file. */
+export interface VolumeInfo {
+  readonly path: string;
+  readonly format: VolumeFormat;
+  /** Guest-visible size in bytes (oVirt `provisioned_size`). */
+  readonly virtualSize: number;
+  /** Bytes allocated on the file system (oVirt `actual_size`). */
+  readonly actualSize: number;
+  /** Absolute path of the backing volume (qcow2 overlays), or null. */
+  readonly backingPath: string | null;
+}
+
+/** Space of the file system holding a storage domain, in bytes (statfs). */
+export interface StorageSpace {
+  readonly totalBytes: number;
+  readonly availableBytes: number;
+  readonly usedBytes: number;
+}
+
+/** Progress callback of long volume work: fraction 0..1. */
+export type VolumeProgress = (fraction: number) => void;
+
+export interface CreateVolumeRequest {
+  /** Absolute path inside a storage domain directory; must not exist yet. */
+  readonly path: string;
+  readonly format: VolumeFormat;
+  /** Virtual size in bytes (ignored when `backing` is set and 0: the backing's size is used). */
+  readonly sizeBytes: number;
+  /** A qcow2 overlay on this volume (thin VM from template, snapshot layer). */
+  readonly backing?: { readonly path: string; readonly format: VolumeFormat };
+}
+
+export interface CopyVolumeRequest {
+  /** Source volume (its whole backing chain is read). */
+  readonly source: string;
+  /** Absolute path inside a storage domain; must not exist yet. */
+  readonly target: string;
+  readonly format: VolumeFormat;
+  readonly onProgress?: VolumeProgress;
+}
+
+/** A bundled guest image (built by `npm run setup`, e.g. Debian 12) the engine registers as a template. */
+export interface BundledImage {
+  /** Template name, e.g. `debian-12`. */
+  readonly name: string;
+  readonly description: string;
+  readonly path: string;
+  readonly format: VolumeFormat;
+  readonly virtualSize: number;
+  /** Content hash of the build inputs, so the engine can tell a rebuilt image from the one it copied. */
+  readonly hash: string;
 }
 
 // ── The agent ──────────────────────────────────────────────────────────────────────────
@@ -245,6 +323,56 @@ export interface HostAgent {
   onDomainStateChange(listener: (change: DomainStateChange) => void): () => void;
   /** Open the serial console of a running domain. */
   domainConsole(uuid: string): Promise<ConsoleSession>;
+
+  // Storage. Every write is atomic: written under a temporary name in the same directory and
+  // renamed when complete, so a failure or a crash never leaves a half file under `path`
+  // (temporary names end in `.partial`; `removeStalePartials` sweeps them at start).
+  // Out of space is refused before anything is written (STORAGE_DOMAIN_SPACE_LOW).
+
+  /** Create the directory of a localfs storage domain if missing, check it is writable, report its space. */
+  prepareStorageDomain(path: string): Promise<StorageSpace>;
+  /** Space of the file system holding `path`. */
+  storageSpace(path: string): Promise<StorageSpace>;
+  /** Delete `*.partial` files a crash left in a storage domain directory; returns their names. */
+  removeStalePartials(domainPath: string): Promise<string[]>;
+  /** @throws VOLUME_EXISTS, STORAGE_DOMAIN_SPACE_LOW, HOST_COMMAND_FAILED */
+  createVolume(request: CreateVolumeRequest): Promise<VolumeInfo>;
+  /** Copy a volume (its chain collapsed) into a standalone volume, converting the format. */
+  copyVolume(request: CopyVolumeRequest): Promise<VolumeInfo>;
+  /** @throws VOLUME_NOT_FOUND, VOLUME_CORRUPT */
+  volumeInfo(path: string): Promise<VolumeInfo>;
+  /**
+   * Check a volume before the engine calls it `ok`: readable, of `expected` format, `qemu-img
+   * check` clean (qcow2), not truncated, and without a backing file unless `allowBacking`.
+   * @throws VOLUME_CORRUPT
+   */
+  checkVolume(
+    path: string,
+    expected: VolumeFormat,
+    options?: { readonly allowBacking?: boolean },
+  ): Promise<VolumeInfo>;
+  /** Grow a volume's virtual size (never shrinks). */
+  resizeVolume(path: string, sizeBytes: number): Promise<VolumeInfo>;
+  /**
+   * Make `path` stand on `backing` (or on nothing), keeping what the guest sees (safe `qemu-img
+   * rebase`): how a snapshot is removed from a chain without touching the volumes below.
+   */
+  rebaseVolume(
+    path: string,
+    backing: { readonly path: string; readonly format: VolumeFormat } | null,
+  ): Promise<VolumeInfo>;
+  /** Delete a volume file. No-op when it does not exist. */
+  removeVolume(path: string): Promise<void>;
+  /**
+   * Live disk-only snapshot of a running domain: each disk whose active volume is `currentPath`
+   * switches onto a new qcow2 overlay at `overlayPath` (all or none).
+   */
+  domainSnapshotDisks(
+    uuid: string,
+    disks: readonly { readonly currentPath: string; readonly overlayPath: string }[],
+  ): Promise<void>;
+  /** Guest images bundled by setup (cached by content hash), e.g. `debian-12`. */
+  bundledImages(): Promise<BundledImage[]>;
 
   /** Release the libvirt connection and timers. */
   close(): Promise<void>;

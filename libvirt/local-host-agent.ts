@@ -11,6 +11,7 @@ import { DomainStateWatcher } from './domain/domain-events';
 import type { DomainXmlOptions } from './domain/domain-xml';
 import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './domain/domains';
 import type {
+  BundledImage,
   ConsoleSession,
   DomainDesc,
   DomainState,
@@ -23,6 +24,8 @@ import type {
   NetworkSetup,
   ReportedNetwork,
   SetupNetworksRequest,
+  StorageSpace,
+  VolumeInfo,
 } from './host-agent';
 import { LibvirtConnection } from './hypervisor';
 import type { ApplyHooks } from './network/apply';
@@ -187,6 +190,44 @@ export class LocalHostAgent implements HostAgent {
     return this.#conn.xml(uuid);
   }
 
+  // ── Storage: placeholders until the storage host layer lands (branch storage-host). ──
+  prepareStorageDomain(): Promise<StorageSpace> {
+    return notYet('prepareStorageDomain');
+  }
+  storageSpace(): Promise<StorageSpace> {
+    return notYet('storageSpace');
+  }
+  removeStalePartials(): Promise<string[]> {
+    return notYet('removeStalePartials');
+  }
+  createVolume(): Promise<VolumeInfo> {
+    return notYet('createVolume');
+  }
+  copyVolume(): Promise<VolumeInfo> {
+    return notYet('copyVolume');
+  }
+  volumeInfo(): Promise<VolumeInfo> {
+    return notYet('volumeInfo');
+  }
+  checkVolume(): Promise<VolumeInfo> {
+    return notYet('checkVolume');
+  }
+  resizeVolume(): Promise<VolumeInfo> {
+    return notYet('resizeVolume');
+  }
+  rebaseVolume(): Promise<VolumeInfo> {
+    return notYet('rebaseVolume');
+  }
+  removeVolume(): Promise<void> {
+    return notYet('removeVolume');
+  }
+  domainSnapshotDisks(): Promise<void> {
+    return notYet('domainSnapshotDisks');
+  }
+  bundledImages(): Promise<BundledImage[]> {
+    return Promise.resolve([]);
+  }
+
   async close(): Promise<void> {
     this.#watcher.stop();
     await this.#conn.close();
@@ -195,3 +236,8 @@ export class LocalHostAgent implements HostAgent {
 
 /** Create the host agent of this machine. */
 export const createLocalHostAgent: HostAgentFactory = (options) => new LocalHostAgent(options);
+
+const notYet = <T>(verb: string): Promise<T> =>
+  Promise.reject(
+    new HostError(HostErrorCode.HOST_COMMAND_FAILED, `${verb}: storage is not available yet`),
+  );

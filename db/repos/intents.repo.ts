@@ -9,6 +9,10 @@ import { json } from './rows';
 export interface IntentRecord {
   readonly id: string;
   readonly command: string;
+  /** Which recovery handles it (schema `command_intent.kind`). */
+  readonly kind: string;
+  /** What that recovery needs; shape owned by the recovery of `kind`. */
+  readonly payload: Record<string, unknown>;
   readonly hostId: string | null;
   readonly snapshot: TableSnapshot[];
   readonly hostNetworks: string[];
@@ -22,6 +26,8 @@ export const intentsRepo = {
     row: {
       id: string;
       command: string;
+      kind?: string;
+      payload?: Record<string, unknown>;
       hostId: string | null;
       snapshot: readonly TableSnapshot[];
       hostNetworks: readonly string[];
@@ -32,6 +38,8 @@ export const intentsRepo = {
       .values({
         id: row.id,
         command: row.command,
+        kind: row.kind ?? 'host-networks',
+        payload: JSON.stringify(row.payload ?? {}),
         hostId: row.hostId,
         snapshot: JSON.stringify(row.snapshot),
         hostNetworks: JSON.stringify(row.hostNetworks),
@@ -47,6 +55,8 @@ export const intentsRepo = {
       .map((r) => ({
         id: r.id,
         command: r.command,
+        kind: r.kind,
+        payload: json<Record<string, unknown>>(r.payload) ?? {},
         hostId: r.hostId,
         snapshot: json<TableSnapshot[]>(r.snapshot) ?? [],
         hostNetworks: json<string[]>(r.hostNetworks) ?? [],

@@ -74,6 +74,9 @@ function osElement(
       );
       return { os, disk };
     }
+    case 'disks':
+      // Placeholder until the storage host layer lands: disks are not in the XML yet.
+      throw new Error('booting from storage-domain disks is not available yet');
   }
 }
 

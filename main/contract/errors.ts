@@ -91,6 +91,17 @@ export const HostErrorCode = {
   DOMAIN_NOT_FOUND: 'DOMAIN_NOT_FOUND',
   /** An operation on the host did not finish in time. */
   HOST_TIMEOUT: 'HOST_TIMEOUT',
+  // Storage (the host layer's image verbs, over qemu-img).
+  /** The file system of a storage domain has not enough free space; nothing was written. */
+  STORAGE_DOMAIN_SPACE_LOW: 'STORAGE_DOMAIN_SPACE_LOW',
+  /** A path is not inside the storage domain it must be in (or is not a regular file). */
+  STORAGE_PATH_INVALID: 'STORAGE_PATH_INVALID',
+  /** `qemu-img info/check` found the image corrupted, truncated or of another format. */
+  VOLUME_CORRUPT: 'VOLUME_CORRUPT',
+  /** The volume file does not exist. */
+  VOLUME_NOT_FOUND: 'VOLUME_NOT_FOUND',
+  /** A volume file is already there (creation never overwrites). */
+  VOLUME_EXISTS: 'VOLUME_EXISTS',
 } as const;
 export type HostErrorCode = (typeof HostErrorCode)[keyof typeof HostErrorCode];
 

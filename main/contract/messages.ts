@@ -48,6 +48,11 @@ export const engineMessages = {
   HYPERVISOR_ERROR: m('BAD_PARAMETERS', `${C} The hypervisor failed: \${detail}`),
   DOMAIN_NOT_FOUND: m('BAD_PARAMETERS', `${C} The VM is not defined on the host: \${detail}`),
   HOST_TIMEOUT: m('INTERNAL_ERROR', `${C} The host did not answer in time: \${detail}`),
+  STORAGE_DOMAIN_SPACE_LOW: m('CONFLICT', `${C} Low disk space on Storage Domain: \${detail}`),
+  STORAGE_PATH_INVALID: m('BAD_PARAMETERS', `${C} Invalid storage path: \${detail}`),
+  VOLUME_CORRUPT: m('BAD_PARAMETERS', `${C} The image is corrupted or truncated: \${detail}`),
+  VOLUME_NOT_FOUND: m('NOT_FOUND', `${C} The image does not exist on the host: \${detail}`),
+  VOLUME_EXISTS: m('CONFLICT', `${C} The image already exists on the host: \${detail}`),
 
   // ── Network definition (§3.2) ─────────────────────────────────────────────────────────
   ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY: m('BAD_PARAMETERS', `${C} The name may not be empty.`),
