@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { OpInput, OpName, OpOutput, Principal } from '../../contract';
+import { RETRY_AFTER_SECONDS } from '../../contract/errors';
 import type { Engine } from '../../engine/dispatch';
 import type { AuthService } from '../auth';
 import {
@@ -158,6 +159,9 @@ export async function handleRest(
     const drained = await discardBody(req, bodyless ? 0 : 2_000);
     const out: Record<string, string | string[]> = { ...headers, ...(reply.headers ?? {}) };
     if (!drained) out.Connection = 'close';
+    // 503 = a dependency is temporarily unavailable (errors.ts UNAVAILABLE): say when to retry.
+    if (reply.status === 503 && out['Retry-After'] === undefined)
+      out['Retry-After'] = String(RETRY_AFTER_SECONDS);
     if (reply.doc === null) {
       send(req, res, reply.status, out);
       return;
