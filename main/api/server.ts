@@ -194,6 +194,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const server = opts.tls
     ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
     : createHttpServer(listener);
+  // oVirt clients send `Expect: 201-created` / `202-accepted` (blocking add, async action);
+  // node answers any Expect but 100-continue with 417 unless someone listens for it.
+  server.on('checkExpectation', listener);
 
   return {
     server,

@@ -434,8 +434,8 @@ function fillPath(rng: Rng, pattern: string, pool: Pool, hostile: boolean): stri
       return p;
     }
     const r = rng();
-    if (hostile && r < 0.35) return segment(hostileString(rng));
-    if (r < 0.55) return randomUuid(rng);
+    if (hostile && r < 0.25) return segment(hostileString(rng));
+    if (r < 0.4) return randomUuid(rng);
     const kind =
       {
         datacenters: 'dc',
@@ -473,6 +473,11 @@ function plainPath(pattern: string, pool: Pool): string {
     return (kind && pool.ids[kind]?.[0]) ?? '11111111-1111-4111-a111-111111111111';
   });
   return path === '/' ? '' : path;
+}
+
+/** Header values node will send (visible ASCII); what it refuses never reaches the server. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
 function randomQuery(rng: Rng): string {
@@ -518,7 +523,7 @@ function makeRequest(rng: Rng, routes: readonly RouteInfo[], pool: Pool, bearer:
     ]);
   if (rng() < 0.05) headers.Version = pick(rng, ['3', '4', 'x', '']);
   if (rng() < 0.05) headers.Prefer = pick(rng, ['persistent-auth', 'new-auth', 'x']);
-  if (rng() < 0.03) headers['Session-TTL'] = hostileNumber(rng);
+  if (rng() < 0.03) headers['Session-TTL'] = headerSafe(hostileNumber(rng));
   if (rng() < 0.03)
     headers.Authorization = pick(rng, [
       'Bearer ',

@@ -121,6 +121,18 @@ describe('content types (CSRF by plain forms)', () => {
     expect((await a.request('DELETE', `${API}/networks/${id}`)).status).toBe(200);
   });
 
+  it('honours oVirt\'s Expect: 201-created instead of answering 417', async () => {
+    const name = uniqueName('ex');
+    const body = `<network><name>${name}</name><data_center id="${await dcId()}"/></network>`;
+    const r = await a.request('POST', `${API}/networks`, {
+      body,
+      headers: { Expect: '201-created' },
+    });
+    expect(r.status).toBe(201);
+    const id = String(entity(r.body, 'network').id);
+    expect((await a.request('DELETE', `${API}/networks/${id}`)).status).toBe(200);
+  });
+
   it('refuses a form or text/plain body on the RPC transport with 415', async () => {
     const token = await a.token();
     const r = await httpRequest(
