@@ -18,11 +18,11 @@ import { type AuthOptions, AuthService } from './auth';
 import { hostnamesFromEnv, TrustedHosts } from './hosts';
 import { send } from './http';
 import { faultDoc } from './ovirt/fault';
-import { API_PREFIX, handleRest, negotiate, type Reply } from './ovirt/rest';
 import { writeJson } from './ovirt/json';
-import { writeXml } from './ovirt/xml';
+import { API_PREFIX, handleRest, negotiate, type Reply } from './ovirt/rest';
 import { buildOvirtRouter } from './ovirt/routes';
 import { rootLinkHeader } from './ovirt/routes/root.routes';
+import { writeXml } from './ovirt/xml';
 import { RPC_PREFIX, RpcHandler } from './rpc';
 import { serveStatic } from './static';
 

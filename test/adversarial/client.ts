@@ -67,7 +67,12 @@ export function makeClient(origin: string, sockets: number, ca?: Buffer): Client
       r.on('error', reject);
       r.end(req.body);
     });
-  return { send, close: () => agent.destroy() };
+  return {
+    send,
+    close: () => {
+      agent.destroy();
+    },
+  };
 }
 
 /** Seeded PRNG (mulberry32): the same seed gives the same request sequence. */

@@ -11,9 +11,9 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { ipLinks } from '../support/host-inspect';
 import { API, type Appliance, runPrefix, startAppliance, uniqueName } from '../functional/support';
-import { type Client, makeClient, percentile, prng, type Received } from './client';
+import { ipLinks } from '../support/host-inspect';
+import { makeClient, percentile, prng, type Received } from './client';
 import type { Part, PartResult } from './types';
 
 type Op = 'list' | 'get' | 'add' | 'attach' | 'detach' | 'label' | 'unlabel' | 'remove';
@@ -181,7 +181,7 @@ export async function concurrency(
               `<network><name>${name}</name><isolated>true</isolated><data_center id="${dcId}"/></network>`,
             );
             onOk = () => {
-              const id = String((JSON.parse(res.text) as { id: string }).id);
+              const { id } = JSON.parse(res.text) as { id: string };
               mine.push({ id, name, attached: false, labels: [] });
             };
             break;

@@ -454,7 +454,7 @@ function fillPath(rng: Rng, pattern: string, pool: Pool, hostile: boolean): stri
   const r = rng();
   if (r < 0.1) path = `/v4${path}`;
   else if (r < 0.13) path = `${path}/`;
-  else if (r < 0.15) path = `${path.replace(/\//g, '//')}`;
+  else if (r < 0.15) path = path.replace(/\//g, '//');
   else if (r < 0.17) path = `/v3${path}`;
   else if (r < 0.19) path = `${path}/%2e%2e/%2e%2e`;
   return path === '/' ? '' : path;
@@ -600,7 +600,7 @@ async function collectPool(client: Client, bearer: string): Promise<Pool> {
   });
   if (add.status !== 201)
     throw new Error(`cannot add the fuzzer's network: ${add.status} ${add.text}`);
-  const network = String((JSON.parse(add.text) as { id: string }).id);
+  const network = (JSON.parse(add.text) as { id: string }).id;
   return {
     ids: {
       dc: dcs,

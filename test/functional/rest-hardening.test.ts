@@ -121,7 +121,7 @@ describe('content types (CSRF by plain forms)', () => {
     expect((await a.request('DELETE', `${API}/networks/${id}`)).status).toBe(200);
   });
 
-  it('honours oVirt\'s Expect: 201-created instead of answering 417', async () => {
+  it("honours oVirt's Expect: 201-created instead of answering 417", async () => {
     const name = uniqueName('ex');
     const body = `<network><name>${name}</name><data_center id="${await dcId()}"/></network>`;
     const r = await a.request('POST', `${API}/networks`, {

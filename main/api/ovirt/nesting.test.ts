@@ -14,7 +14,8 @@ const syntaxDetail = (f: () => unknown): string => {
     f();
   } catch (err) {
     expect(err).toBeInstanceOf(SyntaxFault);
-    return String((err as SyntaxFault).doc?.body.detail);
+    const detail = (err as SyntaxFault).doc?.body.detail;
+    return typeof detail === 'string' ? detail : '';
   }
   throw new Error('no fault');
 };
