@@ -157,7 +157,11 @@ export function parseDomainDisks(xml: string): ParsedDisk[] {
     .filter((d) => attr(d, 'device') === 'disk')
     .map((d) => {
       const format = attr(child(d, 'driver'), 'type') ?? 'raw';
-      const serial = text(d, 'serial');
+      // `serial` is parsed as an array everywhere (the serial console device shares the name).
+      const serials = d.serial;
+      const serial = Array.isArray(serials)
+        ? text({ serial: serials[0] as unknown }, 'serial')
+        : text(d, 'serial');
       return {
         path: attr(child(d, 'source'), 'file') ?? '',
         format: (format === 'qcow2' ? 'qcow2' : 'raw') satisfies VolumeFormat,
