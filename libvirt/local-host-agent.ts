@@ -41,7 +41,7 @@ import { deviceCounters } from './network/statistics';
 import { readAccelerator } from './probe';
 import { removeStalePartials } from './storage/atomic';
 import { checkVolume, volumeInfo } from './storage/check-volume';
-import { checkAbsolute } from './storage/paths';
+import { checkAbsolute, requireVolumeFile } from './storage/paths';
 import { snapshotDomainDisks } from './storage/snapshot';
 import { storageSpace } from './storage/space';
 import { StorageDomains } from './storage/storage-domains';
@@ -149,6 +149,12 @@ export class LocalHostAgent implements HostAgent {
   }
 
   async domainStart(desc: DomainDesc): Promise<void> {
+    // A VM's disks are volumes of a storage domain: nothing else is handed to QEMU (the legacy
+    // `disk` boot kind, a user's file booted in place, is the one exception until it goes).
+    for (const disk of desc.disks ?? []) {
+      const { path } = await this.#domains.resolve(disk.path);
+      await requireVolumeFile(path);
+    }
     try {
       await startDomain(this.#conn, desc, this.#xmlOptions(desc));
     } finally {

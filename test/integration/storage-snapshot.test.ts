@@ -80,6 +80,19 @@ describe.skipIf(Boolean(skip))('live disk-only snapshot', () => {
       ],
       serialLogPath: join(dir, 'snap.serial.log'),
     };
+    // A disk outside every storage domain never reaches libvirt.
+    const stray = join(dir, 'stray.qcow2');
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', stray, '1M']);
+    expect(
+      await codeOf(
+        agent.domainStart({
+          ...desc,
+          disks: [{ path: stray, format: 'qcow2', bus: 'virtio', bootable: false, serial: 's' }],
+        }),
+      ),
+    ).toBe('STORAGE_PATH_INVALID');
+    expect(await virshState(desc.name)).toBe('missing');
+
     await agent.domainStart(desc);
     await waitForTinyReady(desc.serialLogPath, 120_000);
 
