@@ -391,3 +391,114 @@ export type HostAgentFactory = (options: HostAgentOptions) => HostAgent;
 // Additive (host layer): the pure rates function, so the engine can compute rates from two
 // `deviceCounters` samples without importing anything else from libvirt/.
 export { deviceRates } from './network/statistics';
+
+// ── Segment services and guest initialization (issue 12, host layer) ──────────────────────
+// Kept in one block (the interfaces below merge with HostAgent / DomainDesc above) so this
+// addition never conflicts with other work on this file.
+
+/** A static DHCP lease the engine hands out: one vNIC's MAC gets one address. */
+export interface SegmentStaticLease {
+  /** vNIC MAC, `52:54:00:12:34:56`. */
+  readonly mac: string;
+  readonly ip: string;
+  /** DNS label the guest is given by DHCP (option 12); absent = none. */
+  readonly hostname?: string;
+}
+
+/** A DNS name the segment's resolver answers: `<name>.<dnsDomain>` (and `<name>`) → `ip`. */
+export interface SegmentName {
+  /** One DNS label, e.g. the VM name `vm1`. */
+  readonly name: string;
+  readonly ip: string;
+}
+
+/**
+ * The address plan of one isolated network: DHCP and DNS served on the segment from a network
+ * namespace joined to the bridge, never from the host. Subnet fields follow oVirt's
+ * `openstack_subnet` (`cidr`, `ip_version`, `gateway`, `dns_servers`); the rest are AIO
+ * additions. IPv4 only for now (`v6` is refused with HOST_NETWORK_INVALID).
+ * @see https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/open_stack_subnet
+ */
+export interface SegmentPlan {
+  /** Network address and prefix, e.g. `10.0.0.0/24` (host bits must be zero). */
+  readonly cidr: string;
+  readonly ipVersion: 'v4' | 'v6';
+  /** Router handed out by DHCP; absent = no router option (an isolated segment has none). */
+  readonly gateway?: string;
+  /** Extra DNS servers handed out after the segment's own resolver. */
+  readonly dnsServers?: readonly string[];
+  /** Dynamic pool; absent = static leases only. */
+  readonly dhcpRange?: { readonly start: string; readonly end: string };
+  /** Domain the resolver is authoritative for (`local=/<domain>/`), e.g. `lab.internal`. */
+  readonly dnsDomain?: string;
+  /** The service's own address on the segment; default: the highest free host address. */
+  readonly serviceAddress?: string;
+  /** Lease time in seconds (default 3600, at least 120). */
+  readonly leaseSeconds?: number;
+  readonly staticLeases?: readonly SegmentStaticLease[];
+  readonly names?: readonly SegmentName[];
+}
+
+/** What the host reports for the segment service of one network (read back, not the request). */
+export interface SegmentReport {
+  /** On-host bridge name. */
+  readonly network: string;
+  /** A plan is recorded for this network (false = off). */
+  readonly enabled: boolean;
+  /** Everything below checks out: namespace, port on the bridge, dnsmasq alive and listening. */
+  readonly running: boolean;
+  /** Name of the network namespace, or null when it does not exist. */
+  readonly namespace: string | null;
+  /** The service's address as configured in the namespace (`10.0.0.254/24`), or null. */
+  readonly serviceAddress: string | null;
+  /** The veth end on the host, or null when missing. */
+  readonly hostPort: string | null;
+  /** Bridge the host end is enslaved to (must be `network`). */
+  readonly hostPortMaster: string | null;
+  /** Addresses the host holds on its veth end: always empty when healthy (IPv4 and IPv6). */
+  readonly hostPortAddresses: readonly string[];
+  readonly dnsmasqPid: number | null;
+  /** dnsmasq listens on DHCP (67/udp) and DNS (53/udp+tcp) inside the namespace. */
+  readonly listening: { readonly dhcp: boolean; readonly dns: boolean };
+  /** Human-readable reasons `running` is false (empty when it is true or the service is off). */
+  readonly problems: readonly string[];
+}
+
+/** One lease dnsmasq handed out (its lease file). */
+export interface SegmentLease {
+  readonly mac: string;
+  readonly ip: string;
+  /** Hostname the client sent or the static lease gave; null when none. */
+  readonly hostname: string | null;
+  /** Milliseconds since the epoch; null for an infinite lease. */
+  readonly expiresAt: number | null;
+}
+
+/** A CD-ROM of a domain: a read-only ISO file (e.g. the cloud-init `cidata` seed). */
+export interface DomainCdromDesc {
+  /** Absolute path of the ISO image. */
+  readonly path: string;
+}
+
+export interface DomainDesc {
+  /** CD-ROMs in order (SATA, read-only). Absent = none. */
+  readonly cdroms?: readonly DomainCdromDesc[];
+}
+
+export interface HostAgent {
+  /**
+   * Serve DHCP and DNS on an isolated network from its own namespace (plan), or stop and
+   * remove that service entirely (null). Idempotent; a change of leases or names only reloads
+   * dnsmasq. Any failure removes whatever was half built (and restores the previous service
+   * when there was one) before throwing.
+   * @throws HOST_NETWORK_INVALID (bad plan or missing bridge; nothing touched),
+   *   SETUP_NETWORKS_ROLLBACK (failed and rolled back)
+   */
+  setupSegmentServices(network: string, plan: SegmentPlan | null): Promise<SegmentReport>;
+  /** Read back the segment service of a network as it is on the host now. */
+  reportSegmentServices(network: string): Promise<SegmentReport>;
+  /** Current DHCP leases of a network (empty when the service is off). */
+  segmentLeases(network: string): Promise<SegmentLease[]>;
+  /** Re-create every recorded segment service (host start); failures are reported per network. */
+  restoreSegmentServices(): Promise<Record<string, SegmentReport>>;
+}

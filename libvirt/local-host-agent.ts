@@ -23,6 +23,9 @@ import type {
   NetworkDrift,
   NetworkSetup,
   ReportedNetwork,
+  SegmentLease,
+  SegmentPlan,
+  SegmentReport,
   SetupNetworksRequest,
   StorageSpace,
   VolumeInfo,
@@ -35,12 +38,24 @@ import { RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
 import { readAccelerator } from './probe';
+import type { SegmentHooks } from './segment/apply';
+import { readLeases } from './segment/leases';
+import { segmentPaths } from './segment/names';
+import { SegmentRecord } from './segment/recorded';
+import {
+  reportSegment,
+  restoreSegments,
+  type SegmentContext,
+  setupSegment,
+} from './segment/setup-segment';
 import { readTinyGuest } from './tiny-guest';
 
 /** Options beyond {@link HostAgentOptions} that only tests use. */
 export interface LocalHostAgentTestOptions {
   /** Failure injection for setupNetworks (see apply.ts). */
   readonly applyHooks?: ApplyHooks;
+  /** Failure injection for setupSegmentServices (see segment/apply.ts). */
+  readonly segmentHooks?: SegmentHooks;
 }
 
 /** The agent on the local host. */
@@ -50,6 +65,7 @@ export class LocalHostAgent implements HostAgent {
   readonly #config: RunningConfig;
   readonly #watcher: DomainStateWatcher;
   readonly #applyHooks: ApplyHooks;
+  readonly #segments: SegmentContext;
 
   constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
     this.#uri = options.libvirtUri ?? 'qemu:///system';
@@ -57,6 +73,11 @@ export class LocalHostAgent implements HostAgent {
     this.#config = new RunningConfig(options.stateDir);
     this.#watcher = new DomainStateWatcher(this.#conn);
     this.#applyHooks = testOptions.applyHooks ?? {};
+    this.#segments = {
+      stateDir: options.stateDir,
+      record: new SegmentRecord(options.stateDir),
+      hooks: testOptions.segmentHooks ?? {},
+    };
   }
 
   getCapabilities(): Promise<HostCapabilities> {
@@ -226,6 +247,23 @@ export class LocalHostAgent implements HostAgent {
   }
   bundledImages(): Promise<BundledImage[]> {
     return Promise.resolve([]);
+  }
+
+  // ── Segment services (issue 12): DHCP + DNS in a namespace on the bridge (libvirt/segment/) ──
+  setupSegmentServices(network: string, plan: SegmentPlan | null): Promise<SegmentReport> {
+    return setupSegment(this.#segments, network, plan);
+  }
+
+  reportSegmentServices(network: string): Promise<SegmentReport> {
+    return reportSegment(this.#segments, network);
+  }
+
+  segmentLeases(network: string): Promise<SegmentLease[]> {
+    return readLeases(segmentPaths(this.#segments.stateDir, network).leases);
+  }
+
+  restoreSegmentServices(): Promise<Record<string, SegmentReport>> {
+    return restoreSegments(this.#segments);
   }
 
   async close(): Promise<void> {
