@@ -166,7 +166,7 @@ export interface GuestNicAddress {
  * so the engine never learns the guest's kernel command-line format.
  */
 export type DomainBoot =
-  | { readonly kind: 'tiny'; readonly addresses: readonly GuestNicAddress[] }
+  | { readonly kind: 'tiny'; readonly addresses: readonly (GuestNicAddress | GuestNicDhcp)[] }
   | {
       readonly kind: 'kernel';
       readonly kernel: string;
@@ -472,6 +472,12 @@ export interface SegmentLease {
   readonly hostname: string | null;
   /** Milliseconds since the epoch; null for an infinite lease. */
   readonly expiresAt: number | null;
+}
+
+/** A guest NIC that asks DHCP for its address (oVirt `boot_protocol` `dhcp`), tiny guest path. */
+export interface GuestNicDhcp {
+  readonly nic: string;
+  readonly bootProtocol: 'dhcp';
 }
 
 /** A CD-ROM of a domain: a read-only ISO file (e.g. the cloud-init `cidata` seed). */
