@@ -491,6 +491,68 @@ export interface DomainDesc {
   readonly cdroms?: readonly DomainCdromDesc[];
 }
 
+/** oVirt `boot_protocol` of a NIC configuration. */
+export type GuestBootProtocol = 'none' | 'dhcp' | 'static' | 'autoconf' | 'poly_dhcp_autoconf';
+
+/**
+ * oVirt `nic_configuration` (in the host layer's camelCase).
+ * @see https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/nic_configuration
+ */
+export interface GuestNicConfiguration {
+  /** Guest interface name, e.g. `eth0`; matched to a vNIC through {@link CloudInitSeedRequest.nics}. */
+  readonly name: string;
+  readonly onBoot?: boolean;
+  readonly bootProtocol?: GuestBootProtocol;
+  /** IPv4: `netmask` dotted (255.255.255.0) or a prefix length. */
+  readonly ip?: { readonly address?: string; readonly netmask?: string; readonly gateway?: string };
+  readonly ipv6BootProtocol?: GuestBootProtocol;
+  /** IPv6: `netmask` is a prefix length. */
+  readonly ipv6?: {
+    readonly address?: string;
+    readonly netmask?: string;
+    readonly gateway?: string;
+  };
+}
+
+/**
+ * oVirt `initialization` (cloud-init fields).
+ * @see https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/initialization
+ */
+export interface GuestInitialization {
+  readonly hostName?: string;
+  /** Default `root`. */
+  readonly userName?: string;
+  /** Plain text from the API; only its SHA-512 crypt hash reaches the seed. Never logged. */
+  readonly rootPassword?: string;
+  /** Newline-separated public keys. */
+  readonly authorizedSshKeys?: string;
+  readonly regenerateSshKeys?: boolean;
+  /** tz database name, e.g. `Europe/Paris`. */
+  readonly timezone?: string;
+  /** Space-separated, as oVirt has them. */
+  readonly dnsServers?: string;
+  readonly dnsSearch?: string;
+  readonly nicConfigurations?: readonly GuestNicConfiguration[];
+  /** cloud-config YAML (or a `#!` script), merged after the generated config. */
+  readonly customScript?: string;
+}
+
+/** What the host needs to build a NoCloud seed for one VM. */
+export interface CloudInitSeedRequest {
+  /** The VM id: names the seed file and is part of the instance id. */
+  readonly vmId: string;
+  readonly initialization: GuestInitialization;
+  /** Guest interface name → vNIC MAC, in vNIC order (`eth0` = first vNIC unless said otherwise). */
+  readonly nics: readonly { readonly name: string; readonly mac: string }[];
+}
+
+/** A built seed: attach `path` as a CD-ROM ({@link DomainDesc.cdroms}). */
+export interface CloudInitSeed {
+  readonly path: string;
+  /** Changes whenever the configuration changes, so cloud-init applies it again. */
+  readonly instanceId: string;
+}
+
 export interface HostAgent {
   /**
    * Serve DHCP and DNS on an isolated network from its own namespace (plan), or stop and
@@ -507,4 +569,14 @@ export interface HostAgent {
   segmentLeases(network: string): Promise<SegmentLease[]>;
   /** Re-create every recorded segment service (host start); failures are reported per network. */
   restoreSegmentServices(): Promise<Record<string, SegmentReport>>;
+  /**
+   * Build (atomically, mode 0600) the cloud-init NoCloud seed ISO (`cidata`) of a VM.
+   * @throws HOST_NETWORK_INVALID (bad initialization; nothing written), HOST_COMMAND_FAILED
+   */
+  cloudInitSeed(request: CloudInitSeedRequest): Promise<CloudInitSeed>;
+  /** Delete a VM's seed. No-op when there is none. */
+  removeCloudInitSeed(vmId: string): Promise<void>;
 }
+
+// The same `initialization` drives the tiny guest's command line (it has no cloud-init).
+export { tinyAddressesFor } from './cloud-init/tiny-addresses';

@@ -6,12 +6,15 @@
  */
 import { HostError, HostErrorCode } from '../main/contract/errors';
 import { readCapabilities } from './capabilities';
+import { buildSeed, removeSeed } from './cloud-init/seed';
 import { openConsole } from './domain/console';
 import { DomainStateWatcher } from './domain/domain-events';
 import type { DomainXmlOptions } from './domain/domain-xml';
 import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './domain/domains';
 import type {
   BundledImage,
+  CloudInitSeed,
+  CloudInitSeedRequest,
   ConsoleSession,
   DomainDesc,
   DomainState,
@@ -264,6 +267,15 @@ export class LocalHostAgent implements HostAgent {
 
   restoreSegmentServices(): Promise<Record<string, SegmentReport>> {
     return restoreSegments(this.#segments);
+  }
+
+  // ── cloud-init NoCloud seeds (libvirt/cloud-init/) ──
+  cloudInitSeed(request: CloudInitSeedRequest): Promise<CloudInitSeed> {
+    return buildSeed(this.#segments.stateDir, request);
+  }
+
+  removeCloudInitSeed(vmId: string): Promise<void> {
+    return removeSeed(this.#segments.stateDir, vmId);
   }
 
   async close(): Promise<void> {
