@@ -20,6 +20,10 @@ export const PRODUCT_PACKAGES = [
   'busybox-static',
   'dnsmasq-base',
   'iproute2',
+  'nftables',
+  'openssl',
+  'procps',
+  'xorriso',
 ] as const;
 
 /**
