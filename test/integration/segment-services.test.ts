@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, runJson } from '../../libvirt/exec';
 import type { DomainDesc, SegmentPlan } from '../../libvirt/host-agent';
 import { LocalHostAgent } from '../../libvirt/local-host-agent';
+import { isNic } from '../../libvirt/network/host-facts';
 import { BUILD_STEPS, type BuildStep } from '../../libvirt/segment/apply';
 import { hostPortOf, namespaceOf } from '../../libvirt/segment/names';
 import { TINY_GUEST_MEMORY_MIB } from '../../libvirt/tiny-guest';
@@ -79,6 +80,29 @@ async function sweepNamespaces(live: string): Promise<void> {
 
 const skip = hostTestSkipReason();
 if (skip) console.log(`segment-services.test.ts skipped: ${skip}`);
+// The network layer (libvirt/network/) must treat the service's veth like a VM tap; until it
+// does (notes/segment-network-layer.patch), that one test says why it skips.
+const networkLayerSkip = isNic({
+  name: hostPortOf('x'),
+  index: 1,
+  kind: 'veth',
+  linkType: 'ether',
+  mac: '',
+  mtu: 1500,
+  maxMtu: 1500,
+  up: true,
+  lowerUp: true,
+  master: null,
+  stp: null,
+  addrGenMode: null,
+  ipv4: [],
+  ipv6: [],
+  sysctl: null,
+})
+  ? 'libvirt/network does not know segment ports yet (apply notes/segment-network-layer.patch)'
+  : false;
+if (networkLayerSkip)
+  console.log(`segment-services.test.ts: one test skipped: ${networkLayerSkip}`);
 
 describe.skipIf(Boolean(skip))('segment services (DHCP + DNS in a namespace)', () => {
   const p = claimRunPrefix(FAMILY);
@@ -218,6 +242,26 @@ describe.skipIf(Boolean(skip))('segment services (DHCP + DNS in a namespace)', (
         .filter((a) => a !== '127.0.0.1');
       expect(addrs).toEqual([SERVICE]);
     });
+
+    it.skipIf(Boolean(networkLayerSkip))(
+      'the network layer keeps the service port: setupNetworks, MTU change, drift, capabilities',
+      async () => {
+        const port = hostPortOf(spare);
+        const changed = await agent.setupNetworks({ networks: { [spare]: { mtu: 1500 } } });
+        expect(changed[spare]?.otherPorts ?? []).toEqual([]);
+        expect(changed[spare]?.nic).toBeNull();
+        expect((await ipLink(port))?.master).toBe(spare);
+        expect((await ipLink(port))?.mtu).toBe(1500);
+        const reported = (await agent.reportNetworks([spare]))[spare];
+        if (reported === undefined) throw new Error('no report');
+        expect(agent.networkDrift({ mtu: 1500 }, reported)).toEqual([]);
+        expect((await agent.getCapabilities()).nics.map((n) => n.name)).not.toContain(port);
+        // Back to the bridge MTU the other tests expect.
+        await agent.setupNetworks({ networks: { [spare]: { mtu: 9000 } } });
+        expect((await ipLink(port))?.mtu).toBe(9000);
+        expect((await agent.reportSegmentServices(spare)).running).toBe(true);
+      },
+    );
 
     it('a failed change restores the previous service', async () => {
       const before = await agent.reportSegmentServices(spare);
