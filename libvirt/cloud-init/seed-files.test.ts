@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 import type { CloudInitSeedRequest } from '../host-agent';
 import { cdromElements } from './cdrom-xml';
@@ -38,14 +39,14 @@ const request: CloudInitSeedRequest = {
 
 const body = (userData: string): unknown => {
   expect(userData.startsWith('#cloud-config\n')).toBe(true);
-  return JSON.parse(userData.slice('#cloud-config\n'.length));
+  return parse(userData.slice('#cloud-config\n'.length)) as unknown;
 };
 
 describe('renderSeedFiles', () => {
   const files = renderSeedFiles(request, HASH);
 
   it('meta-data carries the instance id and host name', () => {
-    expect(JSON.parse(files.metaData)).toEqual({
+    expect(parse(files.metaData)).toEqual({
       'instance-id': files.instanceId,
       'local-hostname': 'vm1.lab.test',
     });
@@ -95,7 +96,7 @@ describe('renderSeedFiles', () => {
   });
 
   it('network-config v2 matches NICs by MAC and names them as oVirt does', () => {
-    expect(JSON.parse(files.networkConfig)).toEqual({
+    expect(parse(files.networkConfig)).toEqual({
       version: 2,
       ethernets: {
         eth0: {
@@ -132,7 +133,7 @@ describe('renderSeedFiles', () => {
     expect(boundary).not.toBe('');
     const parts = u.split(`--${boundary}`);
     expect(parts).toHaveLength(4);
-    expect(parts[1]).toContain('#cloud-config\n{');
+    expect(parts[1]).toContain('#cloud-config\nhostname: vm1\n');
     expect(parts[2]).toContain('Merge-Type: list(append)+dict(no_replace,recurse_list)+str()');
     expect(parts[2]).toContain('#cloud-config\nruncmd:\n  - echo hi\n');
     expect(parts[3]).toBe('--\n');
@@ -147,6 +148,8 @@ describe('seedProblems', () => {
     ['a key with a newline inside a line', { authorizedSshKeys: 'not a key' }, /OpenSSH/],
     ['a bad DNS server', { dnsServers: '10.0.0.1 nope' }, /dns_servers/],
     ['a bad time zone', { timezone: '../etc/passwd' }, /timezone/],
+    ['a custom script that is not YAML', { customScript: 'runcmd: [unclosed' }, /not valid YAML/],
+    ['a custom script that is a list', { customScript: '- a\n- b' }, /mapping/],
     [
       'a NIC the VM does not have',
       { nicConfigurations: [{ name: 'eth7', bootProtocol: 'dhcp' }] },

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The three files of a cloud-init NoCloud seed, rendered from oVirt's `initialization`. Pure
- * (the password arrives already hashed). YAML is written as JSON, which is YAML too and which
- * cloud-init reads as such; `custom_script` becomes a second part of a MIME multipart
- * user-data, so cloud-init merges it after the generated config instead of us splicing YAML.
+ * (the password arrives already hashed). YAML is written by the `yaml` package (never by string
+ * concatenation); `custom_script` must parse as a YAML mapping (or be a `#!` script) and becomes
+ * a second part of a MIME multipart user-data, so cloud-init merges it after the generated
+ * config instead of us splicing two YAML texts.
  *
  * - `meta-data`: `instance-id` (changes with the configuration, so cloud-init applies a new
  *   one) and `local-hostname`.
@@ -16,6 +17,8 @@
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
+
+import { parse, stringify } from 'yaml';
 
 import type { CloudInitSeedRequest } from '../host-agent';
 import { type CanonicalFamily, canonicalizeNics, type CanonicalNic } from './nic-config';
@@ -65,7 +68,27 @@ export function seedProblems(request: CloudInitSeedRequest): string[] {
     if (!isDomain(d)) problems.push(`dns_search: ${JSON.stringify(d)} is not a domain`);
   const nics = canonicalizeNics(init.nicConfigurations ?? [], request.nics);
   if ('problems' in nics) problems.push(...nics.problems);
+  const script = init.customScript ?? '';
+  if (script.trim() !== '' && !script.startsWith('#!')) {
+    try {
+      const parsed: unknown = parse(script);
+      if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed)))
+        problems.push('custom_script: cloud-config must be a YAML mapping');
+    } catch (error) {
+      const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      problems.push(`custom_script is not valid YAML: ${why ?? ''}`);
+    }
+  }
   return problems;
+}
+
+/**
+ * YAML text of a value: block style, long lines (SSH keys) never folded, and quoted for YAML
+ * 1.1 — cloud-init reads with PyYAML, which takes an unquoted MAC such as 52:54:00:00:00:01
+ * for a base-60 number.
+ */
+function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, version: '1.1' });
 }
 
 function sshKeys(text: string | undefined): string[] {
@@ -160,7 +183,7 @@ export function userDataFor(
   cloudConfig: Record<string, unknown>,
   customScript: string | undefined,
 ): string {
-  const ours = `#cloud-config\n${JSON.stringify(cloudConfig, null, 2)}\n`;
+  const ours = `#cloud-config\n${toYaml(cloudConfig)}`;
   if (customScript === undefined || customScript.trim() === '') return ours;
   const script = customScript.endsWith('\n') ? customScript : `${customScript}\n`;
   const type = script.startsWith('#!') ? 'text/x-shellscript' : 'text/cloud-config';
@@ -210,10 +233,10 @@ export function renderSeedFiles(
   if (init.hostName !== undefined) meta['local-hostname'] = init.hostName;
   return {
     instanceId,
-    metaData: `${JSON.stringify(meta, null, 2)}\n`,
+    metaData: toYaml(meta),
     userData: userDataFor(cloudConfigFor(request, passwordHash), init.customScript),
     // Empty = no network-config file at all: cloud-init then falls back to DHCP on the first
     // NIC, which is what a VM without nic_configurations expects.
-    networkConfig: network === null ? '' : `${JSON.stringify(network, null, 2)}\n`,
+    networkConfig: network === null ? '' : toYaml(network),
   };
 }

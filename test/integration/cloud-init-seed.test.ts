@@ -102,7 +102,7 @@ describe.skipIf(Boolean(skip))('cloud-init NoCloud seed', () => {
     const files = await extract((await agent.cloudInitSeed(request)).path);
     const userData = files['user-data'] ?? '';
     expect(userData).not.toContain(PASSWORD);
-    const hash = /"password": "(\$6\$[^"]+)"/.exec(userData)?.[1];
+    const hash = /password: "?(\$6\$[^"\s]+)"?/.exec(userData)?.[1];
     expect(hash).toBeDefined();
     const salt = (hash ?? '').split('$')[2] ?? '';
     const again = await run('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], {
@@ -124,12 +124,17 @@ describe.skipIf(Boolean(skip))('cloud-init NoCloud seed', () => {
     const { stdout } = await run('python3', ['-c', script], { input: JSON.stringify(files) });
     const parsed = JSON.parse(stdout) as {
       meta: Record<string, string>;
-      net: { version: number; ethernets: Record<string, { addresses: string[] }> };
+      net: {
+        version: number;
+        ethernets: Record<string, { addresses: string[]; match: { macaddress: unknown } }>;
+      };
       parts: Record<string, unknown>[];
     };
     expect(parsed.meta['local-hostname']).toBe('vm1');
     expect(parsed.net.version).toBe(2);
     expect(parsed.net.ethernets.eth0?.addresses).toEqual(['10.0.0.5/24']);
+    // YAML 1.1 would read an unquoted MAC as a base-60 integer.
+    expect(parsed.net.ethernets.eth0?.match.macaddress).toBe('52:54:00:12:34:56');
     expect(parsed.parts).toHaveLength(2);
     expect(parsed.parts[0]).toMatchObject({ hostname: 'vm1', disable_root: false });
     expect(parsed.parts[1]).toEqual({ runcmd: ['echo custom > /root/custom'] });
