@@ -166,7 +166,7 @@ export interface GuestNicAddress {
  * so the engine never learns the guest's kernel command-line format.
  */
 export type DomainBoot =
-  | { readonly kind: 'tiny'; readonly addresses: readonly GuestNicAddress[] }
+  | { readonly kind: 'tiny'; readonly addresses: readonly (GuestNicAddress | GuestNicDhcp)[] }
   | {
       readonly kind: 'kernel';
       readonly kernel: string;
@@ -406,3 +406,192 @@ export type HostAgentFactory = (options: HostAgentOptions) => HostAgent;
 // Additive (host layer): the pure rates function, so the engine can compute rates from two
 // `deviceCounters` samples without importing anything else from libvirt/.
 export { deviceRates } from './network/statistics';
+
+// ── Segment services and guest initialization (issue 12, host layer) ──────────────────────
+// Kept in one block (the interfaces below merge with HostAgent / DomainDesc above) so this
+// addition never conflicts with other work on this file.
+
+/** A static DHCP lease the engine hands out: one vNIC's MAC gets one address. */
+export interface SegmentStaticLease {
+  /** vNIC MAC, `52:54:00:12:34:56`. */
+  readonly mac: string;
+  readonly ip: string;
+  /** DNS label the guest is given by DHCP (option 12); absent = none. */
+  readonly hostname?: string;
+}
+
+/** A DNS name the segment's resolver answers: `<name>.<dnsDomain>` (and `<name>`) → `ip`. */
+export interface SegmentName {
+  /** One DNS label, e.g. the VM name `vm1`. */
+  readonly name: string;
+  readonly ip: string;
+}
+
+/**
+ * The address plan of one isolated network: DHCP and DNS served on the segment from a network
+ * namespace joined to the bridge, never from the host. Subnet fields follow oVirt's
+ * `openstack_subnet` (`cidr`, `ip_version`, `gateway`, `dns_servers`); the rest are AIO
+ * additions. IPv4 only for now (`v6` is refused with HOST_NETWORK_INVALID).
+ * @see https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/open_stack_subnet
+ */
+export interface SegmentPlan {
+  /** Network address and prefix, e.g. `10.0.0.0/24` (host bits must be zero). */
+  readonly cidr: string;
+  readonly ipVersion: 'v4' | 'v6';
+  /** Router handed out by DHCP; absent = no router option (an isolated segment has none). */
+  readonly gateway?: string;
+  /** Extra DNS servers handed out after the segment's own resolver. */
+  readonly dnsServers?: readonly string[];
+  /** Dynamic pool; absent = static leases only. */
+  readonly dhcpRange?: { readonly start: string; readonly end: string };
+  /** Domain the resolver is authoritative for (`local=/<domain>/`), e.g. `lab.internal`. */
+  readonly dnsDomain?: string;
+  /** The service's own address on the segment; default: the highest free host address. */
+  readonly serviceAddress?: string;
+  /** Lease time in seconds (default 3600, at least 120). */
+  readonly leaseSeconds?: number;
+  readonly staticLeases?: readonly SegmentStaticLease[];
+  readonly names?: readonly SegmentName[];
+}
+
+/** What the host reports for the segment service of one network (read back, not the request). */
+export interface SegmentReport {
+  /** On-host bridge name. */
+  readonly network: string;
+  /** A plan is recorded for this network (false = off). */
+  readonly enabled: boolean;
+  /** Everything below checks out: namespace, port on the bridge, dnsmasq alive and listening. */
+  readonly running: boolean;
+  /** Name of the network namespace, or null when it does not exist. */
+  readonly namespace: string | null;
+  /** The service's address as configured in the namespace (`10.0.0.254/24`), or null. */
+  readonly serviceAddress: string | null;
+  /** The veth end on the host, or null when missing. */
+  readonly hostPort: string | null;
+  /** Bridge the host end is enslaved to (must be `network`). */
+  readonly hostPortMaster: string | null;
+  /** Addresses the host holds on its veth end: always empty when healthy (IPv4 and IPv6). */
+  readonly hostPortAddresses: readonly string[];
+  readonly dnsmasqPid: number | null;
+  /** dnsmasq listens on DHCP (67/udp) and DNS (53/udp+tcp) inside the namespace. */
+  readonly listening: { readonly dhcp: boolean; readonly dns: boolean };
+  /** Human-readable reasons `running` is false (empty when it is true or the service is off). */
+  readonly problems: readonly string[];
+}
+
+/** One lease dnsmasq handed out (its lease file). */
+export interface SegmentLease {
+  readonly mac: string;
+  readonly ip: string;
+  /** Hostname the client sent or the static lease gave; null when none. */
+  readonly hostname: string | null;
+  /** Milliseconds since the epoch; null for an infinite lease. */
+  readonly expiresAt: number | null;
+}
+
+/** A guest NIC that asks DHCP for its address (oVirt `boot_protocol` `dhcp`), tiny guest path. */
+export interface GuestNicDhcp {
+  readonly nic: string;
+  readonly bootProtocol: 'dhcp';
+}
+
+/** A CD-ROM of a domain: a read-only ISO file (e.g. the cloud-init `cidata` seed). */
+export interface DomainCdromDesc {
+  /** Absolute path of the ISO image. */
+  readonly path: string;
+}
+
+export interface DomainDesc {
+  /** CD-ROMs in order (SATA, read-only). Absent = none. */
+  readonly cdroms?: readonly DomainCdromDesc[];
+}
+
+/** oVirt `boot_protocol` of a NIC configuration. */
+export type GuestBootProtocol = 'none' | 'dhcp' | 'static' | 'autoconf' | 'poly_dhcp_autoconf';
+
+/**
+ * oVirt `nic_configuration` (in the host layer's camelCase).
+ * @see https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/nic_configuration
+ */
+export interface GuestNicConfiguration {
+  /** Guest interface name, e.g. `eth0`; matched to a vNIC through {@link CloudInitSeedRequest.nics}. */
+  readonly name: string;
+  readonly onBoot?: boolean;
+  readonly bootProtocol?: GuestBootProtocol;
+  /** IPv4: `netmask` dotted (255.255.255.0) or a prefix length. */
+  readonly ip?: { readonly address?: string; readonly netmask?: string; readonly gateway?: string };
+  readonly ipv6BootProtocol?: GuestBootProtocol;
+  /** IPv6: `netmask` is a prefix length. */
+  readonly ipv6?: {
+    readonly address?: string;
+    readonly netmask?: string;
+    readonly gateway?: string;
+  };
+}
+
+/**
+ * oVirt `initialization` (cloud-init fields).
+ * @see https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/initialization
+ */
+export interface GuestInitialization {
+  readonly hostName?: string;
+  /** Default `root`. */
+  readonly userName?: string;
+  /** Plain text from the API; only its SHA-512 crypt hash reaches the seed. Never logged. */
+  readonly rootPassword?: string;
+  /** Newline-separated public keys. */
+  readonly authorizedSshKeys?: string;
+  readonly regenerateSshKeys?: boolean;
+  /** tz database name, e.g. `Europe/Paris`. */
+  readonly timezone?: string;
+  /** Space-separated, as oVirt has them. */
+  readonly dnsServers?: string;
+  readonly dnsSearch?: string;
+  readonly nicConfigurations?: readonly GuestNicConfiguration[];
+  /** cloud-config YAML (or a `#!` script), merged after the generated config. */
+  readonly customScript?: string;
+}
+
+/** What the host needs to build a NoCloud seed for one VM. */
+export interface CloudInitSeedRequest {
+  /** The VM id: names the seed file and is part of the instance id. */
+  readonly vmId: string;
+  readonly initialization: GuestInitialization;
+  /** Guest interface name → vNIC MAC, in vNIC order (`eth0` = first vNIC unless said otherwise). */
+  readonly nics: readonly { readonly name: string; readonly mac: string }[];
+}
+
+/** A built seed: attach `path` as a CD-ROM ({@link DomainDesc.cdroms}). */
+export interface CloudInitSeed {
+  readonly path: string;
+  /** Changes whenever the configuration changes, so cloud-init applies it again. */
+  readonly instanceId: string;
+}
+
+export interface HostAgent {
+  /**
+   * Serve DHCP and DNS on an isolated network from its own namespace (plan), or stop and
+   * remove that service entirely (null). Idempotent; a change of leases or names only reloads
+   * dnsmasq. Any failure removes whatever was half built (and restores the previous service
+   * when there was one) before throwing.
+   * @throws HOST_NETWORK_INVALID (bad plan or missing bridge; nothing touched),
+   *   SETUP_NETWORKS_ROLLBACK (failed and rolled back)
+   */
+  setupSegmentServices(network: string, plan: SegmentPlan | null): Promise<SegmentReport>;
+  /** Read back the segment service of a network as it is on the host now. */
+  reportSegmentServices(network: string): Promise<SegmentReport>;
+  /** Current DHCP leases of a network (empty when the service is off). */
+  segmentLeases(network: string): Promise<SegmentLease[]>;
+  /** Re-create every recorded segment service (host start); failures are reported per network. */
+  restoreSegmentServices(): Promise<Record<string, SegmentReport>>;
+  /**
+   * Build (atomically, mode 0600) the cloud-init NoCloud seed ISO (`cidata`) of a VM.
+   * @throws HOST_NETWORK_INVALID (bad initialization; nothing written), HOST_COMMAND_FAILED
+   */
+  cloudInitSeed(request: CloudInitSeedRequest): Promise<CloudInitSeed>;
+  /** Delete a VM's seed. No-op when there is none. */
+  removeCloudInitSeed(vmId: string): Promise<void>;
+}
+
+// The same `initialization` drives the tiny guest's command line (it has no cloud-init).
+export { tinyAddressesFor } from './cloud-init/tiny-addresses';

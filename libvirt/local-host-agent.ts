@@ -6,6 +6,7 @@
  */
 import { HostError, HostErrorCode } from '../main/contract/errors';
 import { readCapabilities } from './capabilities';
+import { buildSeed, removeSeed } from './cloud-init/seed';
 import { readBundledImages } from './debian-guest';
 import { openConsole } from './domain/console';
 import { DomainStateWatcher } from './domain/domain-events';
@@ -13,6 +14,8 @@ import type { DomainXmlOptions } from './domain/domain-xml';
 import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './domain/domains';
 import type {
   BundledImage,
+  CloudInitSeed,
+  CloudInitSeedRequest,
   ConsoleSession,
   CopyVolumeRequest,
   CreateVolumeRequest,
@@ -26,6 +29,9 @@ import type {
   NetworkDrift,
   NetworkSetup,
   ReportedNetwork,
+  SegmentLease,
+  SegmentPlan,
+  SegmentReport,
   SetupNetworksRequest,
   StorageSpace,
   VolumeFormat,
@@ -39,6 +45,16 @@ import { RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
 import { readAccelerator } from './probe';
+import type { SegmentHooks } from './segment/apply';
+import { readLeases } from './segment/leases';
+import { segmentPaths } from './segment/names';
+import { SegmentRecord } from './segment/recorded';
+import {
+  reportSegment,
+  restoreSegments,
+  type SegmentContext,
+  setupSegment,
+} from './segment/setup-segment';
 import { removeStalePartials } from './storage/atomic';
 import { checkVolume, volumeInfo } from './storage/check-volume';
 import { checkAbsolute, requireVolumeFile } from './storage/paths';
@@ -58,6 +74,8 @@ import { readTinyGuest } from './tiny-guest';
 export interface LocalHostAgentTestOptions {
   /** Failure injection for setupNetworks (see apply.ts). */
   readonly applyHooks?: ApplyHooks;
+  /** Failure injection for setupSegmentServices (see segment/apply.ts). */
+  readonly segmentHooks?: SegmentHooks;
 }
 
 /** The agent on the local host. */
@@ -68,6 +86,7 @@ export class LocalHostAgent implements HostAgent {
   readonly #watcher: DomainStateWatcher;
   readonly #applyHooks: ApplyHooks;
   readonly #domains = new StorageDomains();
+  readonly #segments: SegmentContext;
 
   constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
     this.#uri = options.libvirtUri ?? 'qemu:///system';
@@ -75,6 +94,11 @@ export class LocalHostAgent implements HostAgent {
     this.#config = new RunningConfig(options.stateDir);
     this.#watcher = new DomainStateWatcher(this.#conn);
     this.#applyHooks = testOptions.applyHooks ?? {};
+    this.#segments = {
+      stateDir: options.stateDir,
+      record: new SegmentRecord(options.stateDir),
+      hooks: testOptions.segmentHooks ?? {},
+    };
   }
 
   getCapabilities(): Promise<HostCapabilities> {
@@ -282,6 +306,32 @@ export class LocalHostAgent implements HostAgent {
 
   bundledImages(): Promise<BundledImage[]> {
     return Promise.resolve(readBundledImages());
+  }
+
+  // ── Segment services (issue 12): DHCP + DNS in a namespace on the bridge (libvirt/segment/) ──
+  setupSegmentServices(network: string, plan: SegmentPlan | null): Promise<SegmentReport> {
+    return setupSegment(this.#segments, network, plan);
+  }
+
+  reportSegmentServices(network: string): Promise<SegmentReport> {
+    return reportSegment(this.#segments, network);
+  }
+
+  segmentLeases(network: string): Promise<SegmentLease[]> {
+    return readLeases(segmentPaths(this.#segments.stateDir, network).leases);
+  }
+
+  restoreSegmentServices(): Promise<Record<string, SegmentReport>> {
+    return restoreSegments(this.#segments);
+  }
+
+  // ── cloud-init NoCloud seeds (libvirt/cloud-init/) ──
+  cloudInitSeed(request: CloudInitSeedRequest): Promise<CloudInitSeed> {
+    return buildSeed(this.#segments.stateDir, request);
+  }
+
+  removeCloudInitSeed(vmId: string): Promise<void> {
+    return removeSeed(this.#segments.stateDir, vmId);
   }
 
   async close(): Promise<void> {

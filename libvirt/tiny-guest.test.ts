@@ -23,6 +23,21 @@ const nic = (n: string, address: string, prefix: number): GuestNicAddress => ({
 });
 
 describe('tinyGuestCmdline', () => {
+  it('asks DHCP for a NIC given boot protocol dhcp, next to static ones', () => {
+    expect(
+      tinyGuestCmdline({
+        name: 'vm',
+        addresses: [{ nic: 'eth0', bootProtocol: 'dhcp' }, nic('eth1', '10.1.0.1', 24)],
+      }),
+    ).toBe('console=ttyS0 quiet aio.name=vm aio.ip=eth0:dhcp aio.ip=eth1:10.1.0.1/24');
+    expect(() =>
+      tinyGuestCmdline({
+        name: 'vm',
+        addresses: [{ nic: 'eth0', bootProtocol: 'dhcp' }, nic('eth0', '10.1.0.1', 24)],
+      }),
+    ).toThrow(/more than one/);
+  });
+
   it('puts the console, the name and one aio.ip per address, in order', () => {
     expect(
       tinyGuestCmdline({

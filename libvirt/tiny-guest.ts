@@ -8,7 +8,9 @@
  * `-initrd`, `-append` for qemu). Its contract:
  *
  * - Command line, built only by {@link tinyGuestCmdline}: `console=ttyS0`, `aio.name=<name>`,
- *   one `aio.ip=<nic>:<address>/<prefix>` per address. NICs are `eth0`, `eth1`, … in PCI order
+ *   one `aio.ip=<nic>:<address>/<prefix>` per address, or `aio.ip=<nic>:dhcp` for a NIC that
+ *   asks DHCP (busybox udhcpc; it keeps renewing, sends the guest name as its hostname, and
+ *   writes /etc/resolv.conf from the lease's DNS servers and domain). NICs are `eth0`, `eth1`, … in PCI order
  *   (the order of `<interface>` elements). The MTU is not on the command line: the guest takes
  *   the one its virtio device reports, so give libvirt `<mtu size='…'/>` on the interface.
  * - Only virtio NICs work ({@link TINY_GUEST_NIC_MODELS}): Debian's cloud kernel has no e1000
@@ -18,8 +20,9 @@
  *   (no duplicate address detection), so `ping -6 ff02::1%eth0` works from the shell.
  * - Once every NIC is up it prints exactly one line on ttyS0 (see {@link parseReadyLine}):
  *   `AIO-READY name=vm1 eth0=10.0.0.1/24,mtu=9000 eth1=10.1.0.1/24,mtu=1500`
- *   Problems print `AIO-WARN …` lines before it (a NIC named on the command line that does not
- *   exist is left out of the ready line).
+ *   (a DHCP NIC shows the address it leased). Problems print `AIO-WARN …` lines before it (a
+ *   NIC named on the command line that does not exist, or a DHCP NIC that got no lease within
+ *   about 20 s, is left out of the ready line).
  * - Then a root shell with job control on ttyS0, prompt {@link TINY_GUEST_PROMPT}, respawned when
  *   it exits. After each prompt busybox asks the terminal for the cursor position (`ESC[6n`):
  *   a terminal (xterm.js) answers it; in a serial log it shows up as `\x1b[6n` after `aio# `.
@@ -34,7 +37,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { HostError, HostErrorCode } from '../main/contract/errors';
-import type { GuestNicAddress, NicModel } from './host-agent';
+import type { GuestNicAddress, GuestNicDhcp, NicModel } from './host-agent';
 
 /** What the guest prints once every NIC is configured; see {@link parseReadyLine}. */
 export const TINY_GUEST_READY_PREFIX = 'AIO-READY';
@@ -132,8 +135,8 @@ const GUEST_NIC = /^[a-z][a-z0-9_]{0,14}$/;
 export interface TinyGuestCmdlineOptions {
   /** Guest name: letters, digits, `_ . -`, starting with a letter or digit, at most 63. */
   readonly name: string;
-  /** Static addresses, at most one per NIC (IPv4 or IPv6). NICs not named just come up. */
-  readonly addresses: readonly GuestNicAddress[];
+  /** Static addresses or DHCP, at most one per NIC (IPv4 or IPv6). NICs not named just come up. */
+  readonly addresses: readonly (GuestNicAddress | GuestNicDhcp)[];
 }
 
 /**
@@ -155,12 +158,21 @@ export function tinyGuestCmdline(options: TinyGuestCmdlineOptions): string {
   }
   const seen = new Set<string>();
   const parts = ['console=ttyS0', 'quiet', `aio.name=${name}`];
-  for (const { nic, address, prefix } of addresses) {
+  for (const entry of addresses) {
+    const { nic } = entry;
     if (typeof nic !== 'string' || !GUEST_NIC.test(nic)) {
       throw invalid(`Invalid guest NIC name ${JSON.stringify(nic)}.`);
     }
     if (seen.has(nic)) throw invalid(`Guest NIC ${nic} is given more than one address.`);
     seen.add(nic);
+    if ('bootProtocol' in entry) {
+      if (entry.bootProtocol !== 'dhcp') {
+        throw invalid(`Invalid boot protocol ${JSON.stringify(entry.bootProtocol)} for ${nic}.`);
+      }
+      parts.push(`aio.ip=${nic}:dhcp`);
+      continue;
+    }
+    const { address, prefix } = entry;
     const v4 = typeof address === 'string' && isIPv4(address);
     // isIPv6 accepts zone ids (`fe80::1%eth0`); they are not addresses one assigns.
     const v6 = typeof address === 'string' && /^[0-9A-Fa-f:.]+$/.test(address) && isIPv6(address);

@@ -28,6 +28,10 @@ export const PRODUCT_PACKAGES = [
   'mtools',
   'syslinux',
   'syslinux-common',
+  'nftables',
+  'openssl',
+  'procps',
+  'xorriso',
 ] as const;
 
 /**
