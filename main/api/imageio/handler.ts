@@ -111,7 +111,8 @@ export class ImageioHandler {
     try {
       await this.route(req, res);
     } catch (err) {
-      if (res.headersSent) {
+      // The client went away (mid-body or mid-download): nobody is left to answer.
+      if (res.headersSent || req.socket.destroyed) {
         res.destroy();
         return;
       }
