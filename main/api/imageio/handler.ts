@@ -35,6 +35,9 @@ const MAX_READERS = 8;
 /** PATCH bodies are a few dozen bytes of JSON. */
 const PATCH_LIMIT = 4096;
 
+/** How often a streaming request reports progress to the engine. */
+const REPORT_INTERVAL_MS = 1000;
+
 const TICKET = /^[A-Za-z0-9-]{1,100}$/;
 
 /** A plain-text answer, as imageio gives its errors. */
@@ -103,6 +106,7 @@ export class ImageioHandler {
   /** Bytes moved per ticket (reported to the engine as `transferred`). */
   private readonly moved = new Map<string, number>();
   private readonly writers = new Map<string, number>();
+  private readonly reported = new Map<string, number>();
 
   constructor(private readonly tickets: ImageTickets) {}
 
@@ -156,6 +160,9 @@ export class ImageioHandler {
     }
     const ticket = await this.tickets.lookup(id);
     if (ticket === null) {
+      // An ended ticket never comes back: forget its counters.
+      this.moved.delete(id);
+      this.reported.delete(id);
       throw new HttpError(
         403,
         `You are not allowed to access this resource: no valid ticket ${id}`,
@@ -215,13 +222,18 @@ export class ImageioHandler {
     json(res, 200, list);
   }
 
-  private count(id: string, bytes: number): number {
-    const total = (this.moved.get(id) ?? 0) + bytes;
-    this.moved.set(id, total);
-    return total;
+  /**
+   * Adds moved bytes; while a long request streams, the engine hears of them about once a
+   * second, which also keeps the transfer's inactivity timer from firing mid-request.
+   */
+  private count(id: string, bytes: number): void {
+    this.moved.set(id, (this.moved.get(id) ?? 0) + bytes);
+    const now = Date.now();
+    if (now - (this.reported.get(id) ?? 0) >= REPORT_INTERVAL_MS) this.report(id);
   }
 
   private report(id: string): void {
+    this.reported.set(id, Date.now());
     this.tickets.progress(id, this.moved.get(id) ?? 0).catch((err: unknown) => {
       console.error('[imageio] progress report failed', err);
     });
@@ -262,7 +274,9 @@ export class ImageioHandler {
       res.end();
       return;
     }
-    body.on('data', (chunk: Buffer) => this.count(id, chunk.length));
+    body.on('data', (chunk: Buffer) => {
+      this.count(id, chunk.length);
+    });
     try {
       await pipeline(body, res);
     } finally {
@@ -297,7 +311,16 @@ export class ImageioHandler {
     }
     this.writers.set(id, writing + 1);
     try {
-      await writeAt(ticket.path, offset, length, req, (n) => this.count(id, n), flush);
+      await writeAt(
+        ticket.path,
+        offset,
+        length,
+        req,
+        (n) => {
+          this.count(id, n);
+        },
+        flush,
+      );
     } finally {
       this.writers.set(id, (this.writers.get(id) ?? 1) - 1);
       this.report(id);
