@@ -17,6 +17,8 @@ import type { Engine } from '../engine/dispatch';
 import { type AuthOptions, AuthService } from './auth';
 import { hostnamesFromEnv, TrustedHosts } from './hosts';
 import { send } from './http';
+import { engineImageTickets } from './imageio/engine-tickets';
+import { ImageioHandler, IMAGES_PREFIX } from './imageio/handler';
 import { faultDoc } from './ovirt/fault';
 import { writeJson } from './ovirt/json';
 import { API_PREFIX, handleRest, negotiate, type Reply } from './ovirt/rest';
@@ -114,6 +116,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
   };
   const certPem = opts.tls?.cert;
+  // oVirt's imageio data plane (transfer_url): the ticket in the path is the credential.
+  const imageio = new ImageioHandler(engineImageTickets(opts.engine));
 
   /** Refuses a request before any handler sees it: an oVirt fault, XML or JSON. */
   const refuse = (req: IncomingMessage, res: ServerResponse, reply: Reply): void => {
@@ -175,6 +179,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         return;
       }
       send(req, res, 200, { 'Content-Type': 'application/x-x509-ca-cert' }, certPem);
+    } else if (path.startsWith(IMAGES_PREFIX)) {
+      await imageio.handle(req, res);
     } else if (path === RPC_PREFIX || path.startsWith(`${RPC_PREFIX}/`)) {
       await rpc.handle(req, res);
     } else if (path.startsWith('/ovirt-engine/')) {
