@@ -22,6 +22,7 @@ export default defineConfig({
             'test/functional/**/*.test.ts',
             'test/e2e/**/*.test.ts',
             'test/bench/**/*.test.ts',
+            'test/adversarial/**/*.test.ts',
           ],
           environment: 'node',
           pool: 'forks',

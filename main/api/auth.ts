@@ -175,7 +175,8 @@ export class AuthService {
   private sweep(now: number, force = false): void {
     if (!force && now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    for (const [token, entry] of this.tokens) if (this.expired(entry, now)) this.tokens.delete(token);
+    for (const [token, entry] of this.tokens)
+      if (this.expired(entry, now)) this.tokens.delete(token);
     for (const [id, s] of this.sessions) if (now - s.lastUsed > s.idleMs) this.sessions.delete(id);
   }
 

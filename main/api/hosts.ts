@@ -35,9 +35,7 @@ export function hostnameOf(authority: string): string | null {
 }
 
 function isLoopbackName(host: string): boolean {
-  return (
-    host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-  );
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function isWildcard(address: string): boolean {

@@ -18,11 +18,11 @@ import { type AuthOptions, AuthService } from './auth';
 import { hostnamesFromEnv, TrustedHosts } from './hosts';
 import { send } from './http';
 import { faultDoc } from './ovirt/fault';
-import { API_PREFIX, handleRest, negotiate, type Reply } from './ovirt/rest';
 import { writeJson } from './ovirt/json';
-import { writeXml } from './ovirt/xml';
+import { API_PREFIX, handleRest, negotiate, type Reply } from './ovirt/rest';
 import { buildOvirtRouter } from './ovirt/routes';
 import { rootLinkHeader } from './ovirt/routes/root.routes';
+import { writeXml } from './ovirt/xml';
 import { RPC_PREFIX, RpcHandler } from './rpc';
 import { serveStatic } from './static';
 
@@ -194,6 +194,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const server = opts.tls
     ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
     : createHttpServer(listener);
+  // oVirt clients send `Expect: 201-created` / `202-accepted` (blocking add, async action);
+  // node answers any Expect but 100-continue with 417 unless someone listens for it.
+  server.on('checkExpectation', listener);
 
   return {
     server,

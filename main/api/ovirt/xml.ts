@@ -149,5 +149,8 @@ export function parseXml(text: string, expectedRoot: string): InputValue {
   if (roots.length !== 1 || roots[0] !== expectedRoot) {
     throw new SyntaxFault(`unexpected element (expected <${expectedRoot}>)`);
   }
+  if (Array.isArray(parsed[expectedRoot])) {
+    throw new SyntaxFault('a document has exactly one root element');
+  }
   return normalize(parsed[expectedRoot]);
 }
