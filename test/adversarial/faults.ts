@@ -185,7 +185,7 @@ async function lockHolder(
 interface FaultCommand {
   readonly name: string;
   setup(api: Api, w: World): Promise<void>;
-  run(api: Api, w: World): Promise<{ status: number; text: string }>;
+  run(api: Api, w: World): Promise<{ status: number; text: string; headers: Headers }>;
 }
 
 const networkCommands: FaultCommand[] = [
@@ -331,7 +331,9 @@ export async function runFaultInjection(opts: FaultOptions): Promise<PartResult>
   };
   const api = restClient(() => app?.origin ?? 'http://127.0.0.1:1');
   const markers: string[] = [];
-  const record = (label: string, status: number, text: string): void => {
+  const record = (label: string, status: number, text: string, headers?: Headers): void => {
+    if (status === 503 && !headers?.get('retry-after'))
+      failures.push(`${label}: 503 without a Retry-After header`);
     bump('faults');
     if (status >= 200 && status < 300) bump('2xx');
     else if (String(status) in figures) bump(String(status));
@@ -368,7 +370,7 @@ export async function runFaultInjection(opts: FaultOptions): Promise<PartResult>
       const hit = inject.hit;
       inject.failAt = null;
       const label = `host-step ${i} ${cmd.name} step ${wanted}${hit ? '' : ` (not reached: ${inject.steps} steps)`}`;
-      record(label, r.status, r.text);
+      record(label, r.status, r.text, r.headers);
       if (hit) bump('host-step faults hit');
       if (hit && r.status < 300 && cmd.name !== 'remove')
         failures.push(`${label}: a failed host step answered ${r.status}`);
@@ -391,7 +393,7 @@ export async function runFaultInjection(opts: FaultOptions): Promise<PartResult>
       const r = await request;
       await holder.done;
       const label = `db-lock ${i} ${cmd.name} +${offset}ms for ${hold}ms`;
-      record(label, r.status, r.text);
+      record(label, r.status, r.text, r.headers);
       bump('db-lock faults');
       await check(label, w);
       await cleanRound();
@@ -419,8 +421,8 @@ export async function runFaultInjection(opts: FaultOptions): Promise<PartResult>
       await relay.up();
       const r = await request;
       const label = `libvirt-down ${i} vm ${verb} +${offset}ms for ${downFor}ms`;
-      record(label, r.status, r.text);
-      record(`${label} (request while down)`, during.status, during.text);
+      record(label, r.status, r.text, r.headers);
+      record(`${label} (request while down)`, during.status, during.text, during.headers);
       bump('libvirt-down faults');
       // The host monitor needs a round (5 s) to see libvirtd back; VM state follows the domain.
       await check(label, w);

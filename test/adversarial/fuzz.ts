@@ -435,9 +435,14 @@ function fillPath(rng: Rng, pattern: string, pool: Pool, hostile: boolean): stri
     }
     const r = rng();
     if (hostile && r < 0.25) return segment(hostileString(rng));
-    if (r < 0.4) return randomUuid(rng);
+    if (r < 0.2) return randomUuid(rng);
+    // The fuzzer's VM is never started (a TCG boot would load the shared machine), and a
+    // host NIC id is never real (see the file comment): those get random ids.
+    if (pattern.endsWith('/start') && prev === 'vms') return randomUuid(rng);
+    if (prev === 'nics' && !pattern.startsWith('/vms/')) return randomUuid(rng);
     const kind =
       {
+        nics: 'vmnic',
         datacenters: 'dc',
         clusters: 'cluster',
         hosts: 'host',
@@ -601,8 +606,44 @@ async function collectPool(client: Client, bearer: string): Promise<Pool> {
   if (add.status !== 201)
     throw new Error(`cannot add the fuzzer's network: ${add.status} ${add.text}`);
   const network = (JSON.parse(add.text) as { id: string }).id;
+  const headers = {
+    Authorization: `Bearer ${bearer}`,
+    'Content-Type': 'application/xml',
+    Accept: 'application/json',
+  };
+  await client.send({
+    method: 'POST',
+    path: `${API}/networks/${network}/networklabels`,
+    headers,
+    body: '<network_label id="fzlabel"/>',
+  });
+  // A VM (never started) with a NIC, so that VM sub-resources are reached with real ids.
+  const vms: string[] = [];
+  const vmNics: string[] = [];
+  const vm = await client.send({
+    method: 'POST',
+    path: `${API}/vms`,
+    headers,
+    body: `<vm><name>${uniqueName('fzvm')}</name><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>`,
+  });
+  if (vm.status !== 201) {
+    throw new Error(`cannot add the fuzzer's VM: ${vm.status} ${vm.text.slice(0, 300)}`);
+  }
+  {
+    const vmId = (JSON.parse(vm.text) as { id: string }).id;
+    vms.push(vmId);
+    const nic = await client.send({
+      method: 'POST',
+      path: `${API}/vms/${vmId}/nics`,
+      headers,
+      body: `<nic><name>nic1</name><interface>virtio</interface><vnic_profile id="${profiles[0] ?? ''}"/></nic>`,
+    });
+    if (nic.status === 201) vmNics.push((JSON.parse(nic.text) as { id: string }).id);
+  }
   return {
     ids: {
+      vm: vms,
+      vmnic: vmNics,
       dc: dcs,
       cluster: clusters,
       host: hosts,

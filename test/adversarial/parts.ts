@@ -13,6 +13,8 @@ import type { Part, PartEntry } from './types';
 const explicit: PartEntry[] = [
   { name: 'fuzz', load: async () => (await import('./fuzz')).runFuzz },
   { name: 'concurrency', load: async () => (await import('./concurrency')).runConcurrency },
+  { name: 'kill', load: async () => (await import('./kill')).runKillRounds },
+  { name: 'faults', load: async () => (await import('./faults')).runFaultInjection },
 ];
 
 /** Parts found by file name: [name, module file, export]. */

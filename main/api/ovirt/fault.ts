@@ -16,10 +16,26 @@ export class ApiFault extends Error {
   constructor(
     readonly status: number,
     readonly doc: Doc | null,
+    /** Extra response headers (e.g. `Retry-After`). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(doc ? JSON.stringify(doc.body) : `HTTP ${status}`);
     this.name = 'ApiFault';
   }
+}
+
+/**
+ * Seconds a client should wait before retrying, per engine error code: a command that found
+ * its entities locked by another one in progress (a lock wait that timed out) will very
+ * likely succeed a moment later.
+ */
+const RETRY_AFTER: Readonly<Partial<Record<string, number>>> = {
+  ACTION_TYPE_FAILED_OBJECT_LOCKED: 1,
+};
+
+function retryHeaders(code: string): Readonly<Record<string, string>> | undefined {
+  const seconds = RETRY_AFTER[code];
+  return seconds === undefined ? undefined : { 'Retry-After': String(seconds) };
 }
 
 /** oVirt renders a message list like Java's `List.toString()`: `[a, b]`. */
@@ -88,15 +104,16 @@ export function faultOf(error: ErrorBody): ApiFault {
   // Backend (validation/execute) failures are lists; input-shape reasons carry one sentence.
   const detail =
     reason === 'Operation Failed' ? bracketed(error.messages) : error.messages.join(' ');
-  return new ApiFault(status, faultDoc(reason, detail));
+  return new ApiFault(status, faultDoc(reason, detail), retryHeaders(error.code));
 }
 
 /** doAction-style failure: the action with the fault inside and `status` failed. */
 export function actionFaultOf(error: ErrorBody): ApiFault {
   const fault = faultOf(error);
   if (fault.doc === null) return fault;
-  return new ApiFault(fault.status, {
-    root: 'action',
-    body: { fault: fault.doc.body, status: 'failed' },
-  });
+  return new ApiFault(
+    fault.status,
+    { root: 'action', body: { fault: fault.doc.body, status: 'failed' } },
+    fault.headers,
+  );
 }

@@ -72,3 +72,17 @@ describe('faultOf', () => {
     });
   });
 });
+
+describe('retry hints', () => {
+  it('adds Retry-After to a lock-wait conflict, and to its failed action', () => {
+    const locked: ErrorBody = {
+      code: 'ACTION_TYPE_FAILED_OBJECT_LOCKED',
+      category: 'CONFLICT',
+      reason: 'Operation Failed',
+      messages: ['Cannot attach Network. Related operation is currently in progress.'],
+    };
+    expect(faultOf(locked).headers).toEqual({ 'Retry-After': '1' });
+    expect(actionFaultOf(locked).headers).toEqual({ 'Retry-After': '1' });
+    expect(faultOf({ ...locked, code: 'NETWORK_NAME_IN_USE' }).headers).toBeUndefined();
+  });
+});

@@ -252,7 +252,11 @@ export async function handleRest(
         const env = await opts.engine.invoke(principal, op, input, options);
         if (env.ok) return actionComplete();
         const fault = actionFaultOf(env.error);
-        return { status: fault.status, doc: fault.doc };
+        return {
+          status: fault.status,
+          doc: fault.doc,
+          ...(fault.headers !== undefined ? { headers: fault.headers } : {}),
+        };
       },
     };
     const reply = await match.handler(ctx);
@@ -263,7 +267,11 @@ export async function handleRest(
     await answer(reply);
   } catch (err) {
     if (err instanceof ApiFault) {
-      await answer({ status: err.status, doc: err.doc });
+      await answer({
+        status: err.status,
+        doc: err.doc,
+        ...(err.headers !== undefined ? { headers: err.headers } : {}),
+      });
     } else if (err instanceof LoginThrottled) {
       await answer({
         status: 429,
