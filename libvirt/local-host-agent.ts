@@ -4,6 +4,8 @@
  * managed connection for domains. The composition root creates it with
  * {@link createLocalHostAgent}; the engine sees only the {@link HostAgent} interface.
  */
+import { join } from 'node:path';
+
 import { HostError, HostErrorCode } from '../main/contract/errors';
 import { readCapabilities } from './capabilities';
 import { readBundledImages } from './debian-guest';
@@ -67,7 +69,7 @@ export class LocalHostAgent implements HostAgent {
   readonly #config: RunningConfig;
   readonly #watcher: DomainStateWatcher;
   readonly #applyHooks: ApplyHooks;
-  readonly #domains = new StorageDomains();
+  readonly #domains: StorageDomains;
 
   constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
     this.#uri = options.libvirtUri ?? 'qemu:///system';
@@ -75,6 +77,7 @@ export class LocalHostAgent implements HostAgent {
     this.#config = new RunningConfig(options.stateDir);
     this.#watcher = new DomainStateWatcher(this.#conn);
     this.#applyHooks = testOptions.applyHooks ?? {};
+    this.#domains = new StorageDomains(join(options.stateDir, 'storage-domains.json'));
   }
 
   getCapabilities(): Promise<HostCapabilities> {
