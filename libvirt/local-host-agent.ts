@@ -4,6 +4,8 @@
  * managed connection for domains. The composition root creates it with
  * {@link createLocalHostAgent}; the engine sees only the {@link HostAgent} interface.
  */
+import { join } from 'node:path';
+
 import { HostError, HostErrorCode } from '../main/contract/errors';
 import { readCapabilities } from './capabilities';
 import { buildSeed, removeSeed } from './cloud-init/seed';
@@ -85,7 +87,7 @@ export class LocalHostAgent implements HostAgent {
   readonly #config: RunningConfig;
   readonly #watcher: DomainStateWatcher;
   readonly #applyHooks: ApplyHooks;
-  readonly #domains = new StorageDomains();
+  readonly #domains: StorageDomains;
   readonly #segments: SegmentContext;
 
   constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
@@ -99,6 +101,7 @@ export class LocalHostAgent implements HostAgent {
       record: new SegmentRecord(options.stateDir),
       hooks: testOptions.segmentHooks ?? {},
     };
+    this.#domains = new StorageDomains(join(options.stateDir, 'storage-domains.json'));
   }
 
   getCapabilities(): Promise<HostCapabilities> {

@@ -1,11 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The localfs storage domains this agent writes into. The engine names each domain directory
- * once through prepareStorageDomain (at start and when a domain is added); from then on every
- * path a volume verb writes, resizes, rebases or removes must resolve inside one of them.
+ * through prepareStorageDomain (when a domain is added, and at start if it likes); from then on
+ * every path a volume verb writes, resizes, rebases or removes must resolve inside one of them.
+ * The list is kept in the agent's state directory, so a restarted engine finds its domains
+ * known without having to prepare them again first.
  */
-import { access, constants, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import {
+  access,
+  constants,
+  mkdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import type { StorageSpace } from '../host-agent';
@@ -15,6 +26,44 @@ import { storageSpace } from './space';
 export class StorageDomains {
   /** Resolved domain directory → the path the engine gave. */
   readonly #dirs = new Map<string, string>();
+  /** JSON list of the prepared directories (as given), or null to keep them in memory only. */
+  readonly #stateFile: string | null;
+  #loaded: Promise<void> | null = null;
+
+  constructor(stateFile: string | null = null) {
+    this.#stateFile = stateFile;
+  }
+
+  /** Load the persisted list once; directories that are gone are skipped (not re-created). */
+  #load(): Promise<void> {
+    this.#loaded ??= (async () => {
+      if (this.#stateFile === null) return;
+      let saved: unknown;
+      try {
+        saved = JSON.parse(await readFile(this.#stateFile, 'utf8'));
+      } catch {
+        return; // none yet (or unreadable: the engine prepares its domains again)
+      }
+      if (!Array.isArray(saved)) return;
+      for (const path of saved) {
+        if (typeof path !== 'string') continue;
+        try {
+          this.#dirs.set(await realpath(checkAbsolute(path)), path);
+        } catch {
+          // gone or invalid: not a domain this agent writes into any more
+        }
+      }
+    })();
+    return this.#loaded;
+  }
+
+  async #save(): Promise<void> {
+    if (this.#stateFile === null) return;
+    await mkdir(dirname(this.#stateFile), { recursive: true });
+    const tmp = `${this.#stateFile}.tmp`;
+    await writeFile(tmp, `${JSON.stringify([...new Set(this.#dirs.values())], null, 2)}\n`);
+    await rename(tmp, this.#stateFile);
+  }
 
   /**
    * Create the directory if missing, prove it writable (a probe file, as VDSM's
@@ -35,7 +84,12 @@ export class StorageDomains {
         `storage domain directory ${path} is not usable: ${(error as Error).message}`,
       );
     }
-    this.#dirs.set(await realpath(abs), path);
+    await this.#load();
+    const real = await realpath(abs);
+    if (this.#dirs.get(real) !== path) {
+      this.#dirs.set(real, path);
+      await this.#save();
+    }
     return storageSpace(abs);
   }
 
@@ -53,6 +107,7 @@ export class StorageDomains {
    */
   async resolve(path: string): Promise<{ path: string; domainDir: string }> {
     const abs = checkAbsolute(path);
+    await this.#load();
     // Resolve against each domain: the first whose rules accept it wins.
     let lastError: unknown = null;
     for (const dir of this.#dirs.keys()) {

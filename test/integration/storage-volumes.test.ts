@@ -121,6 +121,25 @@ describe.skipIf(Boolean(skip))('storage volumes over qemu-img', () => {
     expect(readdirSync(sd)).toEqual([]);
   });
 
+  it('remembers prepared domains in its state directory (a restarted agent knows them)', async () => {
+    const again = new LocalHostAgent({ stateDir: join(dir, 'state') });
+    const fresh = new LocalHostAgent({ stateDir: join(dir, 'other-state') });
+    try {
+      const path = join(sd, 'restart-probe');
+      expect(await codeOf(fresh.createVolume({ path, format: 'raw', sizeBytes: MiB }))).toBe(
+        'STORAGE_PATH_INVALID',
+      );
+      expect((await again.createVolume({ path, format: 'raw', sizeBytes: MiB })).virtualSize).toBe(
+        MiB,
+      );
+      await again.removeVolume(path);
+      expect(readdirSync(sd)).toEqual([]);
+    } finally {
+      await again.close();
+      await fresh.close();
+    }
+  });
+
   it('creates raw and qcow2 volumes (sparse) and reports them as qemu-img does', async () => {
     const raw = await agent.createVolume({
       path: join(sd, 'images', 'd1', 'v1'),
