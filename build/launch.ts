@@ -13,7 +13,7 @@
  * preload bundle (dist/preload) and web UI (dist/renderer) built first when stale.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,7 +27,8 @@ import {
   type LaunchEnv,
   listeningUrl,
 } from './launch-mode';
-import { run, runInherit } from './setup/exec';
+import { run } from './setup/exec';
+import { buildIfStale, buildWebUiIfStale } from './web-ui';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (line: string): void => {
@@ -59,41 +60,6 @@ async function downloadElectron(): Promise<string | undefined> {
   const lines = (r.stderr || r.stdout).trim().split('\n');
   const why = lines.find((l) => /error/i.test(l)) ?? lines[0] ?? '';
   return `download failed (${r.code === null ? 'timed out' : why.trim()})`;
-}
-
-/** Newest modification time of the files under `dirs`. */
-function newestMtime(dirs: readonly string[]): number {
-  let newest = 0;
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  for (const dir of dirs) if (existsSync(join(root, dir))) walk(join(root, dir));
-  return newest;
-}
-
-/** Runs a vite build when its output is missing or older than its sources. */
-async function buildIfStale(
-  what: string,
-  output: string,
-  sources: readonly string[],
-  args: readonly string[],
-): Promise<void> {
-  const out = join(root, output);
-  if (existsSync(out) && statSync(out).mtimeMs >= newestMtime(sources)) return;
-  say(`building ${what} (${output} is missing or older than its sources)`);
-  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const code = await runInherit(process.execPath, [
-    vite,
-    'build',
-    '--config',
-    join(root, 'build', 'vite.config.ts'),
-    ...args,
-  ]);
-  if (code !== 0) throw new Error(`building ${what} failed (exit ${code})`);
 }
 
 /** Starts a child with inherited stdin/stderr, forwarding our termination signals to it. */
@@ -153,8 +119,7 @@ async function main(): Promise<number> {
     env,
   });
 
-  const uiSources = ['renderer', 'main/contract'];
-  await buildIfStale('the web UI', 'dist/renderer/index.html', uiSources, []);
+  await buildWebUiIfStale(say);
 
   if (mode.mode === 'electron') {
     say(`starting the desktop app: ${mode.reason}`);
@@ -163,6 +128,7 @@ async function main(): Promise<number> {
       'dist/preload',
       ['main/preload', 'main/contract'],
       ['--mode', 'preload'],
+      say,
     );
     const nodeOptions = [env.NODE_OPTIONS, '--import=tsx'].filter(Boolean).join(' ');
     return startChild(

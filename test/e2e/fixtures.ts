@@ -46,7 +46,7 @@ export interface WebUi {
   readonly browser: BrowserSession;
   readonly rest: RestClient;
   readonly shell: ShellPage;
-  /** Directory for screenshots (docs/screenshots). */
+  /** Directory for screenshots (docs/screenshots with AIO_UPDATE_SCREENSHOTS=1). */
   readonly screenshots: string;
   close(): Promise<void>;
 }
@@ -91,7 +91,12 @@ export async function startWebUi(): Promise<WebUi> {
       await new LoginPage(browser.page).open(server.origin)
     ).login('admin@internal', password);
     const rest = restClient(server.origin, password);
-    const screenshots = join(ROOT, 'docs', 'screenshots');
+    // Tracked screenshots change only when asked (AIO_UPDATE_SCREENSHOTS=1); a plain test run
+    // writes them under test-results/ so `npm test` leaves the work tree clean.
+    const screenshots =
+      process.env.AIO_UPDATE_SCREENSHOTS === '1'
+        ? join(ROOT, 'docs', 'screenshots')
+        : join(ROOT, 'test-results', 'screenshots');
     mkdirSync(screenshots, { recursive: true });
     const b = browser;
     return {

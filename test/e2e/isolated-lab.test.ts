@@ -6,7 +6,7 @@
  *    with MTU 9000 (`ip -json link`) and REST shows its attachment without `host_nic`;
  *  - two VMs from `tiny` on it boot, and a ping typed in one's console reaches the other.
  *  - while they talk, Setup Networks shows the attachment's live rx/tx rates.
- * Screenshots of Networks, Setup Networks and Console go to docs/screenshots/.
+ * Screenshots of Networks, Setup Networks and Console go to docs/screenshots/ (AIO_UPDATE_SCREENSHOTS=1).
  */
 import { join } from 'node:path';
 

@@ -4,12 +4,12 @@
  * 127.0.0.1:<free port>` with AIO_ADMIN_PASSWORD, exactly what `npm run serve` runs. The web
  * UI is built first when dist/renderer is missing or stale.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+
+import { buildWebUiIfStale } from '../../../build/web-ui';
 
 export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -22,39 +22,9 @@ export interface HeadlessServer {
   stop(): Promise<void>;
 }
 
-/** Newest modification time under `dir` (0 when it does not exist). */
-function newest(dir: string): number {
-  let max = 0;
-  let entries: Dirent[] = [];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    max = Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return max;
-}
-
-/**
- * Builds dist/renderer when it is missing or older than its sources (renderer/, the contract,
- * the vite config), so a test never drives yesterday's UI.
- */
+/** Builds dist/renderer when it is missing or older than its sources (the rule of build/web-ui.ts). */
 export async function ensureRendererBuilt(): Promise<void> {
-  const index = join(ROOT, 'dist', 'renderer', 'index.html');
-  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
-  const sources = Math.max(
-    newest(join(ROOT, 'renderer')),
-    newest(join(ROOT, 'main', 'contract')),
-    statSync(join(ROOT, 'build', 'vite.config.ts')).mtimeMs,
-  );
-  if (built >= sources) return;
-  await promisify(execFile)('npx', ['vite', 'build', '--config', 'build/vite.config.ts'], {
-    cwd: ROOT,
-    timeout: 180_000,
-  });
+  await buildWebUiIfStale();
 }
 
 function freePort(): Promise<number> {
