@@ -311,6 +311,21 @@ describe('snapshots', () => {
 });
 
 describe('crash recovery', () => {
+  it('a volume file gone while the engine was down makes its disk illegal at start', async () => {
+    const d = await h.ok('AddDisk', {
+      name: 'd1',
+      format: 'cow',
+      provisionedSize: GiB,
+      storageDomain: SD,
+    });
+    const ok = await diskOk(d.id);
+    for (const p of [...agent.volumes.keys()]) if (p.includes(d.id)) agent.volumes.delete(p);
+    h = await h.restart();
+    const after = await h.ok('GetDiskById', { id: ok.id });
+    expect(after.status).toBe('illegal');
+    expect(after.statusDetail).toContain('missing');
+  });
+
   it('a copy interrupted by a crash leaves the disk illegal, the half file removed', async () => {
     const [vmId] = await vmWithDisk('src');
     // The copy never finishes in this process (a crash, as far as the database knows).

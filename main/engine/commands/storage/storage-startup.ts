@@ -8,13 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { diskAttachmentsRepo } from '../../../../db/repos/disks.repo';
+import { diskAttachmentsRepo, disksRepo, volumesRepo } from '../../../../db/repos/disks.repo';
 import { imageTransfersRepo } from '../../../../db/repos/image-transfers.repo';
 import { snapshotsRepo } from '../../../../db/repos/snapshots.repo';
 import { storageDomainsRepo } from '../../../../db/repos/storage-domains.repo';
 import { templatesRepo, vmsRepo } from '../../../../db/repos/vms.repo';
 import type { BundledImage } from '../../../../libvirt/host-agent';
 import { DEFAULT_DATA_CENTER_ID } from '../../../contract/data-centers';
+import { HostError, HostErrorCode } from '../../../contract/errors';
 import { ACTIVE_VM_SNAPSHOT_DESCRIPTION } from '../../../contract/snapshots';
 import { LOCAL_STORAGE_DOMAIN_NAME } from '../../../contract/storage-domains';
 import type { EngineContext, EngineServices } from '../../context';
@@ -72,6 +73,35 @@ function retireLegacy(ctx: EngineServices): void {
         vm.id,
       );
     }
+  }
+}
+
+/**
+ * Volumes the database calls `ok` whose file is gone (deleted by hand, a lost disk): their
+ * disk becomes `illegal`, never silently `ok`. Unknown files are left alone (not ours to judge).
+ */
+async function reconcileVolumes(ctx: EngineServices): Promise<void> {
+  const db = ctx.database;
+  for (const v of volumesRepo.listAll(db.db)) {
+    if (v.status !== 'ok') continue;
+    const missing = await ctx.host.volumeInfo(v.path).then(
+      () => false,
+      (e: unknown) => e instanceof HostError && e.code === HostErrorCode.VOLUME_NOT_FOUND,
+    );
+    if (!missing) continue;
+    db.transaction((tx) => {
+      volumesRepo.update(tx, v.id, { status: 'illegal' });
+      disksRepo.update(tx, v.diskId, {
+        status: 'illegal',
+        statusDetail: `volume file ${v.path} is missing`,
+      });
+    });
+    auditStorage(
+      ctx,
+      'DISK_VOLUME_MISSING',
+      'error',
+      `Volume ${v.path} of disk ${v.diskId} is missing; the disk is illegal.`,
+    );
   }
 }
 
@@ -159,6 +189,7 @@ export async function startStorage(ctx: EngineContext, storageDir: string): Prom
         message: 'interrupted by an engine restart',
       });
   });
+  await safely('reconciling volumes with their files', () => reconcileVolumes(ctx));
   await safely('retiring legacy disk paths', () => {
     retireLegacy(ctx);
     return Promise.resolve();
