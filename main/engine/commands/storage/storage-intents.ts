@@ -269,3 +269,27 @@ export function publishTouched(services: EngineServices, p: StorageIntentPayload
   for (const id of [...(p.newSnapshots ?? []), ...(p.lockedSnapshots ?? [])])
     services.events.entity('snapshot', id, 'updated');
 }
+
+/**
+ * The same settlement in the shape of the generic recovery registry (main/engine/recoveries.ts
+ * on branch recovery): register it for every kind of {@link STORAGE_INTENT_KINDS}.
+ */
+export async function storageRecovery(
+  services: EngineServices,
+  intent: {
+    readonly id: string;
+    readonly kind: string;
+    readonly command: string;
+    readonly payload: Record<string, unknown>;
+  },
+): Promise<void> {
+  await settleIntent(
+    services,
+    {
+      id: intent.id,
+      kind: intent.kind as StorageIntentKind,
+      payload: intent.payload as unknown as StorageIntentPayload,
+    },
+    `interrupted by an engine restart (${intent.command})`,
+  );
+}
