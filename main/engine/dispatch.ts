@@ -63,6 +63,8 @@ export interface EngineOptions {
   readonly lockTimeoutMs?: number;
   /** How often the hypervisor is asked whether it answers (host `non_responsive`), ms. */
   readonly hostCheckIntervalMs?: number;
+  /** Directory of the local data storage domain `local` (first start only); default `<dataDir>/storage`. */
+  readonly storageDir?: string;
 }
 
 export interface StartedEngine extends Engine {
