@@ -44,6 +44,11 @@ export interface TableSnapshot {
   readonly column: string;
   readonly value: string;
   readonly rows: readonly Record<string, unknown>[];
+  /**
+   * When set, only rows with these primary keys (as {@link Database.primaryKeyOf} renders
+   * them) are restored; other rows matching `column = value` are left alone.
+   */
+  readonly keys?: readonly string[];
 }
 
 export interface Database {
@@ -56,8 +61,13 @@ export interface Database {
   restore(snapshots: readonly TableSnapshot[]): void;
   /** Same as `restore`, inside a transaction the caller already holds. */
   restoreInTransaction(snapshots: readonly TableSnapshot[]): void;
+  /** A row's primary key as one string (for comparing snapshots). */
+  primaryKeyOf(table: SnapshotTable): (row: Record<string, unknown>) => string;
   close(): void;
 }
+
+/** How long a statement waits for another connection's write lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 1500;
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 const COLUMN = /^[a-z_]+$/;
@@ -82,9 +92,12 @@ export function openDatabase(file: string): Database {
   const client = new BetterSqlite3(file);
   client.pragma('journal_mode = WAL');
   client.pragma('foreign_keys = ON');
-  client.pragma('busy_timeout = 5000');
+  // Opening may wait for another writer; requests may not: a held write lock answers 503
+  // after BUSY_TIMEOUT_MS instead of holding the caller for seconds.
+  client.pragma('busy_timeout = 10000');
   const db = drizzle(client, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
+  client.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 
   const check = (table: SnapshotTable, column: string): void => {
     if (!SNAPSHOT_TABLES.includes(table) || !COLUMN.test(column)) {
@@ -108,6 +121,7 @@ export function openDatabase(file: string): Database {
       const pk = PRIMARY_KEYS[s.table];
       const keyOf = (row: Record<string, unknown>): string => JSON.stringify(pk.map((k) => row[k]));
       const keep = new Set(s.rows.map(keyOf));
+      const only = s.keys ? new Set(s.keys) : null;
       const current = client
         .prepare(
           `SELECT ${pk.map((k) => `"${k}"`).join(',')} FROM "${s.table}" WHERE "${s.column}" = ?`,
@@ -115,6 +129,7 @@ export function openDatabase(file: string): Database {
         .all(s.value) as Record<string, unknown>[];
       for (const row of current) {
         if (keep.has(keyOf(row))) continue;
+        if (only && !only.has(keyOf(row))) continue;
         client
           .prepare(`DELETE FROM "${s.table}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
           .run(...pk.map((k) => row[k]));
@@ -158,6 +173,11 @@ export function openDatabase(file: string): Database {
       });
     },
     restoreInTransaction: restoreInTx,
+    primaryKeyOf: (table) => {
+      check(table, 'id');
+      const pk = PRIMARY_KEYS[table];
+      return (row) => JSON.stringify(pk.map((k) => row[k]));
+    },
     close: () => {
       client.close();
     },

@@ -2,8 +2,9 @@
 /**
  * The one wrapper around the libvirt binding (unraid/api's `VmsService` habit): the only file
  * that imports `@unraid/libvirt`. It owns one connection (a single in-flight connect shared by
- * concurrent callers; on a connection error it resets and retries the call once; `close()` on
- * shutdown), speaks in domain UUIDs and plain values, and turns every `LibvirtError` into a
+ * concurrent callers; on a connection error it resets and retries the call once — a
+ * non-idempotent call (start, power off) first asks whether the first attempt got through
+ * and does not repeat it then; `close()` on shutdown), speaks in domain UUIDs and plain values, and turns every `LibvirtError` into a
  * {@link HostError}.
  *
  * The binding has no event API (no virConnectDomainEventRegisterAny) and no version call, so
@@ -77,6 +78,12 @@ export function toDomainState(state: number): DomainState {
   return STATES[state] ?? 'unknown';
 }
 
+/** Does libvirt's state mean QEMU runs (a start got through)? */
+export function isActive(state: number): boolean {
+  const inactive: readonly number[] = [LvState.SHUTOFF, LvState.CRASHED, LvState.NOSTATE];
+  return !inactive.includes(state);
+}
+
 /** One domain in a listing. */
 export interface DomainSummary {
   readonly uuid: string;
@@ -132,15 +139,23 @@ export class LibvirtConnection {
     }
   }
 
-  /** Run `fn` on the connection; on a connection error reset and retry exactly once. */
-  async call<T>(what: string, fn: (h: Hypervisor) => Promise<T>): Promise<T> {
+  /**
+   * Run `fn` on the connection; on a connection error reset and retry exactly once, with
+   * `retry` (default `fn`): the first attempt may have reached libvirtd before the connection
+   * broke, so a non-idempotent call passes a retry that checks before acting again.
+   */
+  async call<T>(
+    what: string,
+    fn: (h: Hypervisor) => Promise<T>,
+    retry: (h: Hypervisor) => Promise<T> = fn,
+  ): Promise<T> {
     try {
       return await fn(await this.#connection());
     } catch (error) {
       if (!isConnectionError(error) || this.#closed) throw toHostError(error, what);
       await this.#reset();
       try {
-        return await fn(await this.#connection());
+        return await retry(await this.#connection());
       } catch (retryError) {
         throw toHostError(retryError, what);
       }
@@ -151,8 +166,13 @@ export class LibvirtConnection {
     what: string,
     uuid: string,
     fn: (h: Hypervisor, d: Domain) => Promise<T>,
+    retry: (h: Hypervisor, d: Domain) => Promise<T> = fn,
   ): Promise<T> {
-    return this.call(`${what} ${uuid}`, async (h) => fn(h, await h.domainLookupByUUIDString(uuid)));
+    return this.call(
+      `${what} ${uuid}`,
+      async (h) => fn(h, await h.domainLookupByUUIDString(uuid)),
+      async (h) => retry(h, await h.domainLookupByUUIDString(uuid)),
+    );
   }
 
   /** Define (or redefine) a persistent domain from XML. */
@@ -160,9 +180,17 @@ export class LibvirtConnection {
     await this.call('define domain', (h) => h.domainDefineXML(xml));
   }
 
-  /** Start a defined domain. */
+  /** Start a defined domain (never twice: a retry after a lost connection checks first). */
   start(uuid: string): Promise<void> {
-    return this.#withDomain('start domain', uuid, (h, d) => h.domainCreate(d));
+    return this.#withDomain(
+      'start domain',
+      uuid,
+      (h, d) => h.domainCreate(d),
+      async (h, d) => {
+        if (isActive((await h.domainGetInfo(d)).state)) return;
+        await h.domainCreate(d);
+      },
+    );
   }
 
   /** Send the ACPI power button. */
@@ -170,9 +198,17 @@ export class LibvirtConnection {
     return this.#withDomain('shut down domain', uuid, (h, d) => h.domainShutdown(d));
   }
 
-  /** Hard power off. */
+  /** Hard power off (a retry after a lost connection checks whether it already happened). */
   destroy(uuid: string): Promise<void> {
-    return this.#withDomain('power off domain', uuid, (h, d) => h.domainDestroy(d));
+    return this.#withDomain(
+      'power off domain',
+      uuid,
+      (h, d) => h.domainDestroy(d),
+      async (h, d) => {
+        if (!isActive((await h.domainGetInfo(d)).state)) return;
+        await h.domainDestroy(d);
+      },
+    );
   }
 
   /** Remove the definition. */

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The agent's own record of the networks it manages (VDSM's running config), kept as JSON in
- * the state directory. Written only after a setupNetworks succeeded and was verified, so a
- * rollback never has to undo it. `commit` copies it to the persistent config
+ * the state directory. Networks are written only after a setupNetworks succeeded and was
+ * verified, so a rollback never has to undo them. Bridges about to be created are recorded
+ * first (`creating`, write-ahead): a process killed between `ip link add` and the final
+ * record still owns the bridge it made, so recovery may remove it, while a bridge this agent
+ * did not create is never recorded and never touched. `commit` copies it to the persistent config
  * (VDSM's `setSafeNetworkConfig`), the one a host restart would restore.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -14,9 +17,16 @@ import type { CanonicalNetwork } from './canonicalize';
 export interface RunningConfigData {
   readonly version: 1;
   readonly networks: Readonly<Record<string, CanonicalNetwork>>;
+  /** Bridges this agent is creating (or created) and has not recorded as networks yet. */
+  readonly creating?: readonly string[];
 }
 
 const EMPTY: RunningConfigData = { version: 1, networks: {} };
+
+/** Names the agent owns: its networks and the bridges it is creating. */
+export function ownedNames(data: RunningConfigData): Set<string> {
+  return new Set([...Object.keys(data.networks), ...(data.creating ?? [])]);
+}
 
 async function readJson(path: string): Promise<RunningConfigData> {
   let text: string;
@@ -27,7 +37,11 @@ async function readJson(path: string): Promise<RunningConfigData> {
   }
   try {
     const data = JSON.parse(text) as Partial<RunningConfigData>;
-    return { version: 1, networks: data.networks ?? {} };
+    return {
+      version: 1,
+      networks: data.networks ?? {},
+      ...(data.creating && data.creating.length > 0 ? { creating: data.creating } : {}),
+    };
   } catch (cause) {
     throw new HostError(
       HostErrorCode.HOST_COMMAND_FAILED,
@@ -72,14 +86,41 @@ export class RunningConfig {
       Object.entries(current.networks).filter(([name]) => !gone.has(name)),
     );
     for (const net of setups) networks[net.name] = net;
+    const creating = (current.creating ?? []).filter((n) => !gone.has(n));
+    await this.#write({ version: 1, networks, ...(creating.length > 0 ? { creating } : {}) });
+  }
+
+  /** Record (before creating them) that these bridges are this agent's. */
+  async markCreating(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    const current = await this.read();
+    const creating = [...new Set([...(current.creating ?? []), ...names])];
+    await this.#write({ ...current, creating });
+  }
+
+  /** Forget `creating` entries for bridges that do not exist (after a rollback removed them). */
+  async forgetCreating(absent: readonly string[]): Promise<void> {
+    const current = await this.read();
+    const gone = new Set(absent);
+    const creating = (current.creating ?? []).filter((n) => !gone.has(n));
+    if (creating.length === (current.creating ?? []).length) return;
+    await this.#write({
+      version: 1,
+      networks: current.networks,
+      ...(creating.length > 0 ? { creating } : {}),
+    });
+  }
+
+  async #write(data: RunningConfigData): Promise<void> {
     await mkdir(this.#dir, { recursive: true });
-    await writeJson(this.#runningPath, { version: 1, networks });
+    await writeJson(this.#runningPath, data);
   }
 
   /** Copy the running config to the persistent one. */
   async commit(): Promise<void> {
     await mkdir(this.#dir, { recursive: true });
-    await writeJson(this.#persistentPath, await this.read());
+    const { networks } = await this.read();
+    await writeJson(this.#persistentPath, { version: 1, networks });
   }
 
   /** The persisted config (what a restart would restore). */

@@ -16,7 +16,7 @@ import { desiredState } from './desired-state';
 import { readHostFacts } from './host-facts';
 import { networkDrift, reportNetwork } from './report';
 import { NetworkTransaction } from './rollback';
-import type { RunningConfig } from './running-config';
+import { ownedNames, type RunningConfig } from './running-config';
 import { validateRequest } from './validate';
 
 /** Serializes setupNetworks calls in this process (VDSM holds one lock for the same reason). */
@@ -46,7 +46,7 @@ async function setupNetworksNow(
   const named = new Set([...canonical.setups.map((n) => n.name), ...canonical.removals]);
   const facts = await readHostFacts(named);
   const running = await config.read();
-  const problems = validateRequest(canonical, facts, new Set(Object.keys(running.networks)));
+  const problems = validateRequest(canonical, facts, ownedNames(running));
   if (problems.length > 0) {
     throw new HostError(
       HostErrorCode.HOST_NETWORK_INVALID,
@@ -55,6 +55,9 @@ async function setupNetworksNow(
     );
   }
   const steps = desiredState(facts, canonical);
+  // Write-ahead: the bridges this call creates are recorded as ours before they exist.
+  const creating = steps.flatMap((s) => (s.op === 'bridge-add' ? [s.dev] : []));
+  await config.markCreating(creating);
   const tx = NetworkTransaction.begin(facts, steps);
   try {
     await applySteps(steps, hooks);
@@ -86,6 +89,21 @@ async function setupNetworksNow(
     await config.update(canonical.setups, canonical.removals);
     return reports;
   } catch (error) {
-    return tx.rollback(error);
+    try {
+      return await tx.rollback(error);
+    } finally {
+      await forgetRemoved(config, creating);
+    }
+  }
+}
+
+/** After a rollback: bridges it removed are no longer ours; ones still there stay recorded. */
+async function forgetRemoved(config: RunningConfig, creating: readonly string[]): Promise<void> {
+  if (creating.length === 0) return;
+  try {
+    const facts = await readHostFacts(new Set(creating));
+    await config.forgetCreating(creating.filter((n) => !facts.links.has(n)));
+  } catch {
+    // Kept as owned: at worst a later removal of a bridge we made is allowed.
   }
 }

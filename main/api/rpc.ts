@@ -17,8 +17,9 @@
  * `{ "ok": true, "result": … }` or `{ "ok": false, "error": { code, category, reason,
  * messages, fields? } }` — clients rethrow it as `EngineError`. Transport-level problems use
  * the same error shape with a non-200 status: unknown op `404` (`UNKNOWN_OPERATION`), body
- * not JSON `400` (`INVALID_INPUT`), body over 1 MiB `413` (`REQUEST_TOO_LARGE`), not `POST`
- * `405`. Optional header `X-Correlation-Id` is stored with the audit entries.
+ * not JSON `400` (`INVALID_INPUT`), a body without `Content-Type: application/json` `415`
+ * (`UNSUPPORTED_MEDIA_TYPE`), body over 1 MiB `413` (`REQUEST_TOO_LARGE`), not `POST` `405`,
+ * too many failed logins from the address `429` (`LOGIN_THROTTLED`, `Retry-After`). Optional header `X-Correlation-Id` is stored with the audit entries.
  *
  * ## Events
  * `GET /rpc/events` is a Server-Sent Events stream: each engine event (`EngineEvent`,
@@ -40,8 +41,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { type ErrorBody, isOpName } from '../contract';
 import type { ConsoleSession, Engine } from '../engine/dispatch';
-import type { AuthService } from './auth';
-import { BodyTooLargeError, readBody, sendJson } from './http';
+import { type AuthService, LoginThrottled } from './auth';
+import { BodyTooLargeError, mediaType, readBody, sendJson } from './http';
 
 export const RPC_PREFIX = '/rpc';
 
@@ -68,10 +69,23 @@ export class RpcHandler {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       const token = url.searchParams.get('access_token');
-      const principal =
-        token !== null && req.method === 'GET'
-          ? this.auth.principalOfToken(token)
-          : ((await this.auth.authenticate(req))?.principal ?? null);
+      let principal: Parameters<Engine['invoke']>[0] | null;
+      try {
+        principal =
+          token !== null && req.method === 'GET'
+            ? this.auth.principalOfToken(token)
+            : ((await this.auth.authenticate(req))?.principal ?? null);
+      } catch (err) {
+        if (!(err instanceof LoginThrottled)) throw err;
+        sendJson(
+          req,
+          res,
+          429,
+          transportError('LOGIN_THROTTLED', 'NO_AUTHENTICATION', err.message),
+          { 'Retry-After': String(err.retryAfterSeconds) },
+        );
+        return;
+      }
       if (principal === null) {
         sendJson(
           req,
@@ -252,8 +266,32 @@ function openSse(res: ServerResponse): void {
   res.write(': connected\n\n');
 }
 
-/** Reads a JSON body; answers the error itself and returns undefined when it fails. */
+/**
+ * Reads a JSON body; answers the error itself and returns undefined when it fails. A body
+ * must say it is JSON: a browser can send `text/plain` or form bodies to any site without a
+ * CORS preflight, so accepting them would let another web page drive the engine (CSRF).
+ */
 async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  const type = mediaType(req.headers['content-type']);
+  const declared = req.headers['content-length'];
+  const empty =
+    req.headers['transfer-encoding'] === undefined &&
+    (declared === undefined || declared.trim() === '0');
+  if (type !== 'application/json' && !(type === '' && empty)) {
+    req.resume();
+    sendJson(
+      req,
+      res,
+      415,
+      transportError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'BAD_PARAMETERS',
+        `Content type '${type}' is not supported; send application/json.`,
+      ),
+      { Connection: 'close' },
+    );
+    return undefined;
+  }
   let text: string;
   try {
     text = (await readBody(req)).toString('utf8').trim();

@@ -14,9 +14,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import type { Engine } from '../engine/dispatch';
-import { AuthService } from './auth';
+import { type AuthOptions, AuthService } from './auth';
+import { hostnamesFromEnv, TrustedHosts } from './hosts';
 import { send } from './http';
-import { API_PREFIX, handleRest } from './ovirt/rest';
+import { faultDoc } from './ovirt/fault';
+import { API_PREFIX, handleRest, negotiate, type Reply } from './ovirt/rest';
+import { writeJson } from './ovirt/json';
+import { writeXml } from './ovirt/xml';
 import { buildOvirtRouter } from './ovirt/routes';
 import { rootLinkHeader } from './ovirt/routes/root.routes';
 import { RPC_PREFIX, RpcHandler } from './rpc';
@@ -32,7 +36,37 @@ export interface ApiServerOptions {
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
   /** Request body limit in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
+  /**
+   * Extra host names clients may use to reach the server (besides loopback names and the
+   * listen address); default from `AIO_API_HOSTNAMES`. Any other `Host` is refused.
+   */
+  readonly hostnames?: readonly string[];
+  /** Token lifetimes and login back-off; default from the environment (authOptionsFromEnv). */
+  readonly auth?: AuthOptions;
 }
+
+/** Minutes from an environment variable; undefined when unset or not a whole number. */
+function minutesFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  return Number(value) * 60_000;
+}
+
+/**
+ * Token lifetimes from the environment, in minutes, as oVirt's engine-config names them:
+ * `AIO_SSO_TOKEN_HARD_LIMIT` (`UserSessionHardLimit`, default 600, 0 = none) and
+ * `AIO_SSO_TOKEN_IDLE_TIMEOUT` (`UserSessionTimeOutInterval`, default 30, 0 = none).
+ */
+export function authOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthOptions {
+  const hard = minutesFromEnv(env.AIO_SSO_TOKEN_HARD_LIMIT);
+  const idle = minutesFromEnv(env.AIO_SSO_TOKEN_IDLE_TIMEOUT);
+  return {
+    ...(hard !== undefined ? { tokenHardLimitMs: hard } : {}),
+    ...(idle !== undefined ? { tokenIdleMs: idle } : {}),
+  };
+}
+
+/** Methods that change state: their `Origin`, when a browser sends one, must be ours. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface ApiServer {
   readonly server: Server;
@@ -64,7 +98,11 @@ export function checkListenAddress(host: string, tls: boolean): void {
 
 /** Builds the server (not yet listening). */
 export function createApiServer(opts: ApiServerOptions): ApiServer {
-  const auth = new AuthService((user, password) => opts.engine.authenticate(user, password));
+  const auth = new AuthService(
+    (user, password) => opts.engine.authenticate(user, password),
+    opts.auth ?? authOptionsFromEnv(),
+  );
+  const trusted = new TrustedHosts(opts.hostnames ?? hostnamesFromEnv());
   const router = buildOvirtRouter(opts.instanceId);
   const rpc = new RpcHandler(opts.engine, auth);
   const restOptions = {
@@ -72,12 +110,50 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     auth,
     engine: opts.engine,
     rootLinkHeader,
+    publicOrigin: (req: IncomingMessage) => trusted.origin(req.headers.host),
     ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
   };
   const certPem = opts.tls?.cert;
 
+  /** Refuses a request before any handler sees it: an oVirt fault, XML or JSON. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, reply: Reply): void => {
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const json = negotiate(req, query) === 'json';
+    req.resume();
+    send(
+      req,
+      res,
+      reply.status,
+      { 'Content-Type': json ? 'application/json' : 'application/xml', Connection: 'close' },
+      reply.doc === null ? '' : json ? writeJson(reply.doc) : writeXml(reply.doc),
+    );
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!trusted.checkHostHeader(req.headers.host)) {
+      // DNS rebinding: a page of another site resolved to our address.
+      refuse(req, res, {
+        status: 421,
+        doc: faultDoc(
+          'Misdirected Request',
+          `'${String(req.headers.host).slice(0, 100)}' is not a name of this server; ` +
+            'add it to AIO_API_HOSTNAMES to reach the server by it.',
+        ),
+      });
+      return;
+    }
+    if (!SAFE_METHODS.has(req.method ?? 'GET') && !trusted.checkOrigin(req.headers.origin)) {
+      // A browser sending a request another site's page started (CSRF).
+      refuse(req, res, {
+        status: 403,
+        doc: faultDoc(
+          'Forbidden',
+          `Requests from pages of '${String(req.headers.origin).slice(0, 100)}' are not accepted.`,
+        ),
+      });
+      return;
+    }
     if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
       await handleRest(restOptions, req, res);
     } else if (path === '/ovirt-engine/sso/oauth/token') {
@@ -127,7 +203,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          resolve(server.address() as AddressInfo);
+          const address = server.address() as AddressInfo;
+          trusted.listening(host, address.port, opts.tls !== undefined);
+          resolve(address);
         });
       }),
     close: () =>

@@ -15,7 +15,9 @@ export type ErrorCategory =
   | 'NOT_FOUND'
   | 'NO_PERMISSION'
   | 'NO_AUTHENTICATION'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  /** NEW (oVirt has none): a dependency (hypervisor, database) is temporarily unavailable. */
+  | 'UNAVAILABLE';
 
 /** HTTP status per category (oVirt: BAD_PARAMETERS 400, CONFLICT 409, …). */
 export const httpStatusOf: Readonly<Record<ErrorCategory, number>> = {
@@ -25,7 +27,11 @@ export const httpStatusOf: Readonly<Record<ErrorCategory, number>> = {
   NO_PERMISSION: 403,
   NO_AUTHENTICATION: 401,
   INTERNAL_ERROR: 500,
+  UNAVAILABLE: 503,
 };
+
+/** Seconds a client should wait before retrying an UNAVAILABLE answer (HTTP `Retry-After`). */
+export const RETRY_AFTER_SECONDS = 2;
 
 /** A field-level problem, for forms (cockpit's `validateParams` shape). */
 export interface FieldError {

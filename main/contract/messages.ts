@@ -44,7 +44,15 @@ export const engineMessages = {
     'Reverting back to last known saved configuration. ${detail}',
   ),
   HOST_NETWORK_INVALID: m('BAD_PARAMETERS', `${C} The host refused the network: \${detail}`),
-  HYPERVISOR_UNREACHABLE: m('INTERNAL_ERROR', `${C} The hypervisor cannot be reached: \${detail}`),
+  HYPERVISOR_UNREACHABLE: m(
+    'UNAVAILABLE',
+    `${C} The hypervisor cannot be reached, try again later: \${detail}`,
+  ),
+  /** NEW: the engine database is locked or failing; the command did not take effect. */
+  DATABASE_UNAVAILABLE: m(
+    'UNAVAILABLE',
+    `${C} The engine database is temporarily unavailable, try again later: \${detail}`,
+  ),
   HYPERVISOR_ERROR: m('BAD_PARAMETERS', `${C} The hypervisor failed: \${detail}`),
   DOMAIN_NOT_FOUND: m('BAD_PARAMETERS', `${C} The VM is not defined on the host: \${detail}`),
   HOST_TIMEOUT: m('INTERNAL_ERROR', `${C} The host did not answer in time: \${detail}`),

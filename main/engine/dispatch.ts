@@ -61,6 +61,8 @@ export interface EngineOptions {
   readonly hostName?: string;
   /** Lock wait before ACTION_TYPE_FAILED_OBJECT_LOCKED, ms (oVirt: 20 s for setup networks). */
   readonly lockTimeoutMs?: number;
+  /** How often the hypervisor is asked whether it answers (host `non_responsive`), ms. */
+  readonly hostCheckIntervalMs?: number;
 }
 
 export interface StartedEngine extends Engine {

@@ -22,6 +22,7 @@ import { lockKey } from './command';
 import type { EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './dispatch';
 import { EventBus } from './events';
+import { monitorHost } from './host-monitor';
 import { LockManager } from './locks';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
@@ -37,6 +38,7 @@ class EngineImpl implements StartedEngine {
   private readonly runner: Runner;
   private readonly pending = new Set<Promise<unknown>>();
   private unsubscribeDomains: () => void = () => undefined;
+  private stopMonitor: () => void = () => undefined;
   private closed = false;
 
   constructor(
@@ -140,10 +142,15 @@ class EngineImpl implements StartedEngine {
     });
   }
 
+  monitorHost(intervalMs: number): void {
+    this.stopMonitor = monitorHost(this.services, intervalMs);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribeDomains();
+    this.stopMonitor();
     await Promise.allSettled([...this.pending]);
     this.services.database.close();
   }
@@ -177,6 +184,7 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
       await engine.invoke(SYSTEM_PRINCIPAL, 'ActivateHost', { hostId: localHostId });
     }
     await reconcileVms(services, localHostId).catch(() => []);
+    engine.monitorHost(options.hostCheckIntervalMs ?? 5_000);
     return engine;
   } catch (e) {
     database.close();

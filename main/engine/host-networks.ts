@@ -14,20 +14,19 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { SnapshotTable, TableSnapshot, Tx } from '../../db/client';
-import type { Conn } from '../../db/client';
+import type { Conn, SnapshotTable, Tx } from '../../db/client';
 import { hostLabelsRepo, hostNicsRepo, hostsRepo } from '../../db/repos/hosts.repo';
-import { intentsRepo } from '../../db/repos/intents.repo';
+import type { IntentRecord } from '../../db/repos/intents.repo';
 import { networkAttachmentsRepo } from '../../db/repos/network-attachments.repo';
 import { networkClustersRepo, networksRepo } from '../../db/repos/networks.repo';
 import { nowIso } from '../../db/repos/rows';
 import type { NetworkSetup, ReportedNetwork, SetupNetworksRequest } from '../../libvirt/host-agent';
-import { HostError } from '../contract/errors';
 import type { HostStatus } from '../contract/hosts';
 import type { ReportedConfiguration } from '../contract/network-attachments';
 import { DEFAULT_MTU, type Network } from '../contract/networks';
 import type { EngineContext, EngineServices } from './context';
-import { CommandFailure } from './validation';
+import { hostFailure, runIntent } from './intents';
+import { dropIntent, restoreIntent } from './recoveries';
 
 /** MTU 0 means the default. */
 export const effectiveMtu = (mtu: number): number => (mtu === 0 ? DEFAULT_MTU : mtu);
@@ -114,22 +113,7 @@ export interface HostNetworkChange {
   readonly commitOnSuccess?: boolean;
 }
 
-/** Convert a host-layer error into the command's failure (execute-time: oVirt's 400). */
-export function hostFailure(e: unknown): CommandFailure {
-  if (e instanceof HostError) {
-    return new CommandFailure(
-      e.code,
-      { detail: [e.message, e.detail].filter(Boolean).join(': ') },
-      { cause: e },
-    );
-  }
-  if (e instanceof CommandFailure) return e;
-  return new CommandFailure(
-    'HOST_COMMAND_FAILED',
-    { detail: e instanceof Error ? e.message : String(e) },
-    { cause: e },
-  );
-}
+export { hostFailure } from './intents';
 
 /**
  * Apply `change` to the database and the host with compensation (see the file comment).
@@ -141,84 +125,82 @@ export async function applyHostNetworks(
   change: HostNetworkChange,
 ): Promise<void> {
   const { database } = ctx;
-  const intentId = randomUUID();
-  let snapshots: TableSnapshot[] = [];
-  let request: SetupNetworksRequest = { networks: {} };
-  let inverse: SetupNetworksRequest = { networks: {} };
-  let beforeIds = new Set<string>();
-
-  database.transaction((tx) => {
-    beforeIds = new Set(networkAttachmentsRepo.listByHost(tx, change.hostId).map((a) => a.id));
-    snapshots = [
-      database.snapshot('network_attachments', 'host_id', change.hostId),
-      database.snapshot('host_network_label', 'host_id', change.hostId),
-      ...(change.snapshots ?? []).map(([t, col, v]) => database.snapshot(t, col, v)),
-    ];
-    const before = hostDesiredState(tx, change.hostId);
-    change.mutate(tx);
-    const after = hostDesiredState(tx, change.hostId);
-    const networks: Record<string, NetworkSetup | { readonly remove: true }> = {};
-    const force = new Set(change.force ?? []);
-    for (const [name, a] of after) {
-      const b = before.get(name);
-      if (!b || !sameSetup(a.setup, b.setup) || force.has(name)) networks[name] = a.setup;
-    }
-    for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
-    request = { networks };
-    // What puts the host back if a later step (commit) fails after the host applied `request`.
-    inverse = {
-      networks: Object.fromEntries(
-        Object.keys(networks).map((n) => [n, before.get(n)?.setup ?? { remove: true as const }]),
-      ),
-    };
-    if (Object.keys(networks).length > 0 && change.pushToHost) {
-      hostsRepo.update(tx, change.hostId, { networkOperationInProgress: true });
-    }
-    intentsRepo.insert(tx, {
-      id: intentId,
-      command: change.command,
-      hostId: change.hostId,
-      snapshot: snapshots,
-      hostNetworks: Object.keys(networks),
-    });
-  });
-
-  const names = Object.keys(request.networks);
-  let reports: Record<string, ReportedNetwork> = {};
-  if (names.length > 0 && change.pushToHost) {
-    let applied = false;
-    try {
-      reports = await ctx.host.setupNetworks(request);
-      applied = true;
-      if (change.commitOnSuccess) await ctx.host.commitNetworkConfig();
-    } catch (e) {
-      // setupNetworks rolls itself back; a failed commit after it must be undone here.
-      if (applied) await ctx.host.setupNetworks(inverse).catch(() => undefined);
-      database.transaction((tx) => {
-        database.restoreInTransaction(snapshots);
-        hostsRepo.update(tx, change.hostId, { networkOperationInProgress: false });
-        intentsRepo.delete(tx, intentId);
-      });
-      throw hostFailure(e);
-    }
-  }
-
-  database.transaction((tx) => {
-    storeReports(tx, change.hostId, reports);
-    for (const a of networkAttachmentsRepo.listByHost(tx, change.hostId)) {
-      // Rows not sent to the host (unchanged, or host not reachable) keep their last report.
-      if (a.status === 'configuring') {
-        networkAttachmentsRepo.report(tx, a.id, {
-          inSync: a.inSync,
-          reportedConfigurations: a.reportedConfigurations,
-          reportedAt: a.reportedAt ?? nowIso(),
-        });
+  const flag = (tx: Tx, on: boolean): void => {
+    hostsRepo.update(tx, change.hostId, { networkOperationInProgress: on });
+  };
+  const beforeIds = await runIntent(ctx, {
+    command: change.command,
+    kind: 'host-networks',
+    hostId: change.hostId,
+    snapshots: [
+      ['network_attachments', 'host_id', change.hostId],
+      ['host_network_label', 'host_id', change.hostId],
+      ...(change.snapshots ?? []),
+    ],
+    prepare: (tx) => {
+      const ids = new Set(networkAttachmentsRepo.listByHost(tx, change.hostId).map((a) => a.id));
+      const before = hostDesiredState(tx, change.hostId);
+      change.mutate(tx);
+      const after = hostDesiredState(tx, change.hostId);
+      const networks: Record<string, NetworkSetup | { readonly remove: true }> = {};
+      const force = new Set(change.force ?? []);
+      for (const [name, a] of after) {
+        const b = before.get(name);
+        if (!b || !sameSetup(a.setup, b.setup) || force.has(name)) networks[name] = a.setup;
       }
-    }
-    hostsRepo.update(tx, change.hostId, { networkOperationInProgress: false });
-    intentsRepo.delete(tx, intentId);
-    const host = hostsRepo.findById(tx, change.hostId);
-    if (host) refreshClusterNetworkStatus(tx, host.clusterId);
+      for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
+      // What puts the host back if a later step (commit, tx 2) fails after the host applied it.
+      const inverse: SetupNetworksRequest = {
+        networks: Object.fromEntries(
+          Object.keys(networks).map((n) => [n, before.get(n)?.setup ?? { remove: true as const }]),
+        ),
+      };
+      const touchHost = Object.keys(networks).length > 0 && change.pushToHost;
+      if (touchHost) flag(tx, true);
+      return {
+        plan: { request: { networks }, inverse, beforeIds: ids },
+        hostNetworks: Object.keys(networks),
+        payload: { hostNetworks: Object.keys(networks) },
+        touchHost,
+      };
+    },
+    host: async ({ request, inverse }) => {
+      const reports = await ctx.host.setupNetworks(request);
+      if (change.commitOnSuccess) {
+        try {
+          await ctx.host.commitNetworkConfig();
+        } catch (e) {
+          // setupNetworks rolls itself back; a failed commit after it must be undone here.
+          await ctx.host.setupNetworks(inverse).catch(() => undefined);
+          throw e;
+        }
+      }
+      return reports;
+    },
+    onCompensate: (tx) => {
+      flag(tx, false);
+    },
+    undoHost: async ({ inverse }) => {
+      await ctx.host.setupNetworks(inverse);
+      if (change.commitOnSuccess) await ctx.host.commitNetworkConfig();
+    },
+    commit: (tx, reports, plan) => {
+      storeReports(tx, change.hostId, reports ?? {});
+      for (const a of networkAttachmentsRepo.listByHost(tx, change.hostId)) {
+        // Rows not sent to the host (unchanged, or host not reachable) keep their last report.
+        if (a.status === 'configuring') {
+          networkAttachmentsRepo.report(tx, a.id, {
+            inSync: a.inSync,
+            reportedConfigurations: a.reportedConfigurations,
+            reportedAt: a.reportedAt ?? nowIso(),
+          });
+        }
+      }
+      flag(tx, false);
+      const host = hostsRepo.findById(tx, change.hostId);
+      if (host) refreshClusterNetworkStatus(tx, host.clusterId);
+      return plan.beforeIds;
+    },
   });
   const afterIds = new Set(
     networkAttachmentsRepo.listByHost(database.db, change.hostId).map((a) => a.id),
@@ -227,6 +209,40 @@ export async function applyHostNetworks(
     ctx.events.entity('network_attachment', id, beforeIds.has(id) ? 'updated' : 'added');
   for (const id of beforeIds)
     if (!afterIds.has(id)) ctx.events.entity('network_attachment', id, 'removed');
+}
+
+/**
+ * Recovery of a `host-networks` intent (see recoveries.ts): restore the rows, then make each
+ * network the command touched match the restored database on the host, one network per
+ * request so one refusal does not block the others. The host layer refuses to remove a
+ * bridge it does not own (it records ownership before creating one), so a device this
+ * product did not create is never touched.
+ * @throws Error listing every network the host refused
+ */
+export async function recoverHostNetworks(
+  ctx: EngineServices,
+  intent: IntentRecord,
+): Promise<void> {
+  restoreIntent(ctx, intent, (tx) => {
+    if (intent.hostId !== null)
+      hostsRepo.update(tx, intent.hostId, { networkOperationInProgress: false });
+  });
+  const problems: string[] = [];
+  if (intent.hostId !== null) {
+    const wanted = hostDesiredState(ctx.database.db, intent.hostId);
+    for (const name of intent.hostNetworks) {
+      const setup = wanted.get(name)?.setup;
+      try {
+        await ctx.host.setupNetworks({ networks: { [name]: setup ?? { remove: true } } });
+      } catch (e) {
+        const f = hostFailure(e);
+        problems.push(`${name}: ${f.message}`);
+      }
+    }
+  }
+  dropIntent(ctx, intent);
+  if (problems.length > 0)
+    throw new Error(`the host did not take back every network: ${problems.join('; ')}`);
 }
 
 /** A change to rows every host shares (a network's cluster link or its label). */

@@ -1,42 +1,99 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * Restart consistency. A command that died between its intent (tx 1) and its result (tx 2)
- * left a `command_intent` row: restore its snapshot so the database is as before the command,
- * and remove from the host any network the command was creating that the restored database
- * does not want. Activation (re-validation) then re-creates what the database does want, and
- * VM reconciliation aligns VM statuses with the domains actually running.
+ * left a `command_intent` row; the recovery registered for its kind (recoveries.ts) undoes
+ * exactly that command, database and host. Recovery never aborts start-up: a failure is
+ * recorded as an error event (the audit log) and the engine serves on; activation and VM
+ * reconciliation then align the rest. Commands resolve their intents before releasing their
+ * locks (intents.ts), so the intents found here all belong to commands that died with the
+ * previous process and restoring their rows cannot undo a later commit.
  */
 import { hostsRepo } from '../../db/repos/hosts.repo';
-import { intentsRepo } from '../../db/repos/intents.repo';
+import { type IntentRecord, intentsRepo } from '../../db/repos/intents.repo';
+import { auditRepo } from '../../db/repos/users.repo';
 import type { EngineServices } from './context';
-import { hostDesiredState, hostFailure } from './host-networks';
+import { dropIntent, recoveries, restoreOnly, wasRestored } from './recoveries';
 
-/** Undo interrupted commands. Returns how many were recovered. */
-export async function recoverInterruptedCommands(ctx: EngineServices): Promise<number> {
-  const intents = intentsRepo.list(ctx.database.db);
-  // No setupNetworks can be running in a process that just started.
-  ctx.database.transaction((tx) => {
-    for (const h of hostsRepo.list(tx)) {
-      if (h.networkOperationInProgress)
-        hostsRepo.update(tx, h.id, { networkOperationInProgress: false });
-    }
-  });
-  for (const intent of intents) {
-    ctx.database.transaction((tx) => {
-      ctx.database.restoreInTransaction(intent.snapshot);
-      intentsRepo.delete(tx, intent.id);
+const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Record an outcome of recovery in the audit log (never throws). */
+export function recoveryEvent(
+  services: EngineServices,
+  severity: 'normal' | 'warning' | 'error',
+  code: string,
+  intent: Pick<IntentRecord, 'command' | 'hostId' | 'vmIds'> | null,
+  text: string,
+): void {
+  try {
+    const event = auditRepo.insert(services.database.db, {
+      time: new Date().toISOString(),
+      severity,
+      code,
+      description: `${text} (User: SYSTEM).`,
+      user: 'SYSTEM',
+      correlationId: null,
+      dataCenterId: null,
+      clusterId: null,
+      hostId: intent?.hostId ?? null,
+      networkId: null,
+      vmId: intent?.vmIds[0] ?? null,
     });
-    if (intent.hostId === null || intent.hostNetworks.length === 0) continue;
-    const wanted = hostDesiredState(ctx.database.db, intent.hostId);
-    const stray = intent.hostNetworks.filter((n) => !wanted.has(n));
-    if (stray.length === 0) continue;
-    await ctx.host
-      .setupNetworks({
-        networks: Object.fromEntries(stray.map((n) => [n, { remove: true as const }])),
-      })
-      .catch((e: unknown) => {
-        throw hostFailure(e);
-      });
+    services.events.publish({ type: 'audit', event });
+  } catch {
+    // The audit log itself may be what is unavailable; start-up goes on regardless.
+  }
+}
+
+/** Undo interrupted commands. Returns how many intents were found; never throws. */
+export async function recoverInterruptedCommands(services: EngineServices): Promise<number> {
+  let intents: IntentRecord[];
+  try {
+    intents = intentsRepo.list(services.database.db);
+    // No setupNetworks can be running in a process that just started.
+    services.database.transaction((tx) => {
+      for (const h of hostsRepo.list(tx)) {
+        if (h.networkOperationInProgress)
+          hostsRepo.update(tx, h.id, { networkOperationInProgress: false });
+      }
+    });
+  } catch (e) {
+    recoveryEvent(
+      services,
+      'error',
+      'ENGINE_RECOVERY_FAILED',
+      null,
+      `Recovery of interrupted commands could not read the database: ${describe(e)}`,
+    );
+    return 0;
+  }
+  for (const intent of intents) {
+    const recover = recoveries[intent.kind] ?? restoreOnly;
+    try {
+      await recover(services, intent);
+      recoveryEvent(
+        services,
+        'warning',
+        'ENGINE_COMMAND_RECOVERED',
+        intent,
+        `Command ${intent.command} (${intent.kind}) was interrupted by an engine stop and has been undone`,
+      );
+    } catch (e) {
+      recoveryEvent(
+        services,
+        'error',
+        'ENGINE_RECOVERY_FAILED',
+        intent,
+        `Recovery of the interrupted command ${intent.command} (${intent.kind}) failed: ${describe(e)}`,
+      );
+      // The database part is done or will be retried at the next start; a host part that
+      // failed is reported above and left to activation and to the administrator.
+      try {
+        const still = intentsRepo.list(services.database.db).some((i) => i.id === intent.id);
+        if (still && wasRestored(intent)) dropIntent(services, intent);
+      } catch {
+        // Database unavailable: the intent stays and the next start tries again.
+      }
+    }
   }
   return intents.length;
 }

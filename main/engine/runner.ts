@@ -20,6 +20,7 @@ import {
 import type { AuditSubject, CommandName, QueryName } from './command';
 import type { EngineContext, EngineServices } from './context';
 import type { InvokeOptions } from './dispatch';
+import { databaseUnavailable, isDatabaseUnavailable, unresolvedIntents } from './intents';
 import { LockTimeoutError } from './locks';
 import { commands, queries } from './registry';
 import { CommandFailure, type Failure } from './validation';
@@ -50,6 +51,8 @@ const fail = <T>(error: ErrorBody): Envelope<T> => ({ ok: false, error });
 function toFailure(e: unknown): Failure {
   if (e instanceof CommandFailure) return e.failure;
   if (e instanceof LockTimeoutError) return { code: 'ACTION_TYPE_FAILED_OBJECT_LOCKED', vars: {} };
+  // A locked or failing database: temporary (503 + retry hint), never an internal error.
+  if (isDatabaseUnavailable(e)) return databaseUnavailable(e, 'nothing was changed').failure;
   return {
     code: 'ENGINE_INTERNAL_ERROR',
     vars: { detail: e instanceof Error ? e.message : String(e) },
@@ -182,6 +185,8 @@ export class Runner {
       return { ok: true, result };
     } catch (e) {
       const body = errorBody(toFailure(e), words);
+      // A database that refused the command would refuse (slowly) its audit record too.
+      if (body.code === 'DATABASE_UNAVAILABLE') return fail(body);
       this.audit(
         ctx,
         `${cmd.auditCode}_FAILED`,
@@ -191,7 +196,11 @@ export class Runner {
       );
       return fail(body);
     } finally {
-      release?.();
+      // An intent still being resolved in the background keeps its command's locks, so no
+      // other command works on rows a compensation is about to restore (intents.ts).
+      const unresolved = unresolvedIntents(ctx.database);
+      if (unresolved && release) void unresolved.finally(release);
+      else release?.();
     }
   }
 

@@ -23,4 +23,5 @@ const friendlyByCategory: Readonly<Record<EngineError['category'], string>> = {
   NO_PERMISSION: 'You are not allowed to do this.',
   NO_AUTHENTICATION: 'Your session has ended. Please log in again.',
   INTERNAL_ERROR: 'The engine hit an internal error. See the Events page for details.',
+  UNAVAILABLE: 'The host or the engine database is busy or unreachable. Try again shortly.',
 };

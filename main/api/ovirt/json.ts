@@ -8,6 +8,7 @@
  */
 import { DateTime, Decimal, type Doc, type DocValue } from './doc';
 import { SyntaxFault } from './fault';
+import { jsonDepth, MAX_BODY_DEPTH } from './nesting';
 import type { InputObject, InputValue } from './xml';
 
 function toJson(value: DocValue): unknown {
@@ -52,6 +53,10 @@ function normalize(value: unknown): InputValue | undefined {
 
 /** Parses a JSON request body into the reader shape shared with XML. */
 export function parseJson(text: string): InputValue {
+  // Checked first: the normaliser recurses, and so would a stack overflow's 500.
+  if (jsonDepth(text) > MAX_BODY_DEPTH) {
+    throw new SyntaxFault(`the document is nested deeper than ${MAX_BODY_DEPTH} levels`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

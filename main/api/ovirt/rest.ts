@@ -11,8 +11,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { OpInput, OpName, OpOutput, Principal } from '../../contract';
+import { RETRY_AFTER_SECONDS } from '../../contract/errors';
 import type { Engine } from '../../engine/dispatch';
-import type { AuthService } from '../auth';
+import { type AuthService, LoginThrottled } from '../auth';
 import {
   BodyTooLargeError,
   DEFAULT_BODY_LIMIT,
@@ -131,6 +132,20 @@ function render(format: Format, doc: Doc): { type: string; body: string } {
     : { type: 'application/xml', body: writeXml(doc) };
 }
 
+/** True when the request came over TLS. */
+export function isTls(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
+}
+
+/**
+ * The `JSESSIONID` cookie of `Prefer: persistent-auth`: never readable by scripts, never sent
+ * with a request another site starts (`SameSite=Strict`), and only over TLS when the server
+ * speaks TLS.
+ */
+export function sessionCookie(id: string, tls: boolean): string {
+  return `JSESSIONID=${id}; Path=${API_PREFIX}; HttpOnly; SameSite=Strict${tls ? '; Secure' : ''}`;
+}
+
 /** Options of the REST front door. */
 export interface RestOptions {
   readonly router: Router<Handler>;
@@ -139,6 +154,12 @@ export interface RestOptions {
   readonly bodyLimit?: number;
   /** Extra handling for `GET/HEAD` of the API root (the Link header). */
   readonly rootLinkHeader?: (base: string, absolute: string) => string;
+  /**
+   * The origin (`scheme://host:port`) absolute URLs are built from. The server derives it
+   * from a Host header it has already checked against its own names; it is never the raw
+   * header of the request (DNS rebinding). Default `http://localhost`.
+   */
+  readonly publicOrigin?: (req: IncomingMessage) => string;
 }
 
 /** Handles one request under `/ovirt-engine/api`. Never throws. */
@@ -158,6 +179,9 @@ export async function handleRest(
     const drained = await discardBody(req, bodyless ? 0 : 2_000);
     const out: Record<string, string | string[]> = { ...headers, ...(reply.headers ?? {}) };
     if (!drained) out.Connection = 'close';
+    // 503 = a dependency is temporarily unavailable (errors.ts UNAVAILABLE): say when to retry.
+    if (reply.status === 503 && out['Retry-After'] === undefined)
+      out['Retry-After'] = String(RETRY_AFTER_SECONDS);
     if (reply.doc === null) {
       send(req, res, reply.status, out);
       return;
@@ -193,9 +217,13 @@ export async function handleRest(
       return;
     }
     if (auth.newSession !== undefined) {
-      headers['Set-Cookie'] = `JSESSIONID=${auth.newSession}; Path=${API_PREFIX}; HttpOnly`;
+      headers['Set-Cookie'] = sessionCookie(auth.newSession, isTls(req));
     }
     const match = opts.router.match(req.method ?? 'GET', rest);
+    if (match.kind === 'found') {
+      const unsupported = unsupportedMediaType(req);
+      if (unsupported !== null) throw unsupported;
+    }
     if (match.kind === 'not-found') {
       await answer({ status: 404, doc: null });
       return;
@@ -229,14 +257,19 @@ export async function handleRest(
     };
     const reply = await match.handler(ctx);
     if (rest.replace(/\/$/, '') === '' && opts.rootLinkHeader) {
-      const host = req.headers.host ?? 'localhost';
-      const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-      headers.Link = opts.rootLinkHeader(base, `${scheme}://${host}`);
+      const origin = opts.publicOrigin?.(req) ?? 'http://localhost';
+      headers.Link = opts.rootLinkHeader(base, origin);
     }
     await answer(reply);
   } catch (err) {
     if (err instanceof ApiFault) {
       await answer({ status: err.status, doc: err.doc });
+    } else if (err instanceof LoginThrottled) {
+      await answer({
+        status: 429,
+        doc: faultDoc('Too Many Requests', err.message),
+        headers: { 'Retry-After': String(err.retryAfterSeconds) },
+      });
     } else if (err instanceof BodyTooLargeError) {
       await answer({ status: 413, doc: faultDoc('Request Entity Too Large', err.message) });
     } else {
@@ -255,8 +288,49 @@ export async function handleRest(
   }
 }
 
+/** The request body's media types oVirt's resources consume (`@Consumes`); XML first. */
+export const BODY_TYPES: readonly string[] = ['application/xml', 'text/xml', 'application/json'];
+
+/** Methods whose requests carry a document. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * A body-carrying request whose Content-Type is not XML or JSON gets 415 before any handler
+ * runs. This is also what stops cross-site request forgery by plain HTML forms and
+ * `no-cors` fetches: browsers can only send `text/plain`, `multipart/form-data` and
+ * `application/x-www-form-urlencoded` (or no type at all) without a CORS preflight, which
+ * this server never grants. A request without a type is accepted only without a body (a
+ * parameterless action such as `POST …/start` sent by curl).
+ */
+export function unsupportedMediaType(req: IncomingMessage): ApiFault | null {
+  if (!BODY_METHODS.has(req.method ?? 'GET')) return null;
+  const type = mediaType(req.headers['content-type']);
+  if (BODY_TYPES.includes(type)) return null;
+  const length = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  const empty = !chunked && (length === undefined || length.trim() === '0');
+  if (type === '' && empty) return null;
+  return new ApiFault(
+    415,
+    faultDoc(
+      'Unsupported Media Type',
+      type === ''
+        ? `A request body needs a Content-Type; use one of ${BODY_TYPES.join(', ')}.`
+        : `Content type '${type}' is not supported; use one of ${BODY_TYPES.join(', ')}.`,
+    ),
+  );
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readInput(req: IncomingMessage, root: string, limit: number): Promise<InputObject> {
-  const raw = (await readBody(req, limit)).toString('utf8');
+  let raw: string;
+  try {
+    raw = utf8.decode(await readBody(req, limit));
+  } catch (err) {
+    if (err instanceof TypeError) throw new SyntaxFault('the request body is not valid UTF-8');
+    throw err;
+  }
   const type = mediaType(req.headers['content-type']);
   const text = raw.trim();
   if (text === '') {
@@ -264,6 +338,6 @@ async function readInput(req: IncomingMessage, root: string, limit: number): Pro
     if (root === 'action') return {};
     throw new SyntaxFault('the request body is empty');
   }
-  const json = type === 'application/json' || (type === '' && text.startsWith('{'));
+  const json = type === 'application/json';
   return rootObject(json ? parseJson(text) : parseXml(text, root));
 }

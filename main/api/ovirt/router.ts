@@ -10,6 +10,7 @@ type Segment = { kind: 'lit'; text: string } | { kind: 'uuid' | 'text'; name: st
 
 interface Route<H> {
   readonly method: string;
+  readonly pattern: string;
   readonly segments: readonly Segment[];
   readonly handler: H;
 }
@@ -37,8 +38,13 @@ export class Router<H> {
 
   /** Registers a handler; `GET` also answers `HEAD`. */
   add(method: string, pattern: string, handler: H): this {
-    this.routes.push({ method, segments: parsePattern(pattern), handler });
+    this.routes.push({ method, pattern, segments: parsePattern(pattern), handler });
     return this;
+  }
+
+  /** Every registered method and pattern, in registration order (for the fuzzer and docs). */
+  list(): { readonly method: string; readonly pattern: string }[] {
+    return this.routes.map((r) => ({ method: r.method, pattern: r.pattern }));
   }
 
   /** Finds the handler for a path relative to the API root (no query string). */

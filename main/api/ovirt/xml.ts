@@ -8,6 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import { DateTime, Decimal, type Doc, type DocObject, type DocValue, XML_ATTRIBUTES } from './doc';
 import { SyntaxFault } from './fault';
+import { MAX_BODY_DEPTH, xmlDepth } from './nesting';
 
 /** Escapes text and attribute values (the five XML specials) and drops invalid XML chars. */
 export function escapeXml(text: string): string {
@@ -129,9 +130,21 @@ function normalize(value: unknown): InputValue {
  */
 export function parseXml(text: string, expectedRoot: string): InputValue {
   if (/<!DOCTYPE/i.test(text)) throw new SyntaxFault('DOCTYPE is not allowed');
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new SyntaxFault(valid.err.msg);
-  const parsed = parser.parse(text) as Record<string, unknown>;
+  // Checked first: the parser and the normaliser recurse, and so would a stack overflow's 500.
+  if (xmlDepth(text) > MAX_BODY_DEPTH) {
+    throw new SyntaxFault(`the document is nested deeper than ${MAX_BODY_DEPTH} levels`);
+  }
+  let parsed: Record<string, unknown>;
+  try {
+    const valid = XMLValidator.validate(text);
+    if (valid !== true) throw new SyntaxFault(valid.err.msg);
+    parsed = parser.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    // The parser throws plain errors (even TypeErrors) on some truncated documents, e.g.
+    // `<action/` or an unclosed comment: all of them are the client's syntax error.
+    if (err instanceof SyntaxFault) throw err;
+    throw new SyntaxFault(err instanceof Error ? err.message : String(err));
+  }
   const roots = Object.keys(parsed).filter((k) => !k.startsWith('?'));
   if (roots.length !== 1 || roots[0] !== expectedRoot) {
     throw new SyntaxFault(`unexpected element (expected <${expectedRoot}>)`);

@@ -6,12 +6,10 @@
  * it `up`. `initialization.nic_configurations` (oVirt cloud-init shape) become the guest's
  * static addresses; for `tiny` the host layer puts them on the kernel command line.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
-import type { TableSnapshot } from '../../../../db/client';
 import { hostsRepo } from '../../../../db/repos/hosts.repo';
-import { intentsRepo } from '../../../../db/repos/intents.repo';
+import type { IntentRecord } from '../../../../db/repos/intents.repo';
 import { networkAttachmentsRepo } from '../../../../db/repos/network-attachments.repo';
 import { networksRepo, vnicProfilesRepo } from '../../../../db/repos/networks.repo';
 import { nowIso } from '../../../../db/repos/rows';
@@ -24,7 +22,10 @@ import type {
 } from '../../../../libvirt/host-agent';
 import type { Initialization, Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
+import type { EngineServices } from '../../context';
 import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
+import { runIntent } from '../../intents';
+import { dropIntent, restoreIntent } from '../../recoveries';
 import { failWith, invalid, notFound, valid, type ValidationResult } from '../../validation';
 import { validateVmTransition } from '../../validators/vm.validator';
 
@@ -138,42 +139,35 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
     return valid({ vm, desc, hostId: host.id });
   },
   execute: async (ctx, input, plan) => {
-    const intentId = randomUUID();
-    let snapshot: TableSnapshot[] = [];
-    ctx.database.transaction((tx) => {
-      snapshot = [ctx.database.snapshot('vm', 'id', input.id)];
-      intentsRepo.insert(tx, {
-        id: intentId,
-        command: 'RunVm',
-        hostId: plan.hostId,
-        snapshot,
-        hostNetworks: [],
-        vmIds: [input.id],
-      });
-      vmsRepo.update(tx, input.id, { status: 'wait_for_launch', hostId: plan.hostId });
-    });
     ctx.events.entity('vm', input.id, 'updated');
     try {
-      await withProgress(ctx, `Starting VM ${plan.vm.name}`, () => ctx.host.domainStart(plan.desc));
-    } catch (e) {
-      ctx.database.transaction((tx) => {
-        ctx.database.restoreInTransaction(snapshot);
-        intentsRepo.delete(tx, intentId);
-      });
+      await withProgress(ctx, `Starting VM ${plan.vm.name}`, () =>
+        runIntent(ctx, {
+          command: 'RunVm',
+          kind: 'vm',
+          hostId: plan.hostId,
+          snapshots: [['vm', 'id', input.id]],
+          prepare: (tx) => {
+            vmsRepo.update(tx, input.id, { status: 'wait_for_launch', hostId: plan.hostId });
+            return { plan, vmIds: [input.id], payload: { vmIds: [input.id] } };
+          },
+          host: (p) => ctx.host.domainStart(p.desc),
+          // The domain runs but its start could not be recorded: power it off again.
+          undoHost: (p) => ctx.host.domainPowerOff(p.desc.uuid),
+          commit: (tx) => {
+            vmsRepo.update(tx, input.id, {
+              status: 'up',
+              hostId: plan.hostId,
+              startTime: nowIso(),
+              stopTime: null,
+              stopReason: null,
+            });
+          },
+        }),
+      );
+    } finally {
       ctx.events.entity('vm', input.id, 'updated');
-      throw hostFailure(e);
     }
-    ctx.database.transaction((tx) => {
-      vmsRepo.update(tx, input.id, {
-        status: 'up',
-        hostId: plan.hostId,
-        startTime: nowIso(),
-        stopTime: null,
-        stopReason: null,
-      });
-      intentsRepo.delete(tx, intentId);
-    });
-    ctx.events.entity('vm', input.id, 'updated');
     const vm = vmsRepo.findById(ctx.database.db, input.id);
     if (!vm) throw notFound('vm', input.id);
     return vm;
@@ -184,3 +178,37 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
     hostId: plan?.hostId ?? null,
   }),
 });
+
+/**
+ * Recovery of a `vm` intent (RunVm, StopVm; see recoveries.ts): restore the VM rows, then let
+ * the domain decide: a domain that runs is recorded `up` (the start got through), anything
+ * else `down`. The database then says what the host does, whichever step the kill hit.
+ * @throws HostError when the hypervisor cannot be asked (the rows stay restored)
+ */
+export async function recoverVms(ctx: EngineServices, intent: IntentRecord): Promise<void> {
+  restoreIntent(ctx, intent);
+  const domains = await ctx.host.domainList().catch((e: unknown) => {
+    dropIntent(ctx, intent);
+    throw hostFailure(e);
+  });
+  const states = new Map(domains.map((d) => [d.uuid, d.state]));
+  ctx.database.transaction((tx) => {
+    for (const id of intent.vmIds) {
+      const vm = vmsRepo.findById(tx, id);
+      if (!vm) continue;
+      const state = states.get(id);
+      if (state === 'up' || state === 'paused' || state === 'powering_down') {
+        vmsRepo.update(tx, id, { status: state, hostId: intent.hostId ?? vm.hostId });
+      } else if (vm.status !== 'down') {
+        vmsRepo.update(tx, id, {
+          status: 'down',
+          hostId: null,
+          stopTime: nowIso(),
+          stopReason: 'not running on the host',
+        });
+      }
+    }
+  });
+  dropIntent(ctx, intent);
+  for (const id of intent.vmIds) ctx.events.entity('vm', id, 'updated');
+}

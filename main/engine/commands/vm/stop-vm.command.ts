@@ -6,40 +6,59 @@ import { HostError, HostErrorCode } from '../../../contract/errors';
 import type { Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
 import type { EngineContext } from '../../context';
-import { hostFailure, withProgress } from '../../host-networks';
+import { withProgress } from '../../host-networks';
+import { runIntent } from '../../intents';
 import { invalid, notFound, valid } from '../../validation';
 import { validateVmTransition } from '../../validators/vm.validator';
 
 /** Guest shutdown deadline before the host layer powers the domain off. */
 export const SHUTDOWN_TIMEOUT_MS = 30_000;
 
+/**
+ * Bring a VM down under a `vm` intent: tx 1 (the transitional status, if any) → the host
+ * step → tx 2 `down`. A powered-off domain cannot be put back, so a failed tx 2 is retried
+ * until it records what happened (intents.ts).
+ */
 async function bringDown(
   ctx: EngineContext,
   vm: Vm,
   how: () => Promise<void>,
   reason: string | undefined,
+  transitional?: Vm['status'],
 ): Promise<Vm> {
   try {
-    await how();
-  } catch (e) {
-    // A domain that no longer exists is down: that is what was asked for.
-    if (!(e instanceof HostError && e.code === HostErrorCode.DOMAIN_NOT_FOUND)) {
-      ctx.database.transaction((tx) => {
-        vmsRepo.update(tx, vm.id, { status: vm.status });
-      });
-      ctx.events.entity('vm', vm.id, 'updated');
-      throw hostFailure(e);
-    }
-  }
-  ctx.database.transaction((tx) => {
-    vmsRepo.update(tx, vm.id, {
-      status: 'down',
-      hostId: null,
-      stopTime: nowIso(),
-      stopReason: reason ?? null,
+    await runIntent(ctx, {
+      command: transitional ? 'ShutdownVm' : 'StopVm',
+      kind: 'vm',
+      hostId: vm.hostId,
+      snapshots: [['vm', 'id', vm.id]],
+      prepare: (tx) => {
+        if (transitional) vmsRepo.update(tx, vm.id, { status: transitional });
+        return { plan: null, vmIds: [vm.id], payload: { vmIds: [vm.id] } };
+      },
+      onRecorded: () => {
+        if (transitional) ctx.events.entity('vm', vm.id, 'updated');
+      },
+      host: async () => {
+        try {
+          await how();
+        } catch (e) {
+          // A domain that no longer exists is down: that is what was asked for.
+          if (!(e instanceof HostError && e.code === HostErrorCode.DOMAIN_NOT_FOUND)) throw e;
+        }
+      },
+      commit: (tx) => {
+        vmsRepo.update(tx, vm.id, {
+          status: 'down',
+          hostId: null,
+          stopTime: nowIso(),
+          stopReason: reason ?? null,
+        });
+      },
     });
-  });
-  ctx.events.entity('vm', vm.id, 'updated');
+  } finally {
+    ctx.events.entity('vm', vm.id, 'updated');
+  }
   const v = vmsRepo.findById(ctx.database.db, vm.id);
   if (!v) throw notFound('vm', vm.id);
   return v;
@@ -72,14 +91,15 @@ export const ShutdownVmCommand = defineCommand<'ShutdownVm', Vm>({
     const f = validateVmTransition(vm.status, 'shutdown');
     return f ? invalid(f) : valid(vm);
   },
-  execute: (ctx, input, vm) => {
-    ctx.database.transaction((tx) => {
-      vmsRepo.update(tx, vm.id, { status: 'powering_down' });
-    });
-    ctx.events.entity('vm', vm.id, 'updated');
-    return withProgress(ctx, `Shutting down VM ${vm.name}`, () =>
-      bringDown(ctx, vm, () => ctx.host.domainShutdown(vm.id, SHUTDOWN_TIMEOUT_MS), input.reason),
-    );
-  },
+  execute: (ctx, input, vm) =>
+    withProgress(ctx, `Shutting down VM ${vm.name}`, () =>
+      bringDown(
+        ctx,
+        vm,
+        () => ctx.host.domainShutdown(vm.id, SHUTDOWN_TIMEOUT_MS),
+        input.reason,
+        'powering_down',
+      ),
+    ),
   subject: (input, vm) => ({ description: `VM ${vm?.name ?? input.id}`, vmId: input.id }),
 });
