@@ -502,7 +502,7 @@ export interface DomainCdromDesc {
 }
 
 export interface DomainDesc {
-  /** CD-ROMs in order (SATA, read-only). Absent = none. */
+  /** CD-ROMs in order (virtio-scsi, read-only). Absent = none. */
   readonly cdroms?: readonly DomainCdromDesc[];
 }
 

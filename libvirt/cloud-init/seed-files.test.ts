@@ -225,17 +225,23 @@ describe('tinyAddressesFor', () => {
 });
 
 describe('cdromElements', () => {
-  it('renders read-only SATA CD-ROMs on free targets, escaping the path', () => {
-    const [el] = cdromElements([{ path: '/state/cloud-init/a&b.iso' }], new Set(['sda']));
-    expect(el?.toString()).toBe(
+  it('renders read-only virtio-scsi CD-ROMs on free targets, escaping the path', () => {
+    const els = cdromElements([{ path: '/state/cloud-init/a&b.iso' }], new Set(['sda']));
+    expect(els.map((e) => e.toString())).toEqual([
       [
         '<disk type="file" device="cdrom">',
         '  <driver name="qemu" type="raw"/>',
         '  <source file="/state/cloud-init/a&amp;b.iso"/>',
-        '  <target dev="sdb" bus="sata"/>',
+        '  <target dev="sdb" bus="scsi"/>',
         '  <readonly/>',
         '</disk>',
       ].join('\n'),
-    );
+      '<controller type="scsi" index="0" model="virtio-scsi"/>',
+    ]);
+  });
+
+  it('adds no controller when the domain has one, and nothing without CD-ROMs', () => {
+    expect(cdromElements([{ path: '/a.iso' }], new Set(), true)).toHaveLength(1);
+    expect(cdromElements([])).toEqual([]);
   });
 });

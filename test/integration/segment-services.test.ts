@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { run, runJson } from '../../libvirt/exec';
-import type { DomainDesc, SegmentPlan } from '../../libvirt/host-agent';
+import { type DomainDesc, type SegmentPlan, tinyAddressesFor } from '../../libvirt/host-agent';
 import { LocalHostAgent } from '../../libvirt/local-host-agent';
 import { isNic } from '../../libvirt/network/host-facts';
 import { BUILD_STEPS, type BuildStep } from '../../libvirt/segment/apply';
@@ -276,6 +276,16 @@ describe.skipIf(Boolean(skip))('segment services (DHCP + DNS in a namespace)', (
       expect(after.serviceAddress).toBe(before.serviceAddress);
     });
 
+    it('a changed DHCP option restarts dnsmasq with the new configuration', async () => {
+      const before = await agent.reportSegmentServices(spare);
+      const after = await agent.setupSegmentServices(spare, { ...plan, leaseSeconds: 600 });
+      expect(after.running).toBe(true);
+      expect(after.dnsmasqPid).not.toBe(before.dnsmasqPid);
+      expect(await dnsmasqPids(join(stateDir, 'segments', spare))).toEqual([after.dnsmasqPid]);
+      const conf = await readFile(join(stateDir, 'segments', spare, 'dnsmasq.conf'), 'utf8');
+      expect(conf).toContain(',600\n');
+    });
+
     it('is re-created from the recorded plan after the host lost it', async () => {
       // Out of band, as a host restart would: kill dnsmasq, delete the namespace and veth.
       for (const pid of await dnsmasqPids(join(stateDir, 'segments', spare)))
@@ -317,7 +327,14 @@ describe.skipIf(Boolean(skip))('segment services (DHCP + DNS in a namespace)', (
         name,
         memoryMiB: TINY_GUEST_MEMORY_MIB,
         vcpus: 1,
-        boot: { kind: 'tiny', addresses: [{ nic: 'eth0', bootProtocol: 'dhcp' }] },
+        // The same oVirt input a disk-image VM gets through cloud-init.
+        boot: {
+          kind: 'tiny',
+          addresses: tinyAddressesFor(
+            { nicConfigurations: [{ name: 'eth0', onBoot: true, bootProtocol: 'dhcp' }] },
+            [{ name: 'eth0', mac }],
+          ),
+        },
         interfaces: [{ mac, bridge: br, mtu: 1500, model: 'virtio', tap: `${p}${key}0` }],
         serialLogPath: join(dir, `${key}.serial.log`),
       },
