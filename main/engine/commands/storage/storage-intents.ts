@@ -70,6 +70,9 @@ export interface StorageIntentPayload {
   readonly vms: readonly string[];
   /** Templates set `locked`: `ok`, or `illegal` when one of their disks is. */
   readonly templates: readonly string[];
+  /** Image transfers: the transfer this intent belongs to, and an upload's future volume. */
+  readonly transferId?: string;
+  readonly uploadVolumeId?: string;
 }
 
 export interface StorageIntent {
