@@ -46,6 +46,9 @@ export function diskDoc(base: string, d: Disk): DocObject {
     backup: 'none',
     content_type: d.contentType,
     creation_time: new DateTime(new Date(d.creationTime)),
+    // One disk profile per storage domain, sharing its id (see storage-domains.routes.ts):
+    // Ansible's ovirt_disk follows this link and reads its name without a None check.
+    disk_profile: refTo(base, 'diskprofiles', d.storageDomainId),
     format: d.format,
     image_id: d.imageId ?? undefined,
     propagate_errors: false,
