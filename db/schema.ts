@@ -227,15 +227,33 @@ export const vnicProfile = sqliteTable(
   (t) => [uniqueIndex('vnic_profile_network_id_name_key').on(t.networkId, t.name)],
 );
 
+/**
+ * oVirt's vm_static for templates. A base template has `version_number` 1 and is its own
+ * `base_template_id` (oVirt `TemplateVersion`); `status` is `locked` while its disks copy.
+ */
 export const vmTemplate = sqliteTable('vm_template', {
   id: id(),
   name: text('name').notNull().unique(),
   description: text('description').notNull().default(''),
   memoryBytes: integer('memory_bytes').notNull(),
   vcpus: integer('vcpus').notNull().default(1),
-  boot: text('boot', { enum: ['none', 'tiny'] })
+  /** `none` (Blank), `tiny` (the bundled demo guest), `disks` (boots from its disks). */
+  boot: text('boot', { enum: ['none', 'tiny', 'disks'] })
     .notNull()
     .default('none'),
+  status: text('status', { enum: ['ok', 'locked', 'illegal'] })
+    .notNull()
+    .default('ok'),
+  versionNumber: integer('version_number').notNull().default(1),
+  versionName: text('version_name').notNull().default('base version'),
+  /** Null only transiently on insert; the migration sets it to `id` for existing rows. */
+  baseTemplateId: text('base_template_id'),
+  /** The VM it was made from (informational; the VM may be gone). */
+  sourceVmId: text('source_vm_id'),
+  /** Content hash of a bundled image it was registered from (seed idempotency). */
+  bundledHash: text('bundled_hash'),
+  // Nullable: SQLite cannot ADD a column whose default is an expression; set on insert.
+  createdAt: text('created_at'),
 });
 
 export const vm = sqliteTable('vm', {
@@ -251,14 +269,25 @@ export const vm = sqliteTable('vm', {
   memoryBytes: integer('memory_bytes').notNull(),
   vcpus: integer('vcpus').notNull().default(1),
   status: text('status', {
-    enum: ['down', 'wait_for_launch', 'powering_up', 'up', 'paused', 'powering_down', 'unknown'],
+    enum: [
+      'down',
+      'wait_for_launch',
+      'powering_up',
+      'up',
+      'paused',
+      'powering_down',
+      'unknown',
+      'image_locked',
+    ],
   })
     .notNull()
     .default('down'),
   hostId: text('host_id').references(() => host.id, { onDelete: 'set null' }),
-  bootKind: text('boot_kind', { enum: ['none', 'tiny', 'disk'] })
+  /** `tiny`, `disks` (boots from its disk attachments), `none`; `disk` is legacy (issue 10 item 9). */
+  bootKind: text('boot_kind', { enum: ['none', 'tiny', 'disk', 'disks'] })
     .notNull()
     .default('none'),
+  /** Legacy: a host file booted in place. Cleared at start-up; never written any more. */
   diskPath: text('disk_path'),
   /** JSON Initialization or null. */
   initialization: text('initialization'),
@@ -267,6 +296,210 @@ export const vm = sqliteTable('vm', {
   stopReason: text('stop_reason'),
   createdAt: createdAt(),
 });
+
+// ── Storage (oVirt's storage_domain_static, base_disks, images, vm_device, snapshots) ──────
+
+/**
+ * A storage domain. Only `data` / `localfs` here: a directory on this machine. `path` is
+ * canonical (absolute, no trailing slash); every volume path is computed under it.
+ */
+export const storageDomain = sqliteTable('storage_domain', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  comment: text('comment').notNull().default(''),
+  type: text('type', { enum: ['data'] })
+    .notNull()
+    .default('data'),
+  storageType: text('storage_type', { enum: ['localfs'] })
+    .notNull()
+    .default('localfs'),
+  path: text('path').notNull().unique(),
+  dataCenterId: text('data_center_id').references(() => dataCenter.id, { onDelete: 'restrict' }),
+  status: text('status', {
+    enum: ['active', 'inactive', 'locked', 'maintenance', 'unattached', 'unknown'],
+  })
+    .notNull()
+    .default('active'),
+  master: bool('master').notNull().default(false),
+  storageFormat: text('storage_format').notNull().default('v5'),
+  /** Percent of free space under which oVirt warns. */
+  warningLowSpaceIndicator: integer('warning_low_space_indicator').notNull().default(10),
+  /** GiB that must stay free: allocations that would go below are refused. */
+  criticalSpaceActionBlocker: integer('critical_space_action_blocker').notNull().default(1),
+  createdAt: createdAt(),
+});
+
+/** oVirt's base_disks: the disk as the user sees it (`alias` is the REST `name`). */
+export const disk = sqliteTable(
+  'disk',
+  {
+    id: id(),
+    alias: text('alias').notNull(),
+    description: text('description').notNull().default(''),
+    format: text('format', { enum: ['cow', 'raw'] }).notNull(),
+    sparse: bool('sparse').notNull().default(true),
+    provisionedSize: integer('provisioned_size').notNull(),
+    actualSize: integer('actual_size').notNull().default(0),
+    status: text('status', { enum: ['ok', 'locked', 'illegal'] })
+      .notNull()
+      .default('locked'),
+    contentType: text('content_type', { enum: ['data', 'iso'] })
+      .notNull()
+      .default('data'),
+    storageDomainId: text('storage_domain_id')
+      .notNull()
+      .references(() => storageDomain.id, { onDelete: 'restrict' }),
+    shareable: bool('shareable').notNull().default(false),
+    wipeAfterDelete: bool('wipe_after_delete').notNull().default(false),
+    /** Why the disk is illegal (crash mid-copy, failed check), for the UI and events. */
+    statusDetail: text('status_detail'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('disk_storage_domain_id_idx').on(t.storageDomainId)],
+);
+
+/**
+ * oVirt's images: the volume chain of a disk. The `active` volume is the one the VM writes;
+ * `parent_id` is the volume below (null = base). A thin VM disk's base volume has as parent
+ * a template disk's volume (another disk): no foreign key on `parent_id`, the engine keeps
+ * chains whole (a template with VMs cannot be removed). `path` is always computed by the
+ * engine: `<domain path>/<disk id>/<volume id>`.
+ */
+export const image = sqliteTable(
+  'image',
+  {
+    id: id(),
+    diskId: text('disk_id')
+      .notNull()
+      .references(() => disk.id, { onDelete: 'cascade' }),
+    parentId: text('parent_id'),
+    path: text('path').notNull().unique(),
+    format: text('format', { enum: ['cow', 'raw'] }).notNull(),
+    active: bool('active').notNull().default(true),
+    /** The VM snapshot whose state this volume holds (null for template/floating disks). */
+    snapshotId: text('snapshot_id'),
+    status: text('status', { enum: ['ok', 'locked', 'illegal'] })
+      .notNull()
+      .default('locked'),
+    virtualSize: integer('virtual_size').notNull(),
+    actualSize: integer('actual_size').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('image_disk_id_idx').on(t.diskId),
+    index('image_parent_id_idx').on(t.parentId),
+    index('image_snapshot_id_idx').on(t.snapshotId),
+  ],
+);
+
+/**
+ * oVirt's vm_device rows for disks, as disk attachments: one per disk (no shareable disks),
+ * so the attachment id is the disk id, as oVirt's REST shows it. Exactly one of `vm_id`,
+ * `template_id` is set.
+ */
+export const diskAttachment = sqliteTable(
+  'disk_attachment',
+  {
+    diskId: text('disk_id')
+      .primaryKey()
+      .references(() => disk.id, { onDelete: 'cascade' }),
+    vmId: text('vm_id').references(() => vm.id, { onDelete: 'cascade' }),
+    templateId: text('template_id').references(() => vmTemplate.id, { onDelete: 'cascade' }),
+    interface: text('interface', { enum: ['virtio', 'virtio_scsi', 'sata'] })
+      .notNull()
+      .default('virtio'),
+    bootable: bool('bootable').notNull().default(false),
+    active: bool('active').notNull().default(true),
+    readOnly: bool('read_only').notNull().default(false),
+    passDiscard: bool('pass_discard').notNull().default(false),
+    logicalName: text('logical_name'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('disk_attachment_vm_id_idx').on(t.vmId),
+    index('disk_attachment_template_id_idx').on(t.templateId),
+  ],
+);
+
+/**
+ * oVirt's snapshots. Every VM has one `active` snapshot ("Active VM"): the volumes it writes
+ * now. A `regular` snapshot owns the volumes frozen when it was taken; `vm_configuration`
+ * is the VM's configuration at that time (JSON), as oVirt's OVF in the snapshot.
+ */
+export const snapshot = sqliteTable(
+  'snapshot',
+  {
+    id: id(),
+    vmId: text('vm_id')
+      .notNull()
+      .references(() => vm.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: ['active', 'regular', 'preview', 'stateless'] })
+      .notNull()
+      .default('regular'),
+    status: text('status', { enum: ['ok', 'locked', 'in_preview'] })
+      .notNull()
+      .default('ok'),
+    description: text('description').notNull().default(''),
+    vmConfiguration: text('vm_configuration'),
+    persistMemoryState: bool('persist_memory_state').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index('snapshot_vm_id_idx').on(t.vmId)],
+);
+
+/**
+ * oVirt's image_transfers. The `ticket` is the only credential of the data plane; the
+ * engine decides `data_path`, the file the data plane reads or writes (a staging file
+ * inside the disk's directory for uploads).
+ */
+export const imageTransfer = sqliteTable(
+  'image_transfer',
+  {
+    id: id(),
+    // No foreign key: a finished transfer outlives the disk a failed upload removed.
+    diskId: text('disk_id').notNull(),
+    imageId: text('image_id'),
+    direction: text('direction', { enum: ['upload', 'download'] }).notNull(),
+    phase: text('phase', {
+      enum: [
+        'unknown',
+        'initializing',
+        'transferring',
+        'resuming',
+        'paused_system',
+        'paused_user',
+        'cancelled',
+        'cancelled_system',
+        'cancelled_user',
+        'finalizing_success',
+        'finalizing_failure',
+        'finalizing_cleanup',
+        'finished_success',
+        'finished_failure',
+        'finished_cleanup',
+      ],
+    })
+      .notNull()
+      .default('initializing'),
+    ticket: text('ticket').notNull().unique(),
+    format: text('format', { enum: ['cow', 'raw'] }).notNull(),
+    dataPath: text('data_path').notNull(),
+    /** Bytes the data plane may read or write (downloads: the file size; uploads: the limit). */
+    dataSize: integer('data_size').notNull(),
+    transferred: integer('transferred').notNull().default(0),
+    inactivityTimeout: integer('inactivity_timeout').notNull().default(60),
+    timeoutPolicy: text('timeout_policy', { enum: ['legacy', 'pause', 'cancel'] })
+      .notNull()
+      .default('legacy'),
+    shallow: bool('shallow').notNull().default(false),
+    hostId: text('host_id'),
+    message: text('message'),
+    lastUpdated: text('last_updated').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('image_transfer_disk_id_idx').on(t.diskId)],
+);
 
 export const vmInterface = sqliteTable(
   'vm_interface',

@@ -26,7 +26,9 @@ const toVm = (r: VmRow): Vm => ({
       ? { kind: 'disk', diskPath: r.diskPath }
       : r.bootKind === 'tiny'
         ? { kind: 'tiny' }
-        : { kind: 'none' },
+        : r.bootKind === 'disks'
+          ? { kind: 'disks' }
+          : { kind: 'none' },
   initialization: json<Initialization>(r.initialization),
   startTime: r.startTime,
   stopTime: r.stopTime,
@@ -110,6 +112,8 @@ export const vmsRepo = {
   delete: (c: Conn, id: string): void => {
     c.delete(vm).where(eq(vm.id, id)).run();
   },
+  listByTemplate: (c: Conn, templateId: string): Vm[] =>
+    c.select().from(vm).where(eq(vm.templateId, templateId)).all().map(toVm),
 };
 
 export const vmNicsRepo = {
@@ -158,6 +162,14 @@ const toTemplate = (r: typeof vmTemplate.$inferSelect): Template => ({
   memoryBytes: r.memoryBytes,
   vcpus: r.vcpus,
   boot: r.boot,
+  status: r.status,
+  version: {
+    versionNumber: r.versionNumber,
+    versionName: r.versionName,
+    baseTemplateId: r.baseTemplateId ?? r.id,
+  },
+  sourceVmId: r.sourceVmId,
+  creationTime: r.createdAt,
 });
 
 export const templatesRepo = {
@@ -170,7 +182,31 @@ export const templatesRepo = {
     const r = c.select().from(vmTemplate).where(eq(vmTemplate.name, name)).get();
     return r ? toTemplate(r) : null;
   },
+  /** Insert unless the id exists (seeds); a base template is its own base. */
   insert: (c: Conn, row: typeof vmTemplate.$inferInsert): void => {
-    c.insert(vmTemplate).values(row).onConflictDoNothing().run();
+    c.insert(vmTemplate)
+      .values({
+        ...row,
+        baseTemplateId: row.baseTemplateId ?? row.id,
+        createdAt: row.createdAt ?? new Date().toISOString(),
+      })
+      .onConflictDoNothing()
+      .run();
+  },
+  update: (c: Conn, id: string, patch: Patch<Omit<typeof vmTemplate.$inferInsert, 'id'>>): void => {
+    const set = defined(patch);
+    if (Object.keys(set).length > 0)
+      c.update(vmTemplate).set(set).where(eq(vmTemplate.id, id)).run();
+  },
+  delete: (c: Conn, id: string): void => {
+    c.delete(vmTemplate).where(eq(vmTemplate.id, id)).run();
+  },
+  findBundled: (c: Conn, name: string): { id: string; hash: string | null } | null => {
+    const r = c
+      .select({ id: vmTemplate.id, hash: vmTemplate.bundledHash })
+      .from(vmTemplate)
+      .where(eq(vmTemplate.name, name))
+      .get();
+    return r ?? null;
   },
 };

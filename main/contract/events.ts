@@ -18,7 +18,12 @@ export type EntityKind =
   | 'network_attachment'
   | 'vm'
   | 'vm_nic'
-  | 'template';
+  | 'template'
+  | 'storage_domain'
+  | 'disk'
+  | 'disk_attachment'
+  | 'snapshot'
+  | 'image_transfer';
 
 export type AuditSeverity = 'normal' | 'warning' | 'error';
 

@@ -307,6 +307,145 @@ export const engineMessages = {
     'BAD_PARAMETERS',
     `${C} The VM has no network interface for nic configuration '\${nicName}'.`,
   ),
+
+  // ── Storage: domains, disks, templates, snapshots, image transfers (issue 11) ──────────
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_EXIST: m(
+    'BAD_PARAMETERS',
+    `${C} Storage Domain doesn't exist.`,
+  ),
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_NAME_ALREADY_EXIST: m(
+    'CONFLICT',
+    `${C} The Storage Domain name is already in use.`,
+  ),
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL: m(
+    'CONFLICT',
+    `${C} The relevant Storage Domain's status is \${status}.`,
+  ),
+  ACTION_TYPE_FAILED_STORAGE_POOL_IS_NOT_LOCAL: m(
+    'BAD_PARAMETERS',
+    `${C} Local storage domains can only be added to a local Data Center.`,
+  ),
+  ACTION_TYPE_FAILED_STORAGE_CONNECTION_ALREADY_EXISTS: m(
+    'CONFLICT',
+    `${C} Storage connection already exists: \${path}.`,
+  ),
+  VALIDATION_STORAGE_CONNECTION_INVALID: m(
+    'BAD_PARAMETERS',
+    `${C} The storage path is illegal: \${detail}.`,
+  ),
+  /** NEW: removing a domain that still holds disks. */
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_CONTAINS_DISKS: m(
+    'CONFLICT',
+    `${C} The Storage Domain still contains disks: \${diskAliases}.`,
+  ),
+  ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN: m(
+    'CONFLICT',
+    `${C} Low disk space on Storage Domain \${storageName}: \${required} needed, \${available} available.`,
+  ),
+  ACTION_TYPE_FAILED_DISK_NOT_EXIST: m('NOT_FOUND', `${C} The disk does not exist.`),
+  ACTION_TYPE_FAILED_DISKS_LOCKED: m(
+    'CONFLICT',
+    `${C} The following disks are locked: \${diskAliases}. Please try again in a few minutes.`,
+  ),
+  ACTION_TYPE_FAILED_DISKS_ILLEGAL: m(
+    'CONFLICT',
+    `${C} The following disks are in illegal status: \${diskAliases}.`,
+  ),
+  ACTION_TYPE_FAILED_REQUESTED_DISK_SIZE_IS_TOO_SMALL: m(
+    'BAD_PARAMETERS',
+    `${C} Requested disk size is too small.`,
+  ),
+  ACTION_TYPE_FAILED_DISK_MAX_SIZE_EXCEEDED: m(
+    'BAD_PARAMETERS',
+    `${C} Disk size must be between 1 byte and \${maxSize}.`,
+  ),
+  ACTION_TYPE_FAILED_DISK_CONFIGURATION_NOT_SUPPORTED: m(
+    'BAD_PARAMETERS',
+    `${C} Disk configuration (\${volumeFormat} \${volumeType}) is incompatible with the storage domain type.`,
+  ),
+  ACTION_TYPE_FAILED_SHAREABLE_DISK_NOT_SUPPORTED: m(
+    'BAD_PARAMETERS',
+    `${C} Shareable disks are not supported.`,
+  ),
+  ACTION_TYPE_FAILED_NOT_SHAREABLE_DISK_ALREADY_ATTACHED: m(
+    'CONFLICT',
+    `${C} The disk is not shareable and is already attached to \${entityName}.`,
+  ),
+  ACTION_TYPE_FAILED_DISK_NOT_ATTACHED_TO_VM: m(
+    'NOT_FOUND',
+    `${C} The disk is not attached to the VM.`,
+  ),
+  ACTION_TYPE_FAILED_DISK_BOOT_IN_USE: m(
+    'CONFLICT',
+    `${C} There can be only one bootable disk defined: \${diskAlias} is bootable already.`,
+  ),
+  ACTION_TYPE_FAILED_DISK_IS_BEING_TRANSFERRED: m(
+    'CONFLICT',
+    `${C} The disk \${diskAlias} is being transferred.`,
+  ),
+  /** NEW: a template's disk is changed or removed through the disk API. */
+  ACTION_TYPE_FAILED_DISK_BELONGS_TO_TEMPLATE: m(
+    'CONFLICT',
+    `${C} The disk \${diskAlias} belongs to template \${templateName}.`,
+  ),
+  ACTION_TYPE_FAILED_VM_IS_NOT_DOWN: m('CONFLICT', `${C} VM \${vmName} is not down.`),
+  ACTION_TYPE_FAILED_VM_IMAGE_IS_LOCKED: m(
+    'CONFLICT',
+    `${C} VM \${vmName} is locked: its disks are being created or copied. Please try again in a few minutes.`,
+  ),
+  ACTION_TYPE_FAILED_VM_IS_DURING_SNAPSHOT: m(
+    'CONFLICT',
+    `${C} VM \${vmName} is during a snapshot operation.`,
+  ),
+  VMT_CANNOT_CREATE_TEMPLATE_FROM_DOWN_VM: m(
+    'CONFLICT',
+    `${C} The VM must be down to create a template from it (VM \${vmName} is \${vmStatus}).`,
+  ),
+  VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM: m(
+    'CONFLICT',
+    `${C} Template is being used by the following VMs: \${vmsList}.`,
+  ),
+  VMT_CANNOT_REMOVE_BLANK_TEMPLATE: m('CONFLICT', `${C} Blank Template cannot be removed.`),
+  VM_TEMPLATE_IMAGE_IS_LOCKED: m(
+    'CONFLICT',
+    `${C} Template \${templateName} is locked: its disks are being copied.`,
+  ),
+  VM_TEMPLATE_IMAGE_IS_ILLEGAL: m(
+    'CONFLICT',
+    `${C} Template \${templateName}'s disks are illegal.`,
+  ),
+  ACTION_TYPE_FAILED_TEMPLATE_NAME_ALREADY_USED: m(
+    'CONFLICT',
+    `${C} The Template name is already in use, please choose a unique name and try again.`,
+  ),
+  /** NEW: `disks` of AddVm/AddVmTemplate name a disk that is not the source's. */
+  ACTION_TYPE_FAILED_DISK_NOT_OF_SOURCE: m(
+    'NOT_FOUND',
+    `${C} Disk \${diskId} is not a disk of \${sourceName}.`,
+  ),
+  ACTION_TYPE_FAILED_VM_SNAPSHOT_DOES_NOT_EXIST: m(
+    'NOT_FOUND',
+    `${C} The snapshot does not exist.`,
+  ),
+  ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_SNAPSHOT: m(
+    'CONFLICT',
+    `${C} The Active VM snapshot cannot be removed or restored.`,
+  ),
+  ACTION_TYPE_FAILED_SNAPSHOT_DESCRIPTION_INVALID: m(
+    'BAD_PARAMETERS',
+    `${C} The snapshot description must not be empty and at most \${maxLength} characters.`,
+  ),
+  /** NEW: finalize/cancel in a phase that does not allow it. */
+  ACTION_TYPE_FAILED_IMAGE_TRANSFER_PHASE_ILLEGAL: m(
+    'CONFLICT',
+    `${C} The image transfer is \${phase}.`,
+  ),
+  ACTION_TYPE_FAILED_IMAGE_TRANSFER_NOT_SUPPORTED: m('BAD_PARAMETERS', `${C} \${detail}`),
+  /** NEW (issue 10 item 9): image files are read only from inside a storage domain. */
+  ACTION_TYPE_FAILED_IMAGE_PATH_NOT_IN_STORAGE_DOMAIN: m(
+    'BAD_PARAMETERS',
+    `${C} The image \${path} is not inside a storage domain directory (put it there, e.g. under \${importDir}).`,
+  ),
 } as const satisfies Record<string, MessageDef>;
 
 /** Every code the engine may return. */

@@ -15,11 +15,16 @@ import { CLUSTER_ROLES } from './clusters';
 import type { Principal, Statistic } from './common';
 import { ById, NoInput, Ref, Uuid } from './common';
 import type { DataCenter } from './data-centers';
+import type { Disk, DiskAttachment } from './disks';
+import { DISK_CONTENT_TYPES, DISK_FORMATS, DISK_INTERFACES } from './disks';
 import type { AuditEvent } from './events';
 import type { Host, HostNetworkLabel, HostNic } from './hosts';
+import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
 import type { EngineErrorCode } from './messages';
 import type { NetworkAttachment } from './network-attachments';
 import type { Network, NetworkLabel, VnicProfile } from './networks';
+import type { Snapshot } from './snapshots';
+import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
 import type { Vm, VmNic } from './vms';
 import { Initialization, NIC_INTERFACES } from './vms';
@@ -177,9 +182,17 @@ export const AddVmInput = z
     template: Ref,
     memoryBytes: Int.positive().optional(),
     vcpus: Int.positive().optional(),
-    /** For VMs from Blank: a disk image to boot from. */
+    /**
+     * Deprecated (issue 10 item 9): a disk image to boot from. Accepted only for a file inside
+     * a storage domain directory; it is imported (copied) as the VM's bootable disk, exactly
+     * as ImportImage with `vmId` would, and never booted in place.
+     */
     diskPath: z.string().min(1).optional(),
     initialization: Initialization.optional(),
+    /** oVirt `clone=true`: independent copies of the template's disks; default thin overlays. */
+    clone: z.boolean().optional(),
+    /** Per template disk overrides (oVirt `disk_attachments[].disk`, keyed by template disk id). */
+    disks: z.array(z.lazy(() => TemplateDiskOverride)).optional(),
   })
   .strict();
 
@@ -190,9 +203,15 @@ export const UpdateVmInput = z
     description: z.string().max(4000).optional(),
     memoryBytes: Int.positive().optional(),
     vcpus: Int.positive().optional(),
+    /** Deprecated: see AddVmInput.diskPath. `null` is accepted and does nothing. */
     diskPath: z.string().min(1).nullable().optional(),
     initialization: Initialization.nullable().optional(),
   })
+  .strict();
+
+/** RemoveVm. `detachOnly`: keep the VM's disks as floating disks (oVirt `detach_only`). */
+export const RemoveVmInput = z
+  .object({ id: Uuid, detachOnly: z.boolean().optional(), force: z.boolean().optional() })
   .strict();
 
 export const AddVmInterfaceInput = z
@@ -260,6 +279,248 @@ export const GetEventsInput = z
   })
   .strict();
 
+// ── Storage inputs (issue 11) ──────────────────────────────────────────────────────────
+
+const Bytes = Int.nonnegative();
+const DiskFormat = z.enum(DISK_FORMATS);
+const DiskInterface = z.enum(DISK_INTERFACES);
+
+/**
+ * AddStorageDomain (`POST /storagedomains`). Only `data`/`localfs`. The domain is attached
+ * to the host's (local) data center, as oVirt's AddLocalStorageDomainCommand does; the first
+ * data domain of a data center is its master.
+ */
+export const AddStorageDomainInput = z
+  .object({
+    name: z.string(),
+    description: z.string().max(4000).optional(),
+    comment: z.string().max(4000).optional(),
+    type: z.enum(['data']).default('data'),
+    storage: z
+      .object({
+        type: z.enum(['localfs']),
+        /** Absolute directory on the host; created when missing. */
+        path: z.string().min(1),
+      })
+      .strict(),
+    /** oVirt requires the host; optional here (there is one). */
+    host: Ref.optional(),
+    /** Default: the host's data center. */
+    dataCenter: Ref.optional(),
+    warningLowSpaceIndicator: Int.min(0).max(100).optional(),
+    criticalSpaceActionBlocker: Int.min(0).optional(),
+  })
+  .strict();
+
+/** RemoveStorageDomain. Only an empty domain; `destroy`/`format` accepted (files stay either way). */
+export const RemoveStorageDomainInput = z
+  .object({
+    id: Uuid,
+    host: Ref.optional(),
+    format: z.boolean().optional(),
+    destroy: z.boolean().optional(),
+  })
+  .strict();
+
+export const StorageDomainIdInput = z.object({ storageDomainId: Uuid }).strict();
+
+/** The disk part of AddDisk / AddDiskAttachment (oVirt `types/Disk.java` as input). */
+export const DiskSpec = z
+  .object({
+    /** A client-supplied id is honoured (oVirt). */
+    id: Uuid.optional(),
+    name: z.string(),
+    description: z.string().max(4000).optional(),
+    format: DiskFormat,
+    /** Default: true for cow, false for raw. */
+    sparse: z.boolean().optional(),
+    provisionedSize: Bytes,
+    /** Accepted and ignored (file storage allocates on write). */
+    initialSize: Bytes.optional(),
+    storageDomain: Ref,
+    contentType: z.enum(DISK_CONTENT_TYPES).optional(),
+    /** Only false is supported. */
+    shareable: z.boolean().optional(),
+    wipeAfterDelete: z.boolean().optional(),
+  })
+  .strict();
+
+/** AddDisk (`POST /disks`): a floating disk; `locked` until its volume exists, then `ok`. */
+export const AddDiskInput = DiskSpec;
+
+/** UpdateDisk (`PUT /disks/{id}`): rename, describe, extend (never shrink). */
+export const UpdateDiskInput = z
+  .object({
+    id: Uuid,
+    name: z.string().optional(),
+    description: z.string().max(4000).optional(),
+    provisionedSize: Bytes.optional(),
+    wipeAfterDelete: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * AddDiskAttachment (`POST /vms/{id}/diskattachments`). `disk.id` of an existing disk
+ * attaches it; otherwise a new disk is created from `disk` (DiskSpec) and attached. oVirt:
+ * `active` omitted on attach of an existing disk = not plugged; on a new disk = plugged.
+ */
+export const AddDiskAttachmentInput = z
+  .object({
+    vmId: Uuid,
+    disk: z.union([z.object({ id: Uuid }).strict(), DiskSpec]),
+    interface: DiskInterface.default('virtio'),
+    bootable: z.boolean().default(false),
+    active: z.boolean().optional(),
+    readOnly: z.boolean().default(false),
+    passDiscard: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * UpdateDiskAttachment (`PUT /vms/{v}/diskattachments/{id}`): attachment fields while the
+ * VM is down; `disk.name`/`disk.provisionedSize` as UpdateDisk (extend works while running).
+ */
+export const UpdateDiskAttachmentInput = z
+  .object({
+    vmId: Uuid,
+    id: Uuid,
+    interface: DiskInterface.optional(),
+    bootable: z.boolean().optional(),
+    active: z.boolean().optional(),
+    readOnly: z.boolean().optional(),
+    passDiscard: z.boolean().optional(),
+    disk: z
+      .object({
+        name: z.string().optional(),
+        description: z.string().max(4000).optional(),
+        provisionedSize: Bytes.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** DetachDiskFromVm (`DELETE /vms/{v}/diskattachments/{id}`); `detachOnly` default true. */
+export const DetachDiskFromVmInput = z
+  .object({ vmId: Uuid, id: Uuid, detachOnly: z.boolean().default(true) })
+  .strict();
+
+export const DiskAttachmentKey = z.object({ vmId: Uuid, id: Uuid }).strict();
+export const TemplateIdInput = z.object({ templateId: Uuid }).strict();
+
+/** Per-disk override when copying a template's or VM's disks (keyed by the source disk id). */
+export const TemplateDiskOverride = z
+  .object({
+    id: Uuid,
+    name: z.string().optional(),
+    format: DiskFormat.optional(),
+    sparse: z.boolean().optional(),
+    storageDomain: Ref.optional(),
+  })
+  .strict();
+
+/**
+ * AddVmTemplate (`POST /templates`): from a down VM; its disks are copied (collapsed) into
+ * the template's own disks. `locked` (VM `image_locked`) until the copies finish, then `ok`.
+ */
+export const AddVmTemplateInput = z
+  .object({
+    name: z.string(),
+    description: z.string().max(4000).optional(),
+    vm: Ref,
+    disks: z.array(TemplateDiskOverride).optional(),
+    /** Accepted; sealing (virt-sysprep) is not done. */
+    seal: z.boolean().optional(),
+    /** A new version of an existing base template (oVirt `version.base_template`). */
+    version: z
+      .object({ baseTemplate: Ref, versionName: z.string().max(255).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** CloneVm (`POST /vms/{id}/clone`): a down VM's disks copied (collapsed) into a new VM. */
+export const CloneVmInput = z
+  .object({
+    id: Uuid,
+    name: z.string(),
+    storageDomain: Ref.optional(),
+    /** oVirt default true (the chain is collapsed); false is accepted and collapses too. */
+    discardSnapshots: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * CreateSnapshot (`POST /vms/{id}/snapshots`), disk-only on a down or running VM: the VM's
+ * current volumes freeze and new overlays become active. Memory is never saved, whatever
+ * `persistMemoryState` says (the snapshot reports false).
+ */
+export const CreateSnapshotInput = z
+  .object({
+    vmId: Uuid,
+    description: z.string(),
+    persistMemoryState: z.boolean().optional(),
+    /** Disks to include (default all; an empty list = configuration only). */
+    diskIds: z.array(Uuid).optional(),
+  })
+  .strict();
+
+export const SnapshotKey = z.object({ vmId: Uuid, id: Uuid }).strict();
+
+/** RestoreSnapshot (`POST /vms/{v}/snapshots/{s}/restore`): VM down; disks back to the snapshot. */
+export const RestoreSnapshotInput = z
+  .object({ vmId: Uuid, id: Uuid, restoreMemory: z.boolean().optional() })
+  .strict();
+
+/**
+ * AddImageTransfer (`POST /imagetransfers`). `image.id` is oVirt's deprecated spelling of the
+ * disk id. `format` is the format of the bytes on the wire (default: the disk's format).
+ */
+export const AddImageTransferInput = z
+  .object({
+    disk: z.object({ id: Uuid }).strict().optional(),
+    image: z.object({ id: Uuid }).strict().optional(),
+    snapshot: z.object({ id: Uuid }).strict().optional(),
+    direction: z.enum(['upload', 'download']).default('upload'),
+    format: DiskFormat.optional(),
+    inactivityTimeout: Int.min(1).max(86400).optional(),
+    timeoutPolicy: z.enum(['legacy', 'pause', 'cancel']).optional(),
+    shallow: z.boolean().optional(),
+    host: Ref.optional(),
+  })
+  .strict();
+
+/**
+ * GetImageTransferTicket: the data plane asks for every request. `transferred` (bytes it has
+ * moved so far) is remembered by the engine and shown as the transfer's `transferred`; the
+ * call also restarts the inactivity timer. Unknown/ended tickets: ENTITY_NOT_FOUND (403).
+ */
+export const GetImageTransferTicketInput = z
+  .object({ ticket: z.string().min(1).max(100), transferred: Bytes.optional() })
+  .strict();
+
+/**
+ * ImportImage: an image file already on this machine, copied (converted to `format`) into a
+ * new disk with progress; `locked` until done. The file must be inside a storage domain
+ * directory (e.g. `<domain path>/import/`): the API never reads arbitrary host files.
+ * With `vmId` the disk is attached to that (down) VM, bootable by default.
+ */
+export const ImportImageInput = z
+  .object({
+    path: z.string().min(1).max(4096),
+    name: z.string(),
+    description: z.string().max(4000).optional(),
+    /** Default: the domain holding `path`, else `local`. */
+    storageDomain: Ref.optional(),
+    /** Target disk format; default cow. */
+    format: DiskFormat.optional(),
+    sparse: z.boolean().optional(),
+    vmId: Uuid.optional(),
+    bootable: z.boolean().optional(),
+    interface: DiskInterface.optional(),
+  })
+  .strict();
+
 // ── The table ──────────────────────────────────────────────────────────────────────────
 
 const NET_DEF_ERRORS = [
@@ -315,6 +576,37 @@ const VM_NIC_ERRORS = [
   'ACTION_TYPE_FAILED_VNIC_PROFILE_NOT_EXISTS',
   'ACTION_TYPE_FAILED_VM_IS_RUNNING',
   'INVALID_INPUT',
+] as const satisfies readonly EngineErrorCode[];
+
+const STORAGE_HOST_ERRORS = [
+  'STORAGE_DOMAIN_SPACE_LOW',
+  'STORAGE_PATH_INVALID',
+  'VOLUME_CORRUPT',
+  'VOLUME_NOT_FOUND',
+  'VOLUME_EXISTS',
+  ...HOST_ERRORS,
+] as const satisfies readonly EngineErrorCode[];
+
+const DISK_DEF_ERRORS = [
+  'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+  'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+  'ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_EXIST',
+  'ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL',
+  'ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN',
+  'ACTION_TYPE_FAILED_DISK_MAX_SIZE_EXCEEDED',
+  'ACTION_TYPE_FAILED_DISK_CONFIGURATION_NOT_SUPPORTED',
+  'ACTION_TYPE_FAILED_SHAREABLE_DISK_NOT_SUPPORTED',
+  'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+  ...STORAGE_HOST_ERRORS,
+] as const satisfies readonly EngineErrorCode[];
+
+const VM_DISK_ERRORS = [
+  'ACTION_TYPE_FAILED_VM_IS_NOT_DOWN',
+  'ACTION_TYPE_FAILED_VM_IMAGE_IS_LOCKED',
+  'ACTION_TYPE_FAILED_VM_IS_DURING_SNAPSHOT',
+  'ACTION_TYPE_FAILED_DISKS_LOCKED',
+  'ACTION_TYPE_FAILED_DISKS_ILLEGAL',
+  'ACTION_TYPE_FAILED_DISK_IS_BEING_TRANSFERRED',
 ] as const satisfies readonly EngineErrorCode[];
 
 export const operations = {
@@ -407,6 +699,11 @@ export const operations = {
     'ACTION_TYPE_FAILED_TEMPLATE_DOES_NOT_EXIST',
     'ACTION_TYPE_FAILED_INVALID_MEMORY',
     'ACTION_TYPE_FAILED_INVALID_VCPUS',
+    'VM_TEMPLATE_IMAGE_IS_LOCKED',
+    'VM_TEMPLATE_IMAGE_IS_ILLEGAL',
+    'ACTION_TYPE_FAILED_DISK_NOT_OF_SOURCE',
+    'ACTION_TYPE_FAILED_IMAGE_PATH_NOT_IN_STORAGE_DOMAIN',
+    ...DISK_DEF_ERRORS,
   ]),
   UpdateVm: op<Vm>()('command', UpdateVmInput, [
     'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
@@ -415,13 +712,32 @@ export const operations = {
     'ACTION_TYPE_FAILED_INVALID_MEMORY',
     'ACTION_TYPE_FAILED_INVALID_VCPUS',
     'ACTION_TYPE_FAILED_VM_IS_RUNNING',
+    'ACTION_TYPE_FAILED_VM_IMAGE_IS_LOCKED',
   ]),
-  RemoveVm: op<null>()('command', ById, ['ACTION_TYPE_FAILED_VM_IS_RUNNING', ...HOST_ERRORS]),
+  RemoveVm: op<null>()('command', RemoveVmInput, [
+    'ACTION_TYPE_FAILED_VM_IS_RUNNING',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  /** oVirt CloneVm: the VM must be down; its disks are copied (status image_locked meanwhile). */
+  CloneVm: op<Vm>()('command', CloneVmInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+    'ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_EXIST',
+    'ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
   AddVmInterface: op<VmNic>()('command', AddVmInterfaceInput, VM_NIC_ERRORS),
   UpdateVmInterface: op<VmNic>()('command', UpdateVmInterfaceInput, VM_NIC_ERRORS),
   RemoveVmInterface: op<null>()('command', VmNicKey, ['ACTION_TYPE_FAILED_VM_IS_RUNNING']),
   RunVm: op<Vm>()('command', RunVmInput, [
     'ACTION_TYPE_FAILED_VM_IS_RUNNING',
+    'ACTION_TYPE_FAILED_VM_IMAGE_IS_LOCKED',
+    'ACTION_TYPE_FAILED_DISKS_LOCKED',
+    'ACTION_TYPE_FAILED_DISKS_ILLEGAL',
+    'ACTION_TYPE_FAILED_DISK_IS_BEING_TRANSFERRED',
     'VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK',
     'SCHEDULING_ALL_HOSTS_FILTERED_OUT',
     'ACTION_TYPE_FAILED_NIC_CONFIGURATION_UNKNOWN_NIC',
@@ -434,6 +750,123 @@ export const operations = {
   ShutdownVm: op<Vm>()('command', StopVmInput, [
     'ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING',
     ...HOST_ERRORS,
+  ]),
+
+  // Storage domains, disks, templates, snapshots, image transfers (issue 11)
+  AddStorageDomain: op<StorageDomain>()('command', AddStorageDomainInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_STORAGE_DOMAIN_NAME_ALREADY_EXIST',
+    'ACTION_TYPE_FAILED_STORAGE_CONNECTION_ALREADY_EXISTS',
+    'VALIDATION_STORAGE_CONNECTION_INVALID',
+    'ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST',
+    'ACTION_TYPE_FAILED_STORAGE_POOL_IS_NOT_LOCAL',
+    'ACTION_TYPE_FAILED_HOST_NOT_EXIST',
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  RemoveStorageDomain: op<null>()('command', RemoveStorageDomainInput, [
+    'ACTION_TYPE_FAILED_STORAGE_DOMAIN_CONTAINS_DISKS',
+  ]),
+  AddDisk: op<Disk>()('command', AddDiskInput, DISK_DEF_ERRORS),
+  UpdateDisk: op<Disk>()('command', UpdateDiskInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_REQUESTED_DISK_SIZE_IS_TOO_SMALL',
+    'ACTION_TYPE_FAILED_DISK_MAX_SIZE_EXCEEDED',
+    'ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN',
+    'ACTION_TYPE_FAILED_DISK_BELONGS_TO_TEMPLATE',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  /** RemoveDisk: not while attached to a VM that is not down; not a template's disk. */
+  RemoveDisk: op<null>()('command', ById, [
+    'ACTION_TYPE_FAILED_DISK_BELONGS_TO_TEMPLATE',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  AddDiskAttachment: op<DiskAttachment>()('command', AddDiskAttachmentInput, [
+    ...DISK_DEF_ERRORS,
+    ...VM_DISK_ERRORS,
+    'ACTION_TYPE_FAILED_DISK_NOT_EXIST',
+    'ACTION_TYPE_FAILED_NOT_SHAREABLE_DISK_ALREADY_ATTACHED',
+    'ACTION_TYPE_FAILED_DISK_BOOT_IN_USE',
+  ]),
+  UpdateDiskAttachment: op<DiskAttachment>()('command', UpdateDiskAttachmentInput, [
+    'ACTION_TYPE_FAILED_DISK_NOT_ATTACHED_TO_VM',
+    'ACTION_TYPE_FAILED_DISK_BOOT_IN_USE',
+    'ACTION_TYPE_FAILED_REQUESTED_DISK_SIZE_IS_TOO_SMALL',
+    'ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  DetachDiskFromVm: op<null>()('command', DetachDiskFromVmInput, [
+    'ACTION_TYPE_FAILED_DISK_NOT_ATTACHED_TO_VM',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  AddVmTemplate: op<Template>()('command', AddVmTemplateInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_TEMPLATE_NAME_ALREADY_USED',
+    'ACTION_TYPE_FAILED_TEMPLATE_DOES_NOT_EXIST',
+    'VMT_CANNOT_CREATE_TEMPLATE_FROM_DOWN_VM',
+    'ACTION_TYPE_FAILED_DISK_NOT_OF_SOURCE',
+    'ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_EXIST',
+    'ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  RemoveVmTemplate: op<null>()('command', ById, [
+    'VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM',
+    'VMT_CANNOT_REMOVE_BLANK_TEMPLATE',
+    'VM_TEMPLATE_IMAGE_IS_LOCKED',
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  CreateSnapshot: op<Snapshot>()('command', CreateSnapshotInput, [
+    'ACTION_TYPE_FAILED_SNAPSHOT_DESCRIPTION_INVALID',
+    'ACTION_TYPE_FAILED_DISK_NOT_ATTACHED_TO_VM',
+    'ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN',
+    'ACTION_TYPE_FAILED_VM_STATUS_ILLEGAL',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  RemoveSnapshot: op<null>()('command', SnapshotKey, [
+    'ACTION_TYPE_FAILED_VM_SNAPSHOT_DOES_NOT_EXIST',
+    'ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_SNAPSHOT',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  RestoreSnapshot: op<null>()('command', RestoreSnapshotInput, [
+    'ACTION_TYPE_FAILED_VM_SNAPSHOT_DOES_NOT_EXIST',
+    'ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_SNAPSHOT',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  AddImageTransfer: op<ImageTransfer>()('command', AddImageTransferInput, [
+    'ACTION_TYPE_FAILED_DISK_NOT_EXIST',
+    'ACTION_TYPE_FAILED_IMAGE_TRANSFER_NOT_SUPPORTED',
+    ...VM_DISK_ERRORS,
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  /** finalize: check the uploaded image (qemu-img check) before the disk is `ok`. */
+  FinalizeImageTransfer: op<ImageTransfer>()('command', ById, [
+    'ACTION_TYPE_FAILED_IMAGE_TRANSFER_PHASE_ILLEGAL',
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  /** cancel: an upload's disk is removed (oVirt), a download just ends. */
+  CancelImageTransfer: op<ImageTransfer>()('command', ById, [
+    'ACTION_TYPE_FAILED_IMAGE_TRANSFER_PHASE_ILLEGAL',
+    ...STORAGE_HOST_ERRORS,
+  ]),
+  /** extend: keeps the transfer alive (restarts the inactivity timer). */
+  ExtendImageTransfer: op<ImageTransfer>()('command', ById, [
+    'ACTION_TYPE_FAILED_IMAGE_TRANSFER_PHASE_ILLEGAL',
+  ]),
+  ImportImage: op<Disk>()('command', ImportImageInput, [
+    'ACTION_TYPE_FAILED_IMAGE_PATH_NOT_IN_STORAGE_DOMAIN',
+    ...DISK_DEF_ERRORS,
+    ...VM_DISK_ERRORS,
+    'ACTION_TYPE_FAILED_DISK_BOOT_IN_USE',
   ]),
 
   // Queries (unknown ids → ENTITY_NOT_FOUND, REST: empty 404)
@@ -467,6 +900,21 @@ export const operations = {
   GetVmInterfaceStatistics: op<Statistic[]>()('query', VmNicKey),
   GetAllTemplates: op<Template[]>()('query', NoInput),
   GetTemplateById: op<Template>()('query', ById),
+  GetAllStorageDomains: op<StorageDomain[]>()('query', NoInput),
+  GetStorageDomainById: op<StorageDomain>()('query', ById),
+  GetDisksByStorageDomainId: op<Disk[]>()('query', StorageDomainIdInput),
+  GetAllDisks: op<Disk[]>()('query', NoInput),
+  GetDiskById: op<Disk>()('query', ById),
+  GetDiskAttachmentsByVmId: op<DiskAttachment[]>()('query', VmIdInput),
+  GetDiskAttachmentById: op<DiskAttachment>()('query', DiskAttachmentKey),
+  GetDiskAttachmentsByTemplateId: op<DiskAttachment[]>()('query', TemplateIdInput),
+  /** Includes the `active` snapshot (`Active VM`), first. */
+  GetSnapshotsByVmId: op<Snapshot[]>()('query', VmIdInput),
+  GetSnapshotById: op<Snapshot>()('query', SnapshotKey),
+  GetAllImageTransfers: op<ImageTransfer[]>()('query', NoInput),
+  GetImageTransferById: op<ImageTransfer>()('query', ById),
+  /** For the data plane only (see GetImageTransferTicketInput). */
+  GetImageTransferTicket: op<ImageTransferTicket>()('query', GetImageTransferTicketInput),
   /** Audit log, newest first. */
   GetEvents: op<AuditEvent[]>()('query', GetEventsInput),
   GetEventById: op<AuditEvent>()('query', GetEventByIdInput),

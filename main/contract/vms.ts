@@ -9,7 +9,15 @@ import { z } from 'zod';
 
 /** oVirt `VmStatus` values this engine uses. */
 export type VmStatus =
-  'down' | 'wait_for_launch' | 'powering_up' | 'up' | 'paused' | 'powering_down' | 'unknown';
+  | 'down'
+  | 'wait_for_launch'
+  | 'powering_up'
+  | 'up'
+  | 'paused'
+  | 'powering_down'
+  | 'unknown'
+  /** Disks being created or copied (from a template, a clone): nothing else may run. */
+  | 'image_locked';
 
 /** oVirt `NicInterface` values the host layer can emulate. */
 export const NIC_INTERFACES = ['virtio', 'e1000', 'rtl8139'] as const;
@@ -55,9 +63,14 @@ export interface Vm {
   readonly status: VmStatus;
   /** Host the VM runs on, null when down. */
   readonly hostId: string | null;
-  /** How the VM boots: the template's `tiny` guest, or a disk image path (Blank). */
+  /**
+   * How the VM boots: the template's `tiny` guest, or its disks (`disks`, the bootable disk
+   * attachment first). `disk` (a host file booted in place) is no longer produced: such VMs
+   * are turned into `disks` VMs at start-up (issue 10 item 9); kept for older clients' types.
+   */
   readonly boot:
     | { readonly kind: 'tiny' }
+    | { readonly kind: 'disks' }
     | { readonly kind: 'disk'; readonly diskPath: string }
     | { readonly kind: 'none' };
   readonly initialization: Initialization | null;

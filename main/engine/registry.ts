@@ -30,6 +30,7 @@ import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
+import { pending } from './commands/storage/pending';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
 import { GetAllHosts } from './queries/get-all-hosts.query';
@@ -40,7 +41,19 @@ import { GetAllVnicProfiles } from './queries/get-all-vnic-profiles.query';
 import { GetAttachmentStatistics } from './queries/get-attachment-statistics.query';
 import { GetClusterById } from './queries/get-cluster-by-id.query';
 import { GetDataCenterById } from './queries/get-data-center-by-id.query';
+import {
+  GetAllDisks,
+  GetDiskAttachmentById,
+  GetDiskAttachmentsByTemplateId,
+  GetDiskAttachmentsByVmId,
+  GetDiskById,
+} from './queries/get-disks.query';
 import { GetEventById, GetEvents } from './queries/get-events.query';
+import {
+  GetAllImageTransfers,
+  GetImageTransferById,
+  GetImageTransferTicket,
+} from './queries/get-image-transfers.query';
 import { GetHostById } from './queries/get-host-by-id.query';
 import { GetHostNetworkLabels } from './queries/get-host-network-labels.query';
 import { GetHostNicById } from './queries/get-host-nic-by-id.query';
@@ -52,6 +65,12 @@ import { GetNetworkById } from './queries/get-network-by-id.query';
 import { GetNetworkLabels } from './queries/get-network-labels.query';
 import { GetNetworkOnCluster } from './queries/get-network-on-cluster.query';
 import { GetNetworksByClusterId } from './queries/get-networks-by-cluster-id.query';
+import { GetSnapshotById, GetSnapshotsByVmId } from './queries/get-snapshots.query';
+import {
+  GetAllStorageDomains,
+  GetDisksByStorageDomainId,
+  GetStorageDomainById,
+} from './queries/get-storage-domains.query';
 import { GetTemplateById } from './queries/get-template-by-id.query';
 import { GetVmById } from './queries/get-vm-by-id.query';
 import { GetVmInterfaceById } from './queries/get-vm-interface-by-id.query';
@@ -89,6 +108,25 @@ export const commands = {
   RunVm: RunVmCommand,
   StopVm: StopVmCommand,
   ShutdownVm: ShutdownVmCommand,
+  CloneVm: pending('CloneVm'),
+  AddStorageDomain: pending('AddStorageDomain'),
+  RemoveStorageDomain: pending('RemoveStorageDomain'),
+  AddDisk: pending('AddDisk'),
+  UpdateDisk: pending('UpdateDisk'),
+  RemoveDisk: pending('RemoveDisk'),
+  AddDiskAttachment: pending('AddDiskAttachment'),
+  UpdateDiskAttachment: pending('UpdateDiskAttachment'),
+  DetachDiskFromVm: pending('DetachDiskFromVm'),
+  AddVmTemplate: pending('AddVmTemplate'),
+  RemoveVmTemplate: pending('RemoveVmTemplate'),
+  CreateSnapshot: pending('CreateSnapshot'),
+  RemoveSnapshot: pending('RemoveSnapshot'),
+  RestoreSnapshot: pending('RestoreSnapshot'),
+  AddImageTransfer: pending('AddImageTransfer'),
+  FinalizeImageTransfer: pending('FinalizeImageTransfer'),
+  CancelImageTransfer: pending('CancelImageTransfer'),
+  ExtendImageTransfer: pending('ExtendImageTransfer'),
+  ImportImage: pending('ImportImage'),
 } satisfies { [K in CommandName]: Command<K> };
 
 export const queries = {
@@ -123,4 +161,17 @@ export const queries = {
   GetTemplateById,
   GetEventById,
   GetEvents,
+  GetAllStorageDomains,
+  GetStorageDomainById,
+  GetDisksByStorageDomainId,
+  GetAllDisks,
+  GetDiskById,
+  GetDiskAttachmentsByVmId,
+  GetDiskAttachmentById,
+  GetDiskAttachmentsByTemplateId,
+  GetSnapshotsByVmId,
+  GetSnapshotById,
+  GetAllImageTransfers,
+  GetImageTransferById,
+  GetImageTransferTicket,
 } satisfies { [K in QueryName]: Query<K> };
