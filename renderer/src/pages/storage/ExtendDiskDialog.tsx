@@ -20,9 +20,7 @@ import { useClient } from '../../context';
 
 export function ExtendDiskDialog({ disk, onClose }: { disk: Disk; onClose: () => void }) {
   const client = useClient();
-  const [size, setSize] = useState(
-    String(Math.ceil((disk.provisionedSize / GIB) * 10) / 10 + 1),
-  );
+  const [size, setSize] = useState(String(Math.ceil((disk.provisionedSize / GIB) * 10) / 10 + 1));
   const [fault, setFault] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const bytes = parseGiB(size);
@@ -58,7 +56,9 @@ export function ExtendDiskDialog({ disk, onClose }: { disk: Disk; onClose: () =>
           }}
         >
           <Fault error={fault} title="The disk was not extended" />
-          <p>Now {formatBytes(disk.provisionedSize)}. The guest must grow its file system itself.</p>
+          <p>
+            Now {formatBytes(disk.provisionedSize)}. The guest must grow its file system itself.
+          </p>
           <FormGroup label="New size (GiB)" fieldId="extend-dialog-size" isRequired>
             <TextInput
               id="extend-dialog-size"

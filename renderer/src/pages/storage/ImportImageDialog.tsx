@@ -43,7 +43,8 @@ export function ImportImageDialog({
   const [fault, setFault] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const errors = {
-    path: !path.startsWith('/') || path.endsWith('/') ? 'Give the absolute path of a file.' : undefined,
+    path:
+      !path.startsWith('/') || path.endsWith('/') ? 'Give the absolute path of a file.' : undefined,
     name: DISK_NAME.test(name.trim())
       ? undefined
       : 'Use letters, digits, dots, hyphens and underscores (at most 64).',
@@ -102,8 +103,8 @@ export function ImportImageDialog({
                 <HelperText>
                   <HelperTextItem>
                     A qcow2 or raw file inside a storage domain&apos;s directory
-                    {first ? ` (for example ${first.path}/import/)` : ''}. It is copied into a
-                    new disk; the file itself is left as it is.
+                    {first ? ` (for example ${first.path}/import/)` : ''}. It is copied into a new
+                    disk; the file itself is left as it is.
                   </HelperTextItem>
                 </HelperText>
               </FormHelperText>

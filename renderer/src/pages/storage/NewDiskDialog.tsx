@@ -81,7 +81,10 @@ export function NewDiskDialog({
 
   return (
     <Modal isOpen variant="small" onClose={onClose} aria-labelledby="disk-dialog-title">
-      <ModalHeader title={vm ? `New disk for ${vm.name}` : 'New disk'} labelId="disk-dialog-title" />
+      <ModalHeader
+        title={vm ? `New disk for ${vm.name}` : 'New disk'}
+        labelId="disk-dialog-title"
+      />
       <ModalBody>
         <Form
           id="disk-dialog-form"
@@ -122,7 +125,10 @@ export function NewDiskDialog({
                 setValues((o) => ({ ...o, format: v === 'raw' ? 'raw' : 'cow' }));
               }}
             >
-              <FormSelectOption value="cow" label="qcow2 (thin: space is used as the guest writes)" />
+              <FormSelectOption
+                value="cow"
+                label="qcow2 (thin: space is used as the guest writes)"
+              />
               <FormSelectOption value="raw" label="raw (preallocated)" />
             </FormSelect>
           </FormGroup>

@@ -65,11 +65,7 @@ function DomainUsage({ sd }: { sd: StorageDomain }) {
 }
 
 type Dialog =
-  | { kind: 'new' }
-  | { kind: 'upload' }
-  | { kind: 'import' }
-  | { kind: 'extend'; disk: Disk }
-  | null;
+  { kind: 'new' } | { kind: 'upload' } | { kind: 'import' } | { kind: 'extend'; disk: Disk } | null;
 
 export function StoragePage() {
   const client = useClient();
@@ -86,9 +82,7 @@ export function StoragePage() {
   const owner = (d: Disk) => {
     if (d.vmId) {
       const vm = vms.data?.find((v) => v.id === d.vmId);
-      return (
-        <a href={href({ section: 'vms', id: d.vmId, tab: 'disks' })}>{vm?.name ?? d.vmId}</a>
-      );
+      return <a href={href({ section: 'vms', id: d.vmId, tab: 'disks' })}>{vm?.name ?? d.vmId}</a>;
     }
     if (d.templateId) {
       const t = templates.data?.find((x) => x.id === d.templateId);
@@ -132,7 +126,11 @@ export function StoragePage() {
               field: 'type',
               cell: (d) => `${d.type} (${d.storageType})${d.master ? ', master' : ''}`,
             },
-            { title: 'Path', field: 'path', cell: (d) => <span className="aio-mono">{d.path}</span> },
+            {
+              title: 'Path',
+              field: 'path',
+              cell: (d) => <span className="aio-mono">{d.path}</span>,
+            },
             { title: 'Space', field: 'space', cell: (d) => <DomainUsage sd={d} /> },
             {
               title: 'Disks',
@@ -230,7 +228,11 @@ export function StoragePage() {
               ),
             },
             { title: 'Attached to', field: 'owner', cell: owner },
-            { title: 'Storage domain', field: 'domain', cell: (d) => domainName(d.storageDomainId) },
+            {
+              title: 'Storage domain',
+              field: 'domain',
+              cell: (d) => domainName(d.storageDomainId),
+            },
             {
               title: 'Actions',
               cell: (d) => (

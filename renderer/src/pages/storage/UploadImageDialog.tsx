@@ -122,7 +122,11 @@ export function UploadImageDialog({
           signal: controller.signal,
         },
       );
-      setState({ kind: 'done', disk, progress: last ?? { phase: 'done', sent: 0, total: 0, rate: 0 } });
+      setState({
+        kind: 'done',
+        disk,
+        progress: last ?? { phase: 'done', sent: 0, total: 0, rate: 0 },
+      });
     } catch (e) {
       setState({ kind: 'failed', error: e, progress: last });
       // The disk was made for this upload only: a failed or cancelled one is of no use.
@@ -159,8 +163,8 @@ export function UploadImageDialog({
       <ModalBody>
         {!urlOf && (
           <Alert variant="info" isInline title="Upload works from the web UI">
-            This window talks to the engine without HTTP, so it has no image transfer URL. Open
-            the web UI (npm run serve), or import the file from a path on this machine.
+            This window talks to the engine without HTTP, so it has no image transfer URL. Open the
+            web UI (npm run serve), or import the file from a path on this machine.
           </Alert>
         )}
         <Form
@@ -274,7 +278,12 @@ export function UploadImageDialog({
           </div>
         )}
         {state.kind === 'done' && (
-          <Alert variant="success" isInline title={`Disk ${state.disk.name} is ready`} id="upload-dialog-done">
+          <Alert
+            variant="success"
+            isInline
+            title={`Disk ${state.disk.name} is ready`}
+            id="upload-dialog-done"
+          >
             Attach it to a VM from the VM&apos;s Disks tab, or choose it in New VM (template Blank).
           </Alert>
         )}
@@ -303,7 +312,11 @@ export function UploadImageDialog({
             Cancel upload
           </Button>
         ) : (
-          <Button variant={state.kind === 'done' ? 'primary' : 'link'} id="upload-dialog-close" onClick={onClose}>
+          <Button
+            variant={state.kind === 'done' ? 'primary' : 'link'}
+            id="upload-dialog-close"
+            onClick={onClose}
+          >
             Close
           </Button>
         )}

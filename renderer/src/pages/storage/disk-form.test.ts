@@ -20,7 +20,9 @@ describe('disk form', () => {
 
   it('names every bad field', () => {
     expect(
-      Object.keys(validateDiskForm({ name: 'a b', sizeGiB: 'x', format: 'raw', storageDomainId: '' })),
+      Object.keys(
+        validateDiskForm({ name: 'a b', sizeGiB: 'x', format: 'raw', storageDomainId: '' }),
+      ),
     ).toEqual(['name', 'sizeGiB', 'storageDomainId']);
   });
 });

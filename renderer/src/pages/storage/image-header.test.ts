@@ -30,9 +30,7 @@ describe('image header', () => {
     const vdi = new Uint8Array(HEADER_BYTES);
     vdi.set([0x7f, 0x10, 0xda, 0xbe], 64);
     expect(detectImage(vdi, 1 << 20)).toEqual({ format: 'unsupported', name: 'VDI' });
-    expect(detectImage(new Uint8Array([0x51, 0x46, 0x49, 0xfb, 0]), 5).format).toBe(
-      'unsupported',
-    );
+    expect(detectImage(new Uint8Array([0x51, 0x46, 0x49, 0xfb, 0]), 5).format).toBe('unsupported');
   });
 
   it('agrees with qemu-img on the header it wrote', async () => {
