@@ -57,7 +57,7 @@ interface Named {
   status?: string;
 }
 
-/** Removes this run's VMs and networks through the REST API (stop → remove). */
+/** Removes this run's VMs, templates, disks and networks through the REST API (stop → remove). */
 async function removeThroughApi(rest: RestClient, prefix: string): Promise<void> {
   const vms = list<Named>(await rest.get('/vms'), 'vm').filter((v) => v.name.startsWith(prefix));
   for (const vm of vms) {
@@ -69,6 +69,15 @@ async function removeThroughApi(rest: RestClient, prefix: string): Promise<void>
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+  // Templates, then the disks left floating (uploads, detached disks) of this run.
+  const templates = list<Named>(await rest.get('/templates'), 'template').filter((t) =>
+    t.name.startsWith(prefix),
+  );
+  for (const t of templates) await rest.delete(`/templates/${t.id}`);
+  const disks = list<Named>(await rest.get('/disks'), 'disk').filter((d) =>
+    d.name.startsWith(prefix),
+  );
+  for (const d of disks) await rest.delete(`/disks/${d.id}`);
   const nets = list<Named>(await rest.get('/networks'), 'network').filter((n) =>
     n.name.startsWith(prefix),
   );
