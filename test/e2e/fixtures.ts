@@ -69,15 +69,14 @@ async function removeThroughApi(rest: RestClient, prefix: string): Promise<void>
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
-  // Templates, then the disks left floating (uploads, detached disks) of this run.
-  const templates = list<Named>(await rest.get('/templates'), 'template').filter((t) =>
-    t.name.startsWith(prefix),
-  );
-  for (const t of templates) await rest.delete(`/templates/${t.id}`);
-  const disks = list<Named>(await rest.get('/disks'), 'disk').filter((d) =>
-    d.name.startsWith(prefix),
-  );
-  for (const d of disks) await rest.delete(`/disks/${d.id}`);
+  // Templates, then the disks left floating (uploads, detached disks) of this run; an engine
+  // without storage REST (404) has none, and must not stop the network cleanup below.
+  const named = async (path: string, key: string): Promise<Named[]> =>
+    list<Named>(await rest.get(path).catch(() => ({})), key).filter((x) =>
+      x.name.startsWith(prefix),
+    );
+  for (const t of await named('/templates', 'template')) await rest.delete(`/templates/${t.id}`);
+  for (const d of await named('/disks', 'disk')) await rest.delete(`/disks/${d.id}`);
   const nets = list<Named>(await rest.get('/networks'), 'network').filter((n) =>
     n.name.startsWith(prefix),
   );

@@ -118,7 +118,7 @@ export function StoragePage() {
           rows={domainList}
           rowKey={(d) => d.id}
           rowId={(d) => domId('storage-domain', d.name, '').slice(0, -1)}
-          empty="No storage domain. The engine creates `local` on its first start."
+          empty="No storage domain. The engine creates “local” on its first start."
           columns={[
             { title: 'Name', field: 'name', cell: (d) => <strong>{d.name}</strong> },
             {
