@@ -16,6 +16,8 @@ import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine/dispatch';
 import { AuthService } from './auth';
 import { send } from './http';
+import { engineImageTickets } from './imageio/engine-tickets';
+import { ImageioHandler, IMAGES_PREFIX } from './imageio/handler';
 import { API_PREFIX, handleRest } from './ovirt/rest';
 import { buildOvirtRouter } from './ovirt/routes';
 import { rootLinkHeader } from './ovirt/routes/root.routes';
@@ -75,6 +77,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
   };
   const certPem = opts.tls?.cert;
+  // oVirt's imageio data plane (transfer_url): the ticket in the path is the credential.
+  const imageio = new ImageioHandler(engineImageTickets(opts.engine));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -99,6 +103,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         return;
       }
       send(req, res, 200, { 'Content-Type': 'application/x-x509-ca-cert' }, certPem);
+    } else if (path.startsWith(IMAGES_PREFIX)) {
+      await imageio.handle(req, res);
     } else if (path === RPC_PREFIX || path.startsWith(`${RPC_PREFIX}/`)) {
       await rpc.handle(req, res);
     } else if (path.startsWith('/ovirt-engine/')) {

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-/** Data centers, clusters and templates ⇄ oVirt documents. */
+/** Data centers and clusters ⇄ oVirt documents (templates: template.mapper.ts). */
 import type { Cluster } from '../../../contract/clusters';
 import type { DataCenter } from '../../../contract/data-centers';
-import type { Template } from '../../../contract/templates';
 import type { DocObject } from '../doc';
-import { actionLinks, refTo, subLinks } from './links';
+import { refTo, subLinks } from './links';
 
 /** `/datacenters/{id}` (AM `types/DataCenter.java`). */
 export function dataCenterDoc(base: string, dc: DataCenter): DocObject {
@@ -37,23 +36,5 @@ export function clusterDoc(base: string, c: Cluster): DocObject {
     data_center: refTo(base, 'datacenters', c.dataCenterId),
     switch_type: c.switchType,
     version: { major: c.version.major, minor: c.version.minor },
-  };
-}
-
-/** `/templates/{id}` (AM `types/Template.java`). */
-export function templateDoc(base: string, t: Template): DocObject {
-  const href = `${base}/templates/${t.id}`;
-  return {
-    href,
-    id: t.id,
-    name: t.name,
-    description: t.description || undefined,
-    actions: actionLinks(href, []),
-    link: subLinks(href, ['nics', 'permissions']),
-    cpu: { topology: { cores: 1, sockets: t.vcpus, threads: 1 } },
-    memory: t.memoryBytes,
-    os: { type: t.boot === 'tiny' ? 'other_linux' : 'other' },
-    status: 'ok',
-    type: 'server',
   };
 }

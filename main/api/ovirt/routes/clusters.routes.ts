@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * `/datacenters`, `/clusters` (+ `networks` in cluster context), `/templates`.
+ * `/datacenters`, `/clusters` (+ `networks` in cluster context). `/templates`: templates.routes.ts.
  *
  * @see ../../../../../shared/reference/ovirt-api.md §2.1, §2.2, §2.12
  */
-import { clusterDoc, dataCenterDoc, templateDoc } from '../mappers/datacenter.mapper';
+import { clusterDoc, dataCenterDoc } from '../mappers/datacenter.mapper';
 import {
   attachToClusterInput,
   clusterNetworkDoc,
@@ -108,22 +108,5 @@ export function registerClusterRoutes(router: Router<Handler>): void {
         networkId: param(ctx, 'nid'),
       });
       return actionComplete();
-    })
-    .add('GET', '/templates', async (ctx) => {
-      const hits = applySearch(await ctx.call('GetAllTemplates', {}), ctx.query, {
-        name: (t) => t.name,
-        id: (t) => t.id,
-      });
-      return collection(
-        'templates',
-        'template',
-        hits.map((t) => templateDoc(ctx.base, t)),
-      );
-    })
-    .add('GET', '/templates/:id', async (ctx) =>
-      ok(
-        'template',
-        templateDoc(ctx.base, await ctx.call('GetTemplateById', { id: param(ctx, 'id') })),
-      ),
-    );
+    });
 }

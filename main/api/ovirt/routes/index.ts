@@ -3,9 +3,14 @@
 import type { Handler } from '../rest';
 import { Router } from '../router';
 import { registerClusterRoutes } from './clusters.routes';
+import { registerDiskRoutes } from './disks.routes';
 import { registerHostRoutes } from './hosts.routes';
+import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerNetworkRoutes } from './networks.routes';
 import { registerRootRoutes } from './root.routes';
+import { registerSnapshotRoutes } from './snapshots.routes';
+import { registerStorageDomainRoutes } from './storage-domains.routes';
+import { registerTemplateRoutes } from './templates.routes';
 import { registerVmRoutes } from './vms.routes';
 
 /** Builds the router with every oVirt resource this appliance serves. */
@@ -16,5 +21,10 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerNetworkRoutes(router);
   registerHostRoutes(router);
   registerVmRoutes(router);
+  registerStorageDomainRoutes(router);
+  registerDiskRoutes(router);
+  registerTemplateRoutes(router);
+  registerSnapshotRoutes(router);
+  registerImageTransferRoutes(router);
   return router;
 }

@@ -17,9 +17,12 @@ export const PRODUCT_VERSION = { major: 4, minor: 5, build: 0, revision: 0 } as 
 const COLLECTIONS = [
   'clusters',
   'datacenters',
+  'disks',
   'events',
   'hosts',
+  'imagetransfers',
   'networks',
+  'storagedomains',
   'templates',
   'vms',
   'vnicprofiles',
@@ -27,9 +30,11 @@ const COLLECTIONS = [
 const SEARCHABLE = new Set([
   'clusters',
   'datacenters',
+  'disks',
   'events',
   'hosts',
   'networks',
+  'storagedomains',
   'templates',
   'vms',
 ]);
@@ -54,9 +59,10 @@ export function rootLinkHeader(base: string, origin: string): string {
 /** Registers `GET/HEAD /`. `instanceId` is stable per data dir. */
 export function registerRootRoutes(router: Router<Handler>, instanceId: string): void {
   router.add('GET', '/', async (ctx) => {
-    const [vms, hosts] = await Promise.all([
+    const [vms, hosts, domains] = await Promise.all([
       ctx.call('GetAllVms', {}),
       ctx.call('GetAllHosts', {}),
+      ctx.call('GetAllStorageDomains', {}),
     ]);
     const v = PRODUCT_VERSION;
     return ok('api', {
@@ -83,7 +89,10 @@ export function registerRootRoutes(router: Router<Handler>, instanceId: string):
       summary: ctx.principal.admin
         ? {
             hosts: { active: hosts.filter((h) => h.status === 'up').length, total: hosts.length },
-            storage_domains: { active: 0, total: 0 },
+            storage_domains: {
+              active: domains.filter((d) => d.status === 'active').length,
+              total: domains.length,
+            },
             users: { active: 1, total: 1 },
             vms: { active: vms.filter((x) => x.status !== 'down').length, total: vms.length },
           }

@@ -6,8 +6,10 @@
  *
  * @see ../../../../../shared/reference/ovirt-api.md §1.10, §2.9, §2.10
  */
+import { diskOverridesInput } from '../mappers/disk.mapper';
 import { statisticDoc } from '../mappers/host.mapper';
 import { refTo } from '../mappers/links';
+import { queryBool } from '../mappers/params';
 import {
   addVmInput,
   addVmNicInput,
@@ -84,7 +86,16 @@ export function registerVmRoutes(router: Router<Handler>): void {
       );
     })
     .add('POST', '/vms', async (ctx) => {
-      const vm = await ctx.call('AddVm', addVmInput(await ctx.input('vm')));
+      const body = await ctx.input('vm');
+      // `?clone=true`: independent copies of the template's disks (default: thin overlays);
+      // `disk_attachments[].disk` override them, keyed by the template disk id.
+      const clone = queryBool(ctx.query, 'clone');
+      const disks = diskOverridesInput(body);
+      const vm = await ctx.call('AddVm', {
+        ...addVmInput(body),
+        ...(clone !== undefined ? { clone } : {}),
+        ...(disks !== undefined ? { disks } : {}),
+      });
       return created('vm', vmDoc(ctx.base, vm));
     })
     .add('GET', '/vms/:id', async (ctx) =>
@@ -95,7 +106,14 @@ export function registerVmRoutes(router: Router<Handler>): void {
       return ok('vm', vmDoc(ctx.base, await ctx.call('UpdateVm', input)));
     })
     .add('DELETE', '/vms/:id', async (ctx) => {
-      await ctx.call('RemoveVm', { id: param(ctx, 'id') });
+      // oVirt: a VM's own disks go with it unless `detach_only=true`.
+      const detachOnly = queryBool(ctx.query, 'detach_only');
+      const force = queryBool(ctx.query, 'force');
+      await ctx.call('RemoveVm', {
+        id: param(ctx, 'id'),
+        ...(detachOnly !== undefined ? { detachOnly } : {}),
+        ...(force !== undefined ? { force } : {}),
+      });
       return actionComplete();
     })
     .add('POST', '/vms/:id/start', vmAction('RunVm'))
@@ -103,10 +121,6 @@ export function registerVmRoutes(router: Router<Handler>): void {
     .add('POST', '/vms/:id/shutdown', vmAction('ShutdownVm'))
     .add('GET', '/vms/:id/statistics', vmStats)
     .add('GET', '/vms/:id/statistics/:sid', vmStats)
-    .add('GET', '/vms/:id/diskattachments', async (ctx) => {
-      await ctx.call('GetVmById', { id: param(ctx, 'id') });
-      return collection('disk_attachments', 'disk_attachment', []);
-    })
     .add('GET', '/vms/:id/nics', async (ctx) => {
       const nics = await ctx.call('GetVmInterfaces', { vmId: param(ctx, 'id') });
       return collection(

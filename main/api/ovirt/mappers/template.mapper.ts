@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Templates ⇄ oVirt documents (AM `types/Template.java`, `TemplateVersion.java`). `version`
+ * is always present (a base template is version 1 and its own base), and the fields that
+ * Ansible's `ovirt_template` reads without None checks on re-runs are always filled.
+ *
+ * @see ../../../../../shared/reference/ovirt-guests-api.md §4, §11
+ */
+import type { OpInput } from '../../../contract/operations';
+import type { Template } from '../../../contract/templates';
+import { DateTime, type DocObject } from '../doc';
+import { incompleteParameters } from '../fault';
+import { type InputObject, obj, ref, str } from '../input';
+import { diskOverridesInput } from './disk.mapper';
+import { actionLinks, refTo, subLinks } from './links';
+import { queryBool } from './params';
+
+/** `/templates/{id}`. */
+export function templateDoc(base: string, t: Template): DocObject {
+  const href = `${base}/templates/${t.id}`;
+  return {
+    href,
+    id: t.id,
+    name: t.name,
+    description: t.description || undefined,
+    actions: actionLinks(href, []),
+    link: subLinks(href, ['cdroms', 'diskattachments', 'nics', 'permissions']),
+    bios: { boot_menu: { enabled: false }, type: 'q35_sea_bios' },
+    cpu: { topology: { cores: 1, sockets: t.vcpus, threads: 1 } },
+    creation_time: t.creationTime === null ? undefined : new DateTime(new Date(t.creationTime)),
+    io: { threads: 0 },
+    memory: t.memoryBytes,
+    memory_policy: { ballooning: false, guaranteed: t.memoryBytes, max: t.memoryBytes },
+    os: { type: t.boot === 'tiny' ? 'other_linux' : 'other' },
+    sso: { methods: {} },
+    stateless: false,
+    status: t.status,
+    type: 'server',
+    usb: { enabled: false },
+    version: {
+      base_template: refTo(base, 'templates', t.version.baseTemplateId),
+      version_name: t.version.versionName || undefined,
+      version_number: t.version.versionNumber,
+    },
+    vm: t.sourceVmId === null ? undefined : refTo(base, 'vms', t.sourceVmId),
+  };
+}
+
+/**
+ * `<template>` → AddVmTemplate: `name` and `vm.id|name` mandatory (Ansible sends the VM's
+ * name); `vm.disk_attachments` override the copies; `version.base_template` makes a new
+ * version of an existing template. `?seal=true` is accepted.
+ */
+export function addTemplateInput(o: InputObject, query: URLSearchParams): OpInput<'AddVmTemplate'> {
+  const name = str(o, 'name');
+  const vm = ref(o, 'vm');
+  const missing: string[] = [];
+  if (name === undefined) missing.push('name');
+  if (vm === undefined || (vm.id === undefined && vm.name === undefined))
+    missing.push('vm.id|name');
+  if (missing.length > 0 || vm === undefined)
+    throw incompleteParameters('Template', missing, 'add');
+  const vmBody = obj(o, 'vm') ?? {};
+  const disks = diskOverridesInput(vmBody);
+  const description = str(o, 'description');
+  const seal = queryBool(query, 'seal');
+  queryBool(query, 'clone_permissions');
+  const version = obj(o, 'version');
+  let versionInput: NonNullable<OpInput<'AddVmTemplate'>['version']> | undefined;
+  if (version !== undefined) {
+    const baseTemplate = ref(version, 'base_template');
+    const versionName = str(version, 'version_name');
+    if (
+      baseTemplate !== undefined &&
+      (baseTemplate.id !== undefined || baseTemplate.name !== undefined)
+    ) {
+      versionInput = { baseTemplate, ...(versionName !== undefined ? { versionName } : {}) };
+    }
+  }
+  return {
+    name: name ?? '',
+    vm,
+    ...(description !== undefined ? { description } : {}),
+    ...(disks !== undefined ? { disks } : {}),
+    ...(seal !== undefined ? { seal } : {}),
+    ...(versionInput !== undefined ? { version: versionInput } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `/templates[/{id}]` (+ `diskattachments`): list and search (`name=T and datacenter=DC`,
+ * as Ansible sends it), add from a down VM (its disks are copied: `locked`, then `ok`),
+ * remove. Templates here belong to every data center and cluster (there is one host), so
+ * `datacenter=`/`cluster=` match any existing one.
+ *
+ * @see ../../../../../shared/reference/ovirt-guests-api.md §4
+ */
+import { diskAttachmentDoc } from '../mappers/disk.mapper';
+import { follows } from '../mappers/params';
+import { addTemplateInput, templateDoc } from '../mappers/template.mapper';
+import {
+  actionComplete,
+  collection,
+  collectionOrMember,
+  created,
+  type Handler,
+  ok,
+  param,
+  type Reply,
+  type RestContext,
+} from '../rest';
+import type { Router } from '../router';
+import { applySearch } from '../search';
+
+/** Registers template routes. */
+export function registerTemplateRoutes(router: Router<Handler>): void {
+  const attachments = async (ctx: RestContext): Promise<Reply> => {
+    const list = await ctx.call('GetDiskAttachmentsByTemplateId', {
+      templateId: param(ctx, 'id'),
+    });
+    const embed = follows(ctx.query, 'disk');
+    return collectionOrMember('disk_attachments', 'disk_attachment', list, ctx.params.aid, (a) =>
+      diskAttachmentDoc(ctx.base, a, embed),
+    );
+  };
+
+  router
+    .add('GET', '/templates', async (ctx) => {
+      const [templates, dcs, clusters, vms] = await Promise.all([
+        ctx.call('GetAllTemplates', {}),
+        ctx.call('GetAllDataCenters', {}),
+        ctx.call('GetAllClusters', {}),
+        ctx.call('GetAllVms', {}),
+      ]);
+      const dcNames = dcs.map((d) => d.name);
+      const clusterNames = clusters.map((c) => c.name);
+      const vmName = new Map(vms.map((v) => [v.id, v.name]));
+      const hits = applySearch(templates, ctx.query, {
+        name: (t) => t.name,
+        id: (t) => t.id,
+        status: (t) => t.status,
+        description: (t) => t.description,
+        datacenter: () => dcNames,
+        cluster: () => clusterNames,
+        'vm.name': (t) => (t.sourceVmId === null ? undefined : vmName.get(t.sourceVmId)),
+      });
+      return collection(
+        'templates',
+        'template',
+        hits.map((t) => templateDoc(ctx.base, t)),
+      );
+    })
+    .add('POST', '/templates', async (ctx) => {
+      const input = addTemplateInput(await ctx.input('template'), ctx.query);
+      return created('template', templateDoc(ctx.base, await ctx.call('AddVmTemplate', input)));
+    })
+    .add('GET', '/templates/:id', async (ctx) =>
+      ok(
+        'template',
+        templateDoc(ctx.base, await ctx.call('GetTemplateById', { id: param(ctx, 'id') })),
+      ),
+    )
+    .add('DELETE', '/templates/:id', async (ctx) => {
+      await ctx.call('RemoveVmTemplate', { id: param(ctx, 'id') });
+      return actionComplete();
+    })
+    .add('GET', '/templates/:id/diskattachments', attachments)
+    .add('GET', '/templates/:id/diskattachments/:aid', attachments);
+}
