@@ -98,6 +98,12 @@ export class UploadDialog {
     return this.page.evaluate<number[]>('window.__aioProgress || []');
   }
 
+  /** Waits until the upload ends: `done`, or the fault's text. */
+  async outcome(timeout = 120_000): Promise<string> {
+    await this.done.or(this.fault).first().waitFor({ timeout });
+    return (await this.done.count()) > 0 ? 'done' : this.fault.innerText();
+  }
+
   async upload(): Promise<this> {
     await step('click Upload', () => this.dialog.getByRole('button', { name: 'Upload' }).click());
     return this;

@@ -93,6 +93,10 @@ describe('uploadImage', () => {
     expect(sent.every((v, i) => i === 0 || v >= (sent[i - 1] ?? 0))).toBe(true);
     expect(progress.at(-1)).toMatchObject({ phase: 'done', sent: file.size });
     expect(progress.at(-1)?.rate).toBeGreaterThan(0);
+    // Finalizing and checking after the last byte do not lower the rate shown.
+    const lastSent = progress.filter((p) => p.phase === 'transferring').at(-1)?.rate ?? 0;
+    expect(progress.at(-1)?.rate).toBeLessThanOrEqual(lastSent * 1.5);
+    expect(progress.at(-1)?.rate).toBeGreaterThan(lastSent / 2);
   });
 
   it("surfaces the engine's reason when it refuses the image", async () => {

@@ -102,8 +102,10 @@ export async function uploadImage(deps: UploadDeps, req: UploadRequest): Promise
   const waitMs = req.waitMs ?? 10 * 60_000;
   let sent = 0;
   let firstByteAt: number | null = null;
+  // The rate is the wire's: checking the image after the last byte does not slow it down.
+  let lastByteAt: number | null = null;
   const report = (phase: UploadPhase): void => {
-    const seconds = firstByteAt === null ? 0 : (deps.now() - firstByteAt) / 1000;
+    const seconds = firstByteAt === null ? 0 : ((lastByteAt ?? deps.now()) - firstByteAt) / 1000;
     req.onProgress({ phase, sent, total, rate: seconds > 0 ? sent / seconds : 0 });
   };
   const checkCancel = (): void => {
@@ -186,6 +188,7 @@ export async function uploadImage(deps: UploadDeps, req: UploadRequest): Promise
       sent = end;
       report('transferring');
     }
+    lastByteAt = deps.now();
     checkCancel();
   } catch (e) {
     // Whatever stopped us, the engine must not keep a half-written transfer open.
