@@ -8,12 +8,13 @@
  *    `qemu-img compare` finds the stored volume identical to the file;
  *  - a truncated copy of it is refused with the engine's reason in the dialog, and no `ok`
  *    disk of that name exists;
- *  - a VM made from Blank boots that disk (REST: a bootable attachment of that disk);
+ *  - a VM made from Blank boots that disk (REST: a bootable attachment of that disk), and gets
+ *    a new 1 GiB data disk from its Disks tab;
  *  - a snapshot is taken (REST: `Active VM` + the snapshot); then the disk is written out of
  *    band (what a guest would do), and restoring the snapshot brings the old bytes back
  *    (`qemu-io` reads the pattern again through the active volume).
  * No guest boots here (kept fast); the boot from disk is must-show 1, tested elsewhere.
- * Screenshots storage.png and snapshots.png go to docs/screenshots/ with AIO_UPDATE_SCREENSHOTS=1.
+ * Screenshots storage.png (at the end: a domain, the disks attached) and snapshots.png go to docs/screenshots/ with AIO_UPDATE_SCREENSHOTS=1.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -206,10 +207,6 @@ describe.skipIf(problem !== null)('web UI: storage (upload, VM from disk, snapsh
       execFileSync('qemu-img', ['compare', '-q', image, volume]);
       expect(statSync(volume).size).toBeGreaterThan(0);
     });
-    await step('screenshot of the storage page', async () => {
-      await ui.browser.page.screenshot({ path: join(ui.screenshots, 'storage.png') });
-      expect(await unnamedControls(ui.browser.page)).toEqual([]);
-    });
   });
 
   it("refuses a truncated image with the engine's reason and keeps no ok disk", async () => {
@@ -255,6 +252,20 @@ describe.skipIf(problem !== null)('web UI: storage (upload, VM from disk, snapsh
       await expect.poll(() => disksTab.bootable(disk()).isChecked()).toBe(true);
       expect(await unnamedControls(ui.browser.page)).toEqual([]);
     });
+    const data = `${ui.prefix}data`;
+    await disksTab.newDisk(data, '1');
+    await step('REST: the new 1 GiB disk is attached, not bootable, and ok', async () => {
+      await expect
+        .poll(async () => (await restDisk(data))?.status, { timeout: 60_000, interval: 500 })
+        .toBe('ok');
+      expect(Number((await restDisk(data))?.provisioned_size)).toBe(1024 * MiB);
+      const atts = list<RestAttachment>(
+        await ui.rest.get(`/vms/${vmId}/diskattachments`),
+        'disk_attachment',
+      );
+      expect(atts).toHaveLength(2);
+      expect(await disksTab.bootable(data).isChecked()).toBe(false);
+    });
     await ui.shell.vms();
     const snaps = await vms.snapshots(vmName());
     await step('only Active VM before any snapshot', async () => {
@@ -275,6 +286,9 @@ describe.skipIf(problem !== null)('web UI: storage (upload, VM from disk, snapsh
       return list1[1]?.id ?? '';
     });
     await step('screenshot of the Snapshots tab', async () => {
+      const restore = ui.browser.page.getByRole('button', { name: 'Restore before changes' });
+      await expect.poll(() => restore.isEnabled()).toBe(true);
+      await ui.browser.page.waitForTimeout(400); // PatternFly's colour transition
       await ui.browser.page.screenshot({ path: join(ui.screenshots, 'snapshots.png') });
       expect(await unnamedControls(ui.browser.page)).toEqual([]);
     });
@@ -300,6 +314,15 @@ describe.skipIf(problem !== null)('web UI: storage (upload, VM from disk, snapsh
     await step('REST: the snapshot is still there after the restore', async () => {
       const after = list<RestSnapshot>(await ui.rest.get(`/vms/${vmId}/snapshots`), 'snapshot');
       expect(after.map((s) => s.id)).toContain(snapshotId);
+    });
+    const storage = await ui.shell.storage();
+    await step('the storage page shows both disks attached to the VM; screenshot', async () => {
+      for (const name of [disk(), data]) {
+        await expect.poll(() => storage.diskRow(name).innerText()).toContain(vmName());
+      }
+      await ui.browser.page.waitForTimeout(400);
+      await ui.browser.page.screenshot({ path: join(ui.screenshots, 'storage.png') });
+      expect(await unnamedControls(ui.browser.page)).toEqual([]);
     });
   });
 });

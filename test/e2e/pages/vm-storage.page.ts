@@ -18,6 +18,20 @@ export class VmDisksTab {
     return this.table.getByRole('row').filter({ hasText: disk });
   }
 
+  /** New disk (attached to this VM) through the dialog; `sizeGiB` as typed. */
+  async newDisk(name: string, sizeGiB: string): Promise<this> {
+    await step(`add a new ${sizeGiB} GiB disk ${name} to ${this.vm}`, async () => {
+      await this.page.getByRole('button', { name: 'New disk' }).click();
+      const dialog = this.page.getByRole('dialog', { name: `New disk for ${this.vm}` });
+      await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
+      await dialog.getByRole('textbox', { name: 'Size (GiB)' }).fill(sizeGiB);
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+      await this.row(name).waitFor();
+    });
+    return this;
+  }
+
   bootable(disk: string): Locator {
     return this.table.getByRole('checkbox', { name: `${disk} is bootable` });
   }

@@ -198,9 +198,9 @@ export function StoragePage() {
               title: 'Size',
               field: 'size',
               cell: (d) => (
-                <Tooltip content="Virtual size the guest sees / bytes the file takes on disk">
+                <Tooltip content="Virtual size the guest sees / bytes its volumes take on disk (snapshots included)">
                   <span tabIndex={0}>
-                    {formatBytes(d.provisionedSize)} / {formatBytes(d.actualSize)}
+                    {formatBytes(d.provisionedSize)} / {formatBytes(d.totalSize)}
                   </span>
                 </Tooltip>
               ),
