@@ -233,7 +233,8 @@ export const vnicProfile = sqliteTable(
  */
 export const vmTemplate = sqliteTable('vm_template', {
   id: id(),
-  name: text('name').notNull().unique(),
+  // Not unique: versions of a template share its name (oVirt); base names are checked by the engine.
+  name: text('name').notNull(),
   description: text('description').notNull().default(''),
   memoryBytes: integer('memory_bytes').notNull(),
   vcpus: integer('vcpus').notNull().default(1),

@@ -270,6 +270,13 @@ export interface CopyVolumeRequest {
   readonly target: string;
   readonly format: VolumeFormat;
   readonly onProgress?: VolumeProgress;
+  /**
+   * Additive (host layer): the source's format as the engine recorded it. Give it for every
+   * volume of a storage domain: a raw disk whose guest wrote a qcow2 header at offset 0 would
+   * otherwise be probed as qcow2. Omitted (a file imported by path) = probed, and a probed
+   * backing chain must stay inside the storage domains.
+   */
+  readonly sourceFormat?: VolumeFormat;
 }
 
 /** A bundled guest image (built by `npm run setup`, e.g. Debian 12) the engine registers as a template. */
@@ -339,8 +346,12 @@ export interface HostAgent {
   createVolume(request: CreateVolumeRequest): Promise<VolumeInfo>;
   /** Copy a volume (its chain collapsed) into a standalone volume, converting the format. */
   copyVolume(request: CopyVolumeRequest): Promise<VolumeInfo>;
-  /** @throws VOLUME_NOT_FOUND, VOLUME_CORRUPT */
-  volumeInfo(path: string): Promise<VolumeInfo>;
+  /**
+   * `format` (additive, optional): open the volume as this format instead of probing it; give
+   * it whenever the engine knows it (see {@link CopyVolumeRequest.sourceFormat}).
+   * @throws VOLUME_NOT_FOUND, VOLUME_CORRUPT
+   */
+  volumeInfo(path: string, format?: VolumeFormat): Promise<VolumeInfo>;
   /**
    * Check a volume before the engine calls it `ok`: readable, of `expected` format, `qemu-img
    * check` clean (qcow2), not truncated, and without a backing file unless `allowBacking`.
@@ -351,8 +362,12 @@ export interface HostAgent {
     expected: VolumeFormat,
     options?: { readonly allowBacking?: boolean },
   ): Promise<VolumeInfo>;
-  /** Grow a volume's virtual size (never shrinks). */
-  resizeVolume(path: string, sizeBytes: number): Promise<VolumeInfo>;
+  /**
+   * Grow a volume's virtual size (never shrinks; same size = no-op). `format` (additive,
+   * optional) as for {@link volumeInfo}. The volume must not be in use by a running domain.
+   * @throws HOST_COMMAND_FAILED (shrink), STORAGE_DOMAIN_SPACE_LOW, STORAGE_PATH_INVALID
+   */
+  resizeVolume(path: string, sizeBytes: number, format?: VolumeFormat): Promise<VolumeInfo>;
   /**
    * Make `path` stand on `backing` (or on nothing), keeping what the guest sees (safe `qemu-img
    * rebase`): how a snapshot is removed from a chain without touching the volumes below.

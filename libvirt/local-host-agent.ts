@@ -4,8 +4,11 @@
  * managed connection for domains. The composition root creates it with
  * {@link createLocalHostAgent}; the engine sees only the {@link HostAgent} interface.
  */
+import { join } from 'node:path';
+
 import { HostError, HostErrorCode } from '../main/contract/errors';
 import { readCapabilities } from './capabilities';
+import { readBundledImages } from './debian-guest';
 import { openConsole } from './domain/console';
 import { DomainStateWatcher } from './domain/domain-events';
 import type { DomainXmlOptions } from './domain/domain-xml';
@@ -13,6 +16,8 @@ import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './d
 import type {
   BundledImage,
   ConsoleSession,
+  CopyVolumeRequest,
+  CreateVolumeRequest,
   DomainDesc,
   DomainState,
   DomainStateChange,
@@ -25,6 +30,7 @@ import type {
   ReportedNetwork,
   SetupNetworksRequest,
   StorageSpace,
+  VolumeFormat,
   VolumeInfo,
 } from './host-agent';
 import { LibvirtConnection } from './hypervisor';
@@ -35,6 +41,19 @@ import { RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
 import { readAccelerator } from './probe';
+import { removeStalePartials } from './storage/atomic';
+import { checkVolume, volumeInfo } from './storage/check-volume';
+import { checkAbsolute, requireVolumeFile } from './storage/paths';
+import { snapshotDomainDisks } from './storage/snapshot';
+import { storageSpace } from './storage/space';
+import { StorageDomains } from './storage/storage-domains';
+import {
+  copyVolume,
+  createVolume,
+  rebaseVolume,
+  removeVolume,
+  resizeVolume,
+} from './storage/volumes';
 import { readTinyGuest } from './tiny-guest';
 
 /** Options beyond {@link HostAgentOptions} that only tests use. */
@@ -50,6 +69,7 @@ export class LocalHostAgent implements HostAgent {
   readonly #config: RunningConfig;
   readonly #watcher: DomainStateWatcher;
   readonly #applyHooks: ApplyHooks;
+  readonly #domains: StorageDomains;
 
   constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
     this.#uri = options.libvirtUri ?? 'qemu:///system';
@@ -57,6 +77,7 @@ export class LocalHostAgent implements HostAgent {
     this.#config = new RunningConfig(options.stateDir);
     this.#watcher = new DomainStateWatcher(this.#conn);
     this.#applyHooks = testOptions.applyHooks ?? {};
+    this.#domains = new StorageDomains(join(options.stateDir, 'storage-domains.json'));
   }
 
   getCapabilities(): Promise<HostCapabilities> {
@@ -131,6 +152,12 @@ export class LocalHostAgent implements HostAgent {
   }
 
   async domainStart(desc: DomainDesc): Promise<void> {
+    // A VM's disks are volumes of a storage domain: nothing else is handed to QEMU (the legacy
+    // `disk` boot kind, a user's file booted in place, is the one exception until it goes).
+    for (const disk of desc.disks ?? []) {
+      const { path } = await this.#domains.resolve(disk.path);
+      await requireVolumeFile(path);
+    }
     try {
       await startDomain(this.#conn, desc, this.#xmlOptions(desc));
     } finally {
@@ -190,42 +217,74 @@ export class LocalHostAgent implements HostAgent {
     return this.#conn.xml(uuid);
   }
 
-  // ── Storage: placeholders until the storage host layer lands (branch storage-host). ──
-  prepareStorageDomain(): Promise<StorageSpace> {
-    return notYet('prepareStorageDomain');
+  // ── Storage (libvirt/storage/): volumes over qemu-img inside prepared storage domains. ──
+
+  prepareStorageDomain(path: string): Promise<StorageSpace> {
+    return this.#domains.prepare(path);
   }
-  storageSpace(): Promise<StorageSpace> {
-    return notYet('storageSpace');
+
+  storageSpace(path: string): Promise<StorageSpace> {
+    return storageSpace(checkAbsolute(path));
   }
-  removeStalePartials(): Promise<string[]> {
-    return notYet('removeStalePartials');
+
+  removeStalePartials(domainPath: string): Promise<string[]> {
+    return removeStalePartials(checkAbsolute(domainPath));
   }
-  createVolume(): Promise<VolumeInfo> {
-    return notYet('createVolume');
+
+  createVolume(request: CreateVolumeRequest): Promise<VolumeInfo> {
+    return createVolume(this.#domains, request);
   }
-  copyVolume(): Promise<VolumeInfo> {
-    return notYet('copyVolume');
+
+  copyVolume(request: CopyVolumeRequest): Promise<VolumeInfo> {
+    return copyVolume(this.#domains, request);
   }
-  volumeInfo(): Promise<VolumeInfo> {
-    return notYet('volumeInfo');
+
+  volumeInfo(path: string, format?: VolumeFormat): Promise<VolumeInfo> {
+    return volumeInfo(checkAbsolute(path), format);
   }
-  checkVolume(): Promise<VolumeInfo> {
-    return notYet('checkVolume');
+
+  async checkVolume(
+    path: string,
+    expected: VolumeFormat,
+    options: { readonly allowBacking?: boolean } = {},
+  ): Promise<VolumeInfo> {
+    const target = await this.#domains.resolve(path);
+    return checkVolume(target.path, expected, options, (backing) =>
+      this.#domains.contains(backing),
+    );
   }
-  resizeVolume(): Promise<VolumeInfo> {
-    return notYet('resizeVolume');
+
+  resizeVolume(path: string, sizeBytes: number, format?: VolumeFormat): Promise<VolumeInfo> {
+    return resizeVolume(this.#domains, path, sizeBytes, format);
   }
-  rebaseVolume(): Promise<VolumeInfo> {
-    return notYet('rebaseVolume');
+
+  rebaseVolume(
+    path: string,
+    backing: { readonly path: string; readonly format: VolumeFormat } | null,
+  ): Promise<VolumeInfo> {
+    return rebaseVolume(this.#domains, path, backing);
   }
-  removeVolume(): Promise<void> {
-    return notYet('removeVolume');
+
+  removeVolume(path: string): Promise<void> {
+    return removeVolume(this.#domains, path);
   }
-  domainSnapshotDisks(): Promise<void> {
-    return notYet('domainSnapshotDisks');
+
+  async domainSnapshotDisks(
+    uuid: string,
+    disks: readonly { readonly currentPath: string; readonly overlayPath: string }[],
+  ): Promise<void> {
+    const state = await this.#conn.state(uuid);
+    if (state !== 'up' && state !== 'paused') {
+      throw new HostError(
+        HostErrorCode.HYPERVISOR_ERROR,
+        `domain ${uuid} is ${state}: a live snapshot needs it running (create overlays instead)`,
+      );
+    }
+    await snapshotDomainDisks(this.#domains, this.#uri, uuid, await this.#conn.xml(uuid), disks);
   }
+
   bundledImages(): Promise<BundledImage[]> {
-    return Promise.resolve([]);
+    return Promise.resolve(readBundledImages());
   }
 
   async close(): Promise<void> {
@@ -236,8 +295,3 @@ export class LocalHostAgent implements HostAgent {
 
 /** Create the host agent of this machine. */
 export const createLocalHostAgent: HostAgentFactory = (options) => new LocalHostAgent(options);
-
-const notYet = <T>(verb: string): Promise<T> =>
-  Promise.reject(
-    new HostError(HostErrorCode.HOST_COMMAND_FAILED, `${verb}: storage is not available yet`),
-  );

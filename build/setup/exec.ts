@@ -14,6 +14,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** Written to the program's stdin (which is then closed). */
+  readonly input?: string;
 }
 
 /** Runs a program to completion and returns its exit code and output; never throws on exit != 0. */
@@ -23,7 +25,7 @@ export function run(
   options: RunOptions = {},
 ): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       cmd,
       args,
       {
@@ -44,6 +46,7 @@ export function run(
         resolve({ code, stdout, stderr });
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 

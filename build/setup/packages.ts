@@ -20,6 +20,14 @@ export const PRODUCT_PACKAGES = [
   'busybox-static',
   'dnsmasq-base',
   'iproute2',
+  // The bundled debian-12 guest (build/guest/build-debian-guest.ts): the root file system from
+  // the machine's apt sources, and a partitioned disk with a boot loader, built without mounting.
+  'mmdebstrap',
+  'fdisk',
+  'dosfstools',
+  'mtools',
+  'syslinux',
+  'syslinux-common',
 ] as const;
 
 /**

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The ordered steps of `npm run setup`. The probe comes last: it boots the guest built before it.
+// The ordered steps of `npm run setup`. The probe follows the tiny guest: it boots it.
 import { aioCacheDir } from '../../libvirt/tiny-guest';
 import { acceleratorStep } from './accelerator';
+import { debianGuestStep } from './debian-guest';
 import { guestStep } from './guest';
 import { accountsStep, daemonsStep, firewallChainsStep, qemuConfStep } from './libvirt-host';
 import { packagesStep } from './packages';
@@ -17,5 +18,7 @@ export function setupSteps(forTests: boolean, cacheDir: string = aioCacheDir()):
     firewallChainsStep(),
     guestStep(cacheDir),
     acceleratorStep(cacheDir),
+    // Last: minutes on the first run, and nothing before it depends on it.
+    debianGuestStep(cacheDir),
   ];
 }

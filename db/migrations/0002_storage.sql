@@ -109,6 +109,7 @@ CREATE TABLE `storage_domain` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `storage_domain_name_unique` ON `storage_domain` (`name`);--> statement-breakpoint
 CREATE UNIQUE INDEX `storage_domain_path_unique` ON `storage_domain` (`path`);--> statement-breakpoint
+DROP INDEX `vm_template_name_unique`;--> statement-breakpoint
 ALTER TABLE `vm_template` ADD `status` text DEFAULT 'ok' NOT NULL;--> statement-breakpoint
 ALTER TABLE `vm_template` ADD `version_number` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
 ALTER TABLE `vm_template` ADD `version_name` text DEFAULT 'base version' NOT NULL;--> statement-breakpoint

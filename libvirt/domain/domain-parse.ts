@@ -11,10 +11,13 @@ import { XMLParser } from 'fast-xml-parser';
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import type {
   Accelerator,
+  DiskBus,
   DomainBoot,
   DomainDesc,
+  DomainDiskDesc,
   DomainInterfaceDesc,
   NicModel,
+  VolumeFormat,
 } from '../host-agent';
 
 type Node = Record<string, unknown>;
@@ -80,6 +83,7 @@ export function parseDomainXml(xml: string): DomainDesc & { readonly accelerator
   const devices = child(domain, 'devices');
 
   let boot: DomainBoot;
+  let disks = parseDomainDisks(xml);
   const kernel = text(os, 'kernel');
   if (kernel !== undefined) {
     boot = {
@@ -88,17 +92,16 @@ export function parseDomainXml(xml: string): DomainDesc & { readonly accelerator
       initrd: text(os, 'initrd') ?? '',
       cmdline: text(os, 'cmdline') ?? '',
     };
+  } else if (child(os, 'boot') !== undefined) {
+    // `<os><boot dev='hd'/>`: the legacy "user's file booted in place", always the first disk.
+    const [first, ...rest] = disks;
+    if (first === undefined) fail('neither a kernel nor a disk to boot');
+    boot = { kind: 'disk', diskPath: first.path };
+    disks = rest;
+  } else if (disks.some((d) => d.bootable)) {
+    boot = { kind: 'disks' };
   } else {
-    const disks = (devices?.disk as Node[] | undefined) ?? [];
-    const diskPath = attr(
-      child(
-        disks.find((d) => attr(d, 'device') === 'disk'),
-        'source',
-      ),
-      'file',
-    );
-    if (diskPath === undefined) fail('neither a kernel nor a disk to boot');
-    boot = { kind: 'disk', diskPath };
+    fail('neither a kernel nor a disk to boot');
   }
 
   const interfaces: DomainInterfaceDesc[] = ((devices?.interface as Node[] | undefined) ?? []).map(
@@ -113,5 +116,60 @@ export function parseDomainXml(xml: string): DomainDesc & { readonly accelerator
   const serial = ((devices?.serial as Node[] | undefined) ?? [])[0];
   const serialLogPath = attr(child(serial, 'log'), 'file') ?? '';
   const accelerator: Accelerator = attr(domain, 'type') === 'kvm' ? 'kvm' : 'tcg';
-  return { uuid, name, memoryMiB, vcpus, boot, interfaces, serialLogPath, accelerator };
+  return {
+    uuid,
+    name,
+    memoryMiB,
+    vcpus,
+    boot,
+    interfaces,
+    ...(disks.length === 0 ? {} : { disks: disks.map(withoutTarget) }),
+    serialLogPath,
+    accelerator,
+  };
+}
+
+const BUS_OF_TARGET: Readonly<Record<string, DiskBus>> = {
+  virtio: 'virtio',
+  scsi: 'virtio_scsi',
+  sata: 'sata',
+};
+
+function withoutTarget(disk: ParsedDisk): DomainDiskDesc {
+  const copy: { -readonly [K in keyof ParsedDisk]?: ParsedDisk[K] } = { ...disk };
+  delete copy.target;
+  return copy as DomainDiskDesc;
+}
+
+/** One `<disk device='disk'>` as this product writes it, plus its target device name. */
+export interface ParsedDisk extends DomainDiskDesc {
+  readonly target: string;
+}
+
+/**
+ * The file-backed disks of a domain XML, in document order. `bootable` = boot order 1. Also
+ * used on the live XML to find which target device holds which volume (live snapshots).
+ */
+export function parseDomainDisks(xml: string): ParsedDisk[] {
+  const doc = parser.parse(xml) as Node;
+  const devices = child(child(doc, 'domain'), 'devices');
+  return ((devices?.disk as Node[] | undefined) ?? [])
+    .filter((d) => attr(d, 'device') === 'disk')
+    .map((d) => {
+      const format = attr(child(d, 'driver'), 'type') ?? 'raw';
+      // `serial` is parsed as an array everywhere (the serial console device shares the name).
+      const serials = d.serial;
+      const serial = Array.isArray(serials)
+        ? text({ serial: serials[0] as unknown }, 'serial')
+        : text(d, 'serial');
+      return {
+        path: attr(child(d, 'source'), 'file') ?? '',
+        format: (format === 'qcow2' ? 'qcow2' : 'raw') satisfies VolumeFormat,
+        bus: BUS_OF_TARGET[attr(child(d, 'target'), 'bus') ?? 'virtio'] ?? 'virtio',
+        bootable: attr(child(d, 'boot'), 'order') === '1',
+        ...(d.readonly === undefined ? {} : { readOnly: true }),
+        serial: serial ?? '',
+        target: attr(child(d, 'target'), 'dev') ?? '',
+      };
+    });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { DomainDesc } from '../host-agent';
 import { parseDomainXml } from './domain-parse';
-import { domainXml, tinyGuestName } from './domain-xml';
+import { diskTargetName, diskTargets, domainXml, tinyGuestName } from './domain-xml';
 import { escapeXml } from './xml-builder';
 
 const base: DomainDesc = {
@@ -48,6 +48,44 @@ describe('domain XML round trip', () => {
         ],
       },
     ],
+    [
+      'boot from disks: virtio, virtio_scsi and sata, read-only, hostile path',
+      {
+        ...base,
+        boot: { kind: 'disks' },
+        disks: [
+          {
+            path: '/sd/images/a/data',
+            format: 'raw',
+            bus: 'sata',
+            bootable: false,
+            serial: 'data-disk',
+          },
+          {
+            path: "/sd/images/b/it's <top>&",
+            format: 'qcow2',
+            bus: 'virtio',
+            bootable: true,
+            serial: '0b7c2d4e-1f2a-4b3c',
+          },
+          {
+            path: '/sd/images/c/v',
+            format: 'qcow2',
+            bus: 'virtio_scsi',
+            bootable: false,
+            readOnly: true,
+            serial: 'c',
+          },
+        ],
+      },
+    ],
+    [
+      'kernel boot with a data disk',
+      {
+        ...base,
+        disks: [{ path: '/sd/d', format: 'qcow2', bus: 'virtio', bootable: false, serial: 'd1' }],
+      },
+    ],
   ] as [string, DomainDesc][])('%s', (_n, desc) => {
     const xml = domainXml(desc, { accelerator: 'tcg' });
     const { accelerator, ...back } = parseDomainXml(xml);
@@ -88,6 +126,65 @@ describe('domain XML round trip', () => {
       cmdline: 'console=ttyS0 quiet aio.name=vm1 aio.ip=eth0:10.0.0.1/24',
     });
     expect(tinyGuestName({ name: 'a b', uuid: '12345678-aaaa' })).toBe('vm-12345678');
+  });
+
+  it('writes disks with targets per bus, serial, boot order on the bootable disk, and a virtio-scsi controller', () => {
+    const desc: DomainDesc = {
+      ...base,
+      boot: { kind: 'disks' },
+      disks: [
+        { path: '/sd/a', format: 'raw', bus: 'sata', bootable: false, serial: 'a' },
+        { path: '/sd/b', format: 'qcow2', bus: 'virtio', bootable: true, serial: 'x'.repeat(40) },
+        { path: '/sd/c', format: 'qcow2', bus: 'virtio_scsi', bootable: false, serial: 'c' },
+        { path: '/sd/d', format: 'qcow2', bus: 'virtio', bootable: false, serial: 'd' },
+      ],
+    };
+    const xml = domainXml(desc, { accelerator: 'tcg' });
+    expect(xml).not.toMatch(/<os>[\s\S]*<boot dev/);
+    expect(xml).toContain('<target dev="sda" bus="sata"/>');
+    expect(xml).toContain('<target dev="vda" bus="virtio"/>');
+    expect(xml).toContain('<target dev="sdb" bus="scsi"/>');
+    expect(xml).toContain('<target dev="vdb" bus="virtio"/>');
+    expect(xml).toContain('<controller type="scsi" index="0" model="virtio-scsi"/>');
+    expect(xml).toContain(
+      '<driver name="qemu" type="qcow2" cache="none" io="native" discard="unmap"/>',
+    );
+    expect(xml).toContain(`<serial>${'x'.repeat(20)}</serial>`);
+    // The bootable disk boots first, the others follow in the VM's order.
+    const orders = [...xml.matchAll(/<source file="([^"]+)"\/>[\s\S]*?<boot order="(\d)"\/>/g)];
+    expect(orders.map((m) => [m[1], m[2]])).toEqual([
+      ['/sd/a', '2'],
+      ['/sd/b', '1'],
+      ['/sd/c', '3'],
+      ['/sd/d', '4'],
+    ]);
+    expect(() =>
+      domainXml(
+        { ...desc, disks: desc.disks?.map((d) => ({ ...d, bootable: false })) ?? [] },
+        { accelerator: 'tcg' },
+      ),
+    ).toThrow(/none is bootable/);
+  });
+
+  it('names disk targets as the kernel does', () => {
+    expect([0, 1, 25, 26, 27, 701, 702].map((i) => diskTargetName('vd', i))).toEqual([
+      'vda',
+      'vdb',
+      'vdz',
+      'vdaa',
+      'vdab',
+      'vdzz',
+      'vdaaa',
+    ]);
+    expect(
+      diskTargets(
+        [
+          { path: '/a', format: 'raw', bus: 'virtio', bootable: false, serial: '' },
+          { path: '/b', format: 'raw', bus: 'virtio', bootable: false, serial: '' },
+        ],
+        ['vda'],
+      ),
+    ).toEqual(['vdb', 'vdc']);
   });
 
   it('refuses characters XML cannot carry', () => {

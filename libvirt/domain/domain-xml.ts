@@ -6,7 +6,14 @@
  *
  * @see https://libvirt.org/formatdomain.html
  */
-import type { Accelerator, DomainDesc, DomainInterfaceDesc } from '../host-agent';
+import { HostError, HostErrorCode } from '../../main/contract/errors';
+import type {
+  Accelerator,
+  DiskBus,
+  DomainDesc,
+  DomainDiskDesc,
+  DomainInterfaceDesc,
+} from '../host-agent';
 import { tinyGuestCmdline } from '../tiny-guest';
 import { createElement, type XmlElement } from './xml-builder';
 
@@ -75,9 +82,97 @@ function osElement(
       return { os, disk };
     }
     case 'disks':
-      // Placeholder until the storage host layer lands: disks are not in the XML yet.
-      throw new Error('booting from storage-domain disks is not available yet');
+      // Boot order goes on the bootable disk itself (`<boot order>`); libvirt refuses it
+      // together with `<os><boot dev>`, so the os element stays bare.
+      if (!(desc.disks ?? []).some((d) => d.bootable))
+        throw new HostError(
+          HostErrorCode.HYPERVISOR_ERROR,
+          `VM ${desc.name} boots from its disks but none is bootable`,
+        );
+      return { os, disk: null };
   }
+}
+
+/** libvirt's target bus per oVirt disk interface. */
+const TARGET_BUS: Readonly<Record<DiskBus, 'virtio' | 'scsi' | 'sata'>> = {
+  virtio: 'virtio',
+  virtio_scsi: 'scsi',
+  sata: 'sata',
+};
+
+/** `vd` + a, b, …, z, aa, ab, … (the kernel's and libvirt's naming). */
+export function diskTargetName(prefix: 'vd' | 'sd', index: number): string {
+  let n = index;
+  let letters = '';
+  do {
+    letters = String.fromCharCode(97 + (n % 26)) + letters;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return `${prefix}${letters}`;
+}
+
+/** Serials the guest sees: QEMU takes at most 20 characters (virtio-blk's ID field). */
+export const DISK_SERIAL_MAX = 20;
+
+/**
+ * Target device names for the domain's disks: virtio disks are vda, vdb, …; SCSI and SATA share
+ * the sd namespace in libvirt, so they are numbered together, in the VM's order. `taken` holds
+ * names already used (the legacy boot disk's vda).
+ */
+export function diskTargets(
+  disks: readonly DomainDiskDesc[],
+  taken: readonly string[] = [],
+): string[] {
+  const used = new Set(taken);
+  const next = { vd: 0, sd: 0 };
+  return disks.map((disk) => {
+    const prefix = disk.bus === 'virtio' ? 'vd' : 'sd';
+    let name = diskTargetName(prefix, next[prefix]++);
+    while (used.has(name)) name = diskTargetName(prefix, next[prefix]++);
+    used.add(name);
+    return name;
+  });
+}
+
+function diskElement(disk: DomainDiskDesc, target: string, bootOrder: number | null): XmlElement {
+  const el = createElement(
+    'disk',
+    { type: 'file', device: 'disk' },
+    // cache=none (O_DIRECT, oVirt's default): the guest's flushes reach the disk and the host's
+    // page cache does not hold a second copy; discard=unmap lets a guest's fstrim give space back
+    // to the (sparse) volume.
+    createElement('driver', {
+      name: 'qemu',
+      type: disk.format,
+      cache: 'none',
+      io: 'native',
+      discard: 'unmap',
+    }),
+    createElement('source', { file: disk.path }),
+    createElement('target', { dev: target, bus: TARGET_BUS[disk.bus] }),
+  );
+  if (disk.readOnly === true) el.append(createElement('readonly'));
+  el.append(createElement('serial', {}, disk.serial.slice(0, DISK_SERIAL_MAX)));
+  if (bootOrder !== null) el.append(createElement('boot', { order: bootOrder }));
+  return el;
+}
+
+/** The `<disk>` elements (and the virtio-scsi controller when a disk needs one). */
+function diskElements(desc: DomainDesc, legacyDisk: XmlElement | null): XmlElement[] {
+  const disks = desc.disks ?? [];
+  const targets = diskTargets(disks, legacyDisk === null ? [] : ['vda']);
+  const bootFromDisks = desc.boot.kind === 'disks';
+  // The bootable disk first, then the others in order: one boot order per disk, like oVirt.
+  const order = new Map<number, number>();
+  if (bootFromDisks) {
+    const indexes = disks.map((_d, i) => i);
+    indexes.sort((a, b) => Number(disks[b]?.bootable) - Number(disks[a]?.bootable));
+    indexes.forEach((index, position) => order.set(index, position + 1));
+  }
+  const out = disks.map((disk, i) => diskElement(disk, targets[i] ?? '', order.get(i) ?? null));
+  if (disks.some((d) => d.bus === 'virtio_scsi'))
+    out.push(createElement('controller', { type: 'scsi', index: 0, model: 'virtio-scsi' }));
+  return out;
 }
 
 function interfaceElement(nic: DomainInterfaceDesc): XmlElement {
@@ -101,6 +196,7 @@ export function domainXml(desc: DomainDesc, options: DomainXmlOptions): string {
   const { os, disk } = osElement(desc, options);
   const devices = createElement('devices');
   if (disk !== null) devices.append(disk);
+  devices.append(...diskElements(desc, disk));
   for (const nic of desc.interfaces) devices.append(interfaceElement(nic));
   devices.append(
     createElement(

@@ -61,6 +61,8 @@ export interface EngineOptions {
   readonly hostName?: string;
   /** Lock wait before ACTION_TYPE_FAILED_OBJECT_LOCKED, ms (oVirt: 20 s for setup networks). */
   readonly lockTimeoutMs?: number;
+  /** Directory of the local data storage domain `local` (first start only); default `<dataDir>/storage`. */
+  readonly storageDir?: string;
 }
 
 export interface StartedEngine extends Engine {

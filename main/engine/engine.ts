@@ -19,7 +19,8 @@ import type { OpInput, OpName, OpOutput } from '../contract/operations';
 import type { VmStatus } from '../contract/vms';
 import { reconcileVms } from './activation';
 import { lockKey } from './command';
-import type { EngineServices } from './context';
+import { startStorage, stopStorage } from './commands/storage/storage-startup';
+import type { EngineContext, EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './dispatch';
 import { EventBus } from './events';
 import { LockManager } from './locks';
@@ -145,6 +146,7 @@ class EngineImpl implements StartedEngine {
     this.closed = true;
     this.unsubscribeDomains();
     await Promise.allSettled([...this.pending]);
+    await stopStorage(this.services);
     this.services.database.close();
   }
 }
@@ -168,6 +170,23 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
       dataDir: options.dataDir,
     };
     const engine = new EngineImpl(services, generated);
+    // Storage (issue 11): its intents are settled first (roll forward/back on the host), then
+    // the generic recovery; the local domain, partial sweep and bundled templates follow.
+    const storageCtx: EngineContext = {
+      ...services,
+      principal: SYSTEM_PRINCIPAL,
+      correlationId: null,
+      progress: (description, status, fraction) => {
+        services.events.publish({
+          type: 'progress',
+          jobId: 'storage-startup',
+          description,
+          status,
+          fraction: fraction ?? null,
+        });
+      },
+    };
+    await startStorage(storageCtx, options.storageDir ?? join(options.dataDir, 'storage'));
     await recoverInterruptedCommands(services);
     engine.listenToDomains();
     // The local host coming Up: re-validation of its networks (a failure leaves it NonOperational,

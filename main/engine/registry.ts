@@ -7,6 +7,13 @@ import type { Command, CommandName, Query, QueryName } from './command';
 import { AttachNetworkToClusterCommand } from './commands/cluster/attach-network-to-cluster.command';
 import { DetachNetworkFromClusterCommand } from './commands/cluster/detach-network-from-cluster.command';
 import { UpdateNetworkOnClusterCommand } from './commands/cluster/update-network-on-cluster.command';
+import { AddDiskCommand } from './commands/disk/add-disk.command';
+import { AddDiskAttachmentCommand } from './commands/disk/add-disk-attachment.command';
+import { DetachDiskFromVmCommand } from './commands/disk/detach-disk-from-vm.command';
+import { ImportImageCommand } from './commands/disk/import-image.command';
+import { RemoveDiskCommand } from './commands/disk/remove-disk.command';
+import { UpdateDiskCommand } from './commands/disk/update-disk.command';
+import { UpdateDiskAttachmentCommand } from './commands/disk/update-disk-attachment.command';
 import { ActivateHostCommand } from './commands/host/activate-host.command';
 import { AddHostNetworkLabelCommand } from './commands/host/add-host-network-label.command';
 import { AddNetworkAttachmentCommand } from './commands/host/add-network-attachment.command';
@@ -15,6 +22,10 @@ import { DeactivateHostCommand } from './commands/host/deactivate-host.command';
 import { HostSetupNetworksCommand } from './commands/host/host-setup-networks.command';
 import { RemoveHostNetworkLabelCommand } from './commands/host/remove-host-network-label.command';
 import { RemoveNetworkAttachmentCommand } from './commands/host/remove-network-attachment.command';
+import { AddImageTransferCommand } from './commands/image-transfer/add-image-transfer.command';
+import { CancelImageTransferCommand } from './commands/image-transfer/cancel-image-transfer.command';
+import { ExtendImageTransferCommand } from './commands/image-transfer/extend-image-transfer.command';
+import { FinalizeImageTransferCommand } from './commands/image-transfer/finalize-image-transfer.command';
 import { AddNetworkCommand } from './commands/network/add-network.command';
 import { AddVnicProfileCommand } from './commands/network/add-vnic-profile.command';
 import { LabelNetworkCommand } from './commands/network/label-network.command';
@@ -22,15 +33,22 @@ import { RemoveNetworkCommand } from './commands/network/remove-network.command'
 import { RemoveVnicProfileCommand } from './commands/network/remove-vnic-profile.command';
 import { UnlabelNetworkCommand } from './commands/network/unlabel-network.command';
 import { UpdateNetworkCommand } from './commands/network/update-network.command';
+import { CreateSnapshotCommand } from './commands/snapshot/create-snapshot.command';
+import { RemoveSnapshotCommand } from './commands/snapshot/remove-snapshot.command';
+import { RestoreSnapshotCommand } from './commands/snapshot/restore-snapshot.command';
+import { AddStorageDomainCommand } from './commands/storage/add-storage-domain.command';
+import { RemoveStorageDomainCommand } from './commands/storage/remove-storage-domain.command';
+import { AddVmTemplateCommand } from './commands/template/add-vm-template.command';
+import { RemoveVmTemplateCommand } from './commands/template/remove-vm-template.command';
 import { AddVmCommand } from './commands/vm/add-vm.command';
 import { AddVmInterfaceCommand } from './commands/vm/add-vm-interface.command';
+import { CloneVmCommand } from './commands/vm/clone-vm.command';
 import { RemoveVmCommand } from './commands/vm/remove-vm.command';
 import { RemoveVmInterfaceCommand } from './commands/vm/remove-vm-interface.command';
 import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
-import { pending } from './commands/storage/pending';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
 import { GetAllHosts } from './queries/get-all-hosts.query';
@@ -49,16 +67,16 @@ import {
   GetDiskById,
 } from './queries/get-disks.query';
 import { GetEventById, GetEvents } from './queries/get-events.query';
-import {
-  GetAllImageTransfers,
-  GetImageTransferById,
-  GetImageTransferTicket,
-} from './queries/get-image-transfers.query';
 import { GetHostById } from './queries/get-host-by-id.query';
 import { GetHostNetworkLabels } from './queries/get-host-network-labels.query';
 import { GetHostNicById } from './queries/get-host-nic-by-id.query';
 import { GetHostNicStatistics } from './queries/get-host-nic-statistics.query';
 import { GetHostNicsByHostId } from './queries/get-host-nics-by-host-id.query';
+import {
+  GetAllImageTransfers,
+  GetImageTransferById,
+  GetImageTransferTicket,
+} from './queries/get-image-transfers.query';
 import { GetNetworkAttachmentById } from './queries/get-network-attachment-by-id.query';
 import { GetNetworkAttachmentsByHostId } from './queries/get-network-attachments-by-host-id.query';
 import { GetNetworkById } from './queries/get-network-by-id.query';
@@ -108,25 +126,25 @@ export const commands = {
   RunVm: RunVmCommand,
   StopVm: StopVmCommand,
   ShutdownVm: ShutdownVmCommand,
-  CloneVm: pending('CloneVm'),
-  AddStorageDomain: pending('AddStorageDomain'),
-  RemoveStorageDomain: pending('RemoveStorageDomain'),
-  AddDisk: pending('AddDisk'),
-  UpdateDisk: pending('UpdateDisk'),
-  RemoveDisk: pending('RemoveDisk'),
-  AddDiskAttachment: pending('AddDiskAttachment'),
-  UpdateDiskAttachment: pending('UpdateDiskAttachment'),
-  DetachDiskFromVm: pending('DetachDiskFromVm'),
-  AddVmTemplate: pending('AddVmTemplate'),
-  RemoveVmTemplate: pending('RemoveVmTemplate'),
-  CreateSnapshot: pending('CreateSnapshot'),
-  RemoveSnapshot: pending('RemoveSnapshot'),
-  RestoreSnapshot: pending('RestoreSnapshot'),
-  AddImageTransfer: pending('AddImageTransfer'),
-  FinalizeImageTransfer: pending('FinalizeImageTransfer'),
-  CancelImageTransfer: pending('CancelImageTransfer'),
-  ExtendImageTransfer: pending('ExtendImageTransfer'),
-  ImportImage: pending('ImportImage'),
+  CloneVm: CloneVmCommand,
+  AddStorageDomain: AddStorageDomainCommand,
+  RemoveStorageDomain: RemoveStorageDomainCommand,
+  AddDisk: AddDiskCommand,
+  UpdateDisk: UpdateDiskCommand,
+  RemoveDisk: RemoveDiskCommand,
+  AddDiskAttachment: AddDiskAttachmentCommand,
+  UpdateDiskAttachment: UpdateDiskAttachmentCommand,
+  DetachDiskFromVm: DetachDiskFromVmCommand,
+  AddVmTemplate: AddVmTemplateCommand,
+  RemoveVmTemplate: RemoveVmTemplateCommand,
+  CreateSnapshot: CreateSnapshotCommand,
+  RemoveSnapshot: RemoveSnapshotCommand,
+  RestoreSnapshot: RestoreSnapshotCommand,
+  AddImageTransfer: AddImageTransferCommand,
+  FinalizeImageTransfer: FinalizeImageTransferCommand,
+  CancelImageTransfer: CancelImageTransferCommand,
+  ExtendImageTransfer: ExtendImageTransferCommand,
+  ImportImage: ImportImageCommand,
 } satisfies { [K in CommandName]: Command<K> };
 
 export const queries = {

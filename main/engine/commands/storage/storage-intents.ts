@@ -70,6 +70,9 @@ export interface StorageIntentPayload {
   readonly vms: readonly string[];
   /** Templates set `locked`: `ok`, or `illegal` when one of their disks is. */
   readonly templates: readonly string[];
+  /** Image transfers: the transfer this intent belongs to, and an upload's future volume. */
+  readonly transferId?: string;
+  readonly uploadVolumeId?: string;
 }
 
 export interface StorageIntent {
@@ -265,4 +268,28 @@ export function publishTouched(services: EngineServices, p: StorageIntentPayload
   for (const id of p.templates) services.events.entity('template', id, 'updated');
   for (const id of [...(p.newSnapshots ?? []), ...(p.lockedSnapshots ?? [])])
     services.events.entity('snapshot', id, 'updated');
+}
+
+/**
+ * The same settlement in the shape of the generic recovery registry (main/engine/recoveries.ts
+ * on branch recovery): register it for every kind of {@link STORAGE_INTENT_KINDS}.
+ */
+export async function storageRecovery(
+  services: EngineServices,
+  intent: {
+    readonly id: string;
+    readonly kind: string;
+    readonly command: string;
+    readonly payload: Record<string, unknown>;
+  },
+): Promise<void> {
+  await settleIntent(
+    services,
+    {
+      id: intent.id,
+      kind: intent.kind as StorageIntentKind,
+      payload: intent.payload as unknown as StorageIntentPayload,
+    },
+    `interrupted by an engine restart (${intent.command})`,
+  );
 }

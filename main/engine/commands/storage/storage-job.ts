@@ -4,12 +4,12 @@
  * files → intent gone. On any failure the same compensation as start-up recovery runs
  * (storage-intents.ts), so a failed copy leaves no half file and no `ok` disk.
  */
-import { intentsRepo } from '../../../../db/repos/intents.repo';
 import type { Tx } from '../../../../db/client';
+import { intentsRepo } from '../../../../db/repos/intents.repo';
 import type { EngineContext } from '../../context';
 import { hostFailure } from '../../host-networks';
-import { startJob } from './storage-jobs';
 import { auditStorage, publishTouched, settleIntent, type StorageIntent } from './storage-intents';
+import { startJob } from './storage-jobs';
 
 export interface StorageJob {
   /** Progress / audit wording, e.g. `Copying disk d1`. */

@@ -27,6 +27,7 @@ import { defineCommand, lockKey } from '../../command';
 import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
 import { failWith, invalid, notFound, valid, type ValidationResult } from '../../validation';
 import { validateVmTransition } from '../../validators/vm.validator';
+import { vmDomainDisks } from '../storage/vm-disks';
 
 interface Plan {
   readonly vm: Vm;
@@ -85,9 +86,16 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
     const c = ctx.database.db;
     const vm = vmsRepo.findById(c, input.id);
     if (!vm) throw notFound('vm', input.id);
+    if (vm.status === 'image_locked')
+      return invalid(
+        failWith('ACTION_TYPE_FAILED_VM_IMAGE_IS_LOCKED', { vmName: vm.name }).failure,
+      );
     const t = validateVmTransition(vm.status, 'run');
     if (t) return invalid(t);
-    if (vm.boot.kind === 'none')
+    // Storage (issue 11): a VM boots from its plugged disks unless it is the tiny guest.
+    const vmDisks = vmDomainDisks(c, vm.id);
+    if (vmDisks.failure) return invalid(vmDisks.failure);
+    if (vm.boot.kind !== 'tiny' && vmDisks.disks.length === 0)
       return invalid(failWith('VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK').failure);
     const host = hostsRepo.list(c).find((h) => h.clusterId === vm.clusterId && h.status === 'up');
     const nics = vmNicsRepo
@@ -123,9 +131,7 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
     const addresses = guestAddresses(init, interfaces.length);
     if (!Array.isArray(addresses)) return invalid(addresses ?? failWith('INVALID_INPUT').failure);
     const boot: DomainBoot =
-      vm.boot.kind === 'tiny'
-        ? { kind: 'tiny', addresses }
-        : { kind: 'disk', diskPath: vm.boot.kind === 'disk' ? vm.boot.diskPath : '' };
+      vm.boot.kind === 'tiny' ? { kind: 'tiny', addresses } : { kind: 'disks' };
     const desc: DomainDesc = {
       uuid: vm.id,
       name: domainNameOf(vm),
@@ -133,6 +139,7 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
       vcpus: vm.vcpus,
       boot,
       interfaces,
+      ...(vmDisks.disks.length > 0 ? { disks: vmDisks.disks } : {}),
       serialLogPath: join(ctx.dataDir, 'vms', vm.id, 'serial.log'),
     };
     return valid({ vm, desc, hostId: host.id });

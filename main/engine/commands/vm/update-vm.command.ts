@@ -4,6 +4,7 @@ import { vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { validateVmNotImageLocked } from '../../validators/storage.validator';
 import {
   validateVmName,
   validateVmSize,
@@ -33,25 +34,27 @@ export const UpdateVmCommand = defineCommand<'UpdateVm', Vm>({
       () =>
         failWith('ACTION_TYPE_FAILED_NAME_ALREADY_USED').when(other !== null && other.id !== vm.id),
       () => validateVmSize(input.memoryBytes ?? vm.memoryBytes, input.vcpus ?? vm.vcpus),
+      () => (changesRuntime ? validateVmNotImageLocked(vm) : null),
       () => (changesRuntime ? validateVmTransition(vm.status, 'edit') : null),
+      // Issue 10 item 9: a host file is never booted in place any more. Import it into a
+      // storage domain (ImportImage with vmId) instead; `null` is accepted as a no-op.
+      () =>
+        typeof input.diskPath === 'string'
+          ? failWith('ACTION_TYPE_FAILED_IMAGE_PATH_NOT_IN_STORAGE_DOMAIN', {
+              path: input.diskPath,
+              importDir: 'a storage domain (use ImportImage with vmId)',
+            }).failure
+          : null,
     );
     return f ? invalid(f) : valid(vm);
   },
-  execute: (ctx, input, vm) => {
+  execute: (ctx, input) => {
     ctx.database.transaction((tx) => {
       vmsRepo.update(tx, input.id, {
         name: input.name,
         description: input.description,
         memoryBytes: input.memoryBytes,
         vcpus: input.vcpus,
-        ...(input.diskPath === undefined
-          ? {}
-          : vm.boot.kind === 'tiny'
-            ? {}
-            : {
-                diskPath: input.diskPath,
-                bootKind: input.diskPath === null ? ('none' as const) : ('disk' as const),
-              }),
         ...(input.initialization === undefined
           ? {}
           : {
