@@ -6,6 +6,8 @@
  * (search `name=T and datacenter=DC`), thin and cloned VMs from it, snapshots (Active VM,
  * create, restore, remove, `/snapshots/None`), VM clone, and a fault for each bad input.
  */
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { waitFor, waitGone } from './storage-support';
@@ -56,10 +58,26 @@ async function newVm(name: string, template = 'Blank', query = ''): Promise<stri
 }
 
 describe('storage domains', () => {
-  it('lists the local data domain: global view without status, DC view with it', async () => {
+  it('adds a localfs data domain at another directory (POST /storagedomains)', async () => {
+    const hosts = items((await get('/hosts')).body, 'hosts', 'host');
+    const host = String(hosts[0]?.name);
+    const name = uniqueName('sd');
+    const r = await post(
+      '/storagedomains',
+      `<storage_domain><name>${name}</name><type>data</type><storage><type>localfs</type><path>${join(a.dataDir, 'extra-sd')}</path></storage><host><name>${host}</name></host></storage_domain>`,
+    );
+    expect(r.status, r.text).toBe(201);
+    const added = entity(r.body, 'storage_domain');
+    expect((added.storage as { path: string }).path).toBe(join(a.dataDir, 'extra-sd'));
+    expect(added.name).toBe(name);
+  });
+
+  it('lists data domains: global view without status, DC view with it', async () => {
     const list = await get('/storagedomains');
     expect(list.status).toBe(200);
-    const sd = items(list.body, 'storage_domains', 'storage_domain')[0];
+    const all = items(list.body, 'storage_domains', 'storage_domain');
+    // The domain created on first start, else the one added above.
+    const sd = all.find((d) => d.name === 'local') ?? all[0];
     expect(sd).toBeDefined();
     sdId = String(sd?.id);
     sdName = String(sd?.name);
@@ -73,8 +91,8 @@ describe('storage domains', () => {
     expect(arrayAt(sd, 'link').map((l) => l.rel)).toContain('disks');
     const dc = (sd?.data_centers as { data_center: { id: string } }).data_center;
     dcId = dc.id;
-    const all = await get('/storagedomains?search=name%3D%22*%22');
-    expect(items(all.body, 'storage_domains', 'storage_domain').length).toBeGreaterThan(0);
+    const star = await get('/storagedomains?search=name%3D%22*%22');
+    expect(items(star.body, 'storage_domains', 'storage_domain').length).toBe(all.length);
     const attached = await get(`/datacenters/${dcId}/storagedomains/${sdId}`);
     expect(attached.status).toBe(200);
     expect(entity(attached.body, 'storage_domain').status).toBe('active');

@@ -66,11 +66,24 @@ function plain(
   });
 }
 
+let sdId = '';
+
+/** The first-start domain; until the engine seeds one, a localfs domain added here. */
 async function domainId(): Promise<string> {
+  if (sdId !== '') return sdId;
   const r = await a.request('GET', `${API}/storagedomains`);
   const sd = items(r.body, 'storage_domains', 'storage_domain')[0];
-  if (sd === undefined) throw new Error(`no storage domain: ${r.text}`);
-  return String(sd.id);
+  if (sd !== undefined) {
+    sdId = String(sd.id);
+    return sdId;
+  }
+  const host = items((await a.request('GET', `${API}/hosts`)).body, 'hosts', 'host')[0];
+  const added = await a.request('POST', `${API}/storagedomains`, {
+    body: `<storage_domain><name>${uniqueName('sd')}</name><type>data</type><storage><type>localfs</type><path>${join(a.dataDir, 'transfer-sd')}</path></storage><host><name>${String(host?.name)}</name></host></storage_domain>`,
+  });
+  expect(added.status, added.text).toBe(201);
+  sdId = String(entity(added.body, 'storage_domain').id);
+  return sdId;
 }
 
 /** POST /disks for the image and wait for `ok`. */

@@ -46,6 +46,9 @@ export function diskDoc(base: string, d: Disk): DocObject {
     backup: 'none',
     content_type: d.contentType,
     creation_time: new DateTime(new Date(d.creationTime)),
+    // One disk profile per storage domain, sharing its id (see storage-domains.routes.ts):
+    // Ansible's ovirt_disk follows this link and reads its name without a None check.
+    disk_profile: refTo(base, 'diskprofiles', d.storageDomainId),
     format: d.format,
     image_id: d.imageId ?? undefined,
     propagate_errors: false,
@@ -190,16 +193,28 @@ function attachmentFields(o: InputObject): {
   };
 }
 
+/** The `disk.id` of a `<disk_attachment>`, if any. */
+export function attachmentDiskId(o: InputObject): string | undefined {
+  const disk = obj(o, 'disk');
+  return disk === undefined ? undefined : str(disk, 'id');
+}
+
 /**
- * `<disk_attachment>` → AddDiskAttachment. A `disk` with only an id attaches that disk;
- * a `disk` with a size and format is created and attached (oVirt's two cases).
+ * `<disk_attachment>` → AddDiskAttachment, oVirt's two cases: a `disk` whose id names an
+ * existing disk (`existing`) attaches it, whatever else the client repeats about it (as
+ * Ansible's `ovirt_disk` does); otherwise the disk is created, with the client's id if given.
  */
-export function addDiskAttachmentInput(vmId: string, o: InputObject): OpInput<'AddDiskAttachment'> {
+export function addDiskAttachmentInput(
+  vmId: string,
+  o: InputObject,
+  existing = false,
+): OpInput<'AddDiskAttachment'> {
   const disk = obj(o, 'disk');
   if (disk === undefined) throw incompleteParameters('DiskAttachment', ['disk'], 'add');
   const id = str(disk, 'id');
-  const creates = provisionedSize(disk) !== undefined || str(disk, 'format') !== undefined;
-  const spec = id !== undefined && !creates ? { id } : diskSpecInput(disk);
+  const bareId =
+    id !== undefined && provisionedSize(disk) === undefined && str(disk, 'format') === undefined;
+  const spec = id !== undefined && (existing || bareId) ? { id } : diskSpecInput(disk);
   return { vmId, disk: spec, ...attachmentFields(o) };
 }
 

@@ -64,7 +64,7 @@ export function storageDomainDoc(base: string, sd: StorageDomain): DocObject {
   return {
     ...common(href, sd),
     actions: actionLinks(href, []),
-    link: subLinks(href, ['disks']),
+    link: subLinks(href, ['diskprofiles', 'disks']),
     data_centers:
       sd.dataCenterId === null
         ? undefined
@@ -79,7 +79,7 @@ export function attachedStorageDomainDoc(base: string, dcId: string, sd: Storage
   return {
     ...common(href, sd),
     actions: actionLinks(href, []),
-    link: subLinks(href, ['disks']),
+    link: subLinks(href, ['diskprofiles', 'disks']),
     data_center: refTo(base, 'datacenters', dcId),
     data_centers: { data_center: [refTo(base, 'datacenters', dcId)] },
     status: sd.status,
@@ -127,5 +127,18 @@ export function addStorageDomainInput(o: InputObject): OpInput<'AddStorageDomain
     ...(dataCenter !== undefined ? { dataCenter } : {}),
     ...(warning !== undefined ? { warningLowSpaceIndicator: warning } : {}),
     ...(critical !== undefined ? { criticalSpaceActionBlocker: critical } : {}),
+  };
+}
+
+/**
+ * `/diskprofiles/{id}`: each domain has one default profile, named after it (as oVirt
+ * names a domain's default profile) and sharing its id, since this engine keeps no QoS.
+ */
+export function diskProfileDoc(base: string, sd: StorageDomain): DocObject {
+  return {
+    href: `${base}/diskprofiles/${sd.id}`,
+    id: sd.id,
+    name: sd.name,
+    storage_domain: refTo(base, 'storagedomains', sd.id),
   };
 }

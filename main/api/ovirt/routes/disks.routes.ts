@@ -6,8 +6,10 @@
  *
  * @see ../../../../../shared/reference/ovirt-guests-api.md §2
  */
+import { isUuid } from '../input';
 import {
   addDiskAttachmentInput,
+  attachmentDiskId,
   diskAttachmentDoc,
   diskDoc,
   diskSpecInput,
@@ -74,7 +76,13 @@ export function registerDiskRoutes(router: Router<Handler>): void {
       );
     })
     .add('POST', '/vms/:id/diskattachments', async (ctx) => {
-      const input = addDiskAttachmentInput(param(ctx, 'id'), await ctx.input('disk_attachment'));
+      const body = await ctx.input('disk_attachment');
+      const diskId = attachmentDiskId(body);
+      const existing =
+        diskId !== undefined &&
+        isUuid(diskId) &&
+        (await ctx.call('GetAllDisks', {})).some((d) => d.id === diskId.toLowerCase());
+      const input = addDiskAttachmentInput(param(ctx, 'id'), body, existing);
       const attachment = await ctx.call('AddDiskAttachment', input);
       return created('disk_attachment', diskAttachmentDoc(ctx.base, attachment));
     })

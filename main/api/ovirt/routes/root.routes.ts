@@ -17,6 +17,7 @@ export const PRODUCT_VERSION = { major: 4, minor: 5, build: 0, revision: 0 } as 
 const COLLECTIONS = [
   'clusters',
   'datacenters',
+  'diskprofiles',
   'disks',
   'events',
   'hosts',

@@ -14,6 +14,7 @@ import { queryBool } from '../mappers/params';
 import {
   addStorageDomainInput,
   attachedStorageDomainDoc,
+  diskProfileDoc,
   storageDomainDoc,
 } from '../mappers/storage-domain.mapper';
 import {
@@ -107,6 +108,24 @@ export function registerStorageDomainRoutes(router: Router<Handler>): void {
       const disk = await ctx.call('GetDiskById', { id: param(ctx, 'did') });
       if (disk.storageDomainId !== param(ctx, 'id')) return { status: 404, doc: null };
       return ok('disk', diskDoc(ctx.base, disk));
+    })
+    .add('GET', '/diskprofiles', async (ctx) => {
+      const domains = await ctx.call('GetAllStorageDomains', {});
+      return collection(
+        'disk_profiles',
+        'disk_profile',
+        domains.map((s) => diskProfileDoc(ctx.base, s)),
+      );
+    })
+    .add('GET', '/diskprofiles/:id', async (ctx) =>
+      ok(
+        'disk_profile',
+        diskProfileDoc(ctx.base, await ctx.call('GetStorageDomainById', { id: param(ctx, 'id') })),
+      ),
+    )
+    .add('GET', '/storagedomains/:id/diskprofiles', async (ctx) => {
+      const sd = await ctx.call('GetStorageDomainById', { id: param(ctx, 'id') });
+      return collection('disk_profiles', 'disk_profile', [diskProfileDoc(ctx.base, sd)]);
     })
     .add('GET', '/datacenters/:dc/storagedomains', async (ctx) => {
       const dc = param(ctx, 'dc');
