@@ -214,9 +214,12 @@ describe.skipIf(problem !== null)('web UI: storage (upload, VM from disk, snapsh
     const storage = await ui.shell.storage();
     const dialog = await storage.openUpload();
     await dialog.choose(truncated, bad);
+    await dialog.watchProgress();
     await dialog.upload();
     await step('the dialog says the engine refused the image, and why', async () => {
       const text = await dialog.outcome();
+      // Refused by the check after every byte went through, not before the transfer began.
+      expect((await dialog.progressSeen()).at(-1)).toBe(100);
       expect(text).toContain('The engine refused the image');
       // More than the title: the engine's own detail is shown.
       expect(text.replace('The engine refused the image', '').trim().length).toBeGreaterThan(10);
