@@ -31,8 +31,13 @@ afterEach(async () => {
   removeDir(h.dir);
 });
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  tries = 200,
+): Promise<T> {
+  for (let i = 0; i < tries; i++) {
     const v = await read();
     if (ok(v)) return v;
     await new Promise((r) => setTimeout(r, 10));
@@ -232,6 +237,32 @@ describe('disks', () => {
       () => h.ok('GetAllDisks', {}),
       (l) => l.length === 0,
     );
+  });
+});
+
+describe('image transfer timeouts', () => {
+  it('an idle download is cancelled by the system and the disk unlocked', async () => {
+    const d = await h.ok('AddDisk', {
+      name: 'd1',
+      format: 'cow',
+      provisionedSize: GiB,
+      storageDomain: SD,
+    });
+    await diskOk(d.id);
+    const t = await h.ok('AddImageTransfer', {
+      disk: { id: d.id },
+      direction: 'download',
+      format: 'raw',
+      inactivityTimeout: 1,
+    });
+    const end = await until(
+      'timeout',
+      () => h.ok('GetImageTransferById', { id: t.id }),
+      (x) => x.phase === 'finished_failure',
+      400,
+    );
+    expect(end.message).toContain('inactivity');
+    expect((await h.ok('GetDiskById', { id: d.id })).status).toBe('ok');
   });
 });
 

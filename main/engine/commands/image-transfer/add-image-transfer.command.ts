@@ -40,6 +40,14 @@ import { endTransfer, setPhase, transferView } from './transfer-common';
 
 const MiB = 1024 ** 2;
 
+function fileSize(path: string, fallback: number): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return fallback;
+  }
+}
+
 interface Plan {
   readonly disk: DiskRow;
   readonly domain: StorageDomainRow;
@@ -182,7 +190,13 @@ export const AddImageTransferCommand = defineCommand<'AddImageTransfer', Plan>({
           });
         }
         const path = staging ?? plan.direct ?? '';
-        const size = upload ? Math.floor(limit) : statSync(path).size;
+        // A raw file is as long as its virtual size; a qcow2 file is served as it is on disk.
+        const info = upload ? null : await ctx.host.volumeInfo(path);
+        const size = upload
+          ? Math.floor(limit)
+          : info?.format === 'raw'
+            ? info.virtualSize
+            : fileSize(path, info?.actualSize ?? 0);
         ctx.database.transaction((tx) => {
           imageTransfersRepo.update(tx, plan.id, { dataSize: size });
         });

@@ -19,6 +19,7 @@ import { HostError, HostErrorCode } from '../../../contract/errors';
 import { ACTIVE_VM_SNAPSHOT_DESCRIPTION } from '../../../contract/snapshots';
 import { LOCAL_STORAGE_DOMAIN_NAME } from '../../../contract/storage-domains';
 import type { EngineContext, EngineServices } from '../../context';
+import { startTransferTimeouts, stopTransferTimeouts } from '../image-transfer/transfer-timeouts';
 import { createDisks } from './create-disks';
 import { planNewDisk } from './new-disk';
 import { auditStorage, recoverStorageIntents } from './storage-intents';
@@ -194,10 +195,14 @@ export async function startStorage(ctx: EngineContext, storageDir: string): Prom
     retireLegacy(ctx);
     return Promise.resolve();
   });
+  startTransferTimeouts(ctx);
   await safely('registering bundled images', async () => {
     for (const image of await ctx.host.bundledImages()) await registerBundled(ctx, image);
   });
 }
 
 /** Wait for background storage jobs (engine shutdown, tests). */
-export const stopStorage = (ctx: EngineServices): Promise<void> => drainJobs(ctx.database);
+export const stopStorage = (ctx: EngineServices): Promise<void> => {
+  stopTransferTimeouts(ctx);
+  return drainJobs(ctx.database);
+};
