@@ -32,6 +32,8 @@ import { EventsPage } from './pages/events/EventsPage';
 import { HostsPage } from './pages/hosts/HostsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NetworksPage } from './pages/networks/NetworksPage';
+import { StoragePage } from './pages/storage/StoragePage';
+import { TemplatesPage } from './pages/templates/TemplatesPage';
 import { VmsPage } from './pages/vms/VmsPage';
 import { ProgressStore, useJobs } from './progress';
 import { href, type Route, useRoute } from './router';
@@ -41,6 +43,8 @@ const NAV: readonly { section: Route['section']; label: string }[] = [
   { section: 'clusters', label: 'Clusters' },
   { section: 'hosts', label: 'Hosts' },
   { section: 'vms', label: 'Virtual Machines' },
+  { section: 'storage', label: 'Storage' },
+  { section: 'templates', label: 'Templates' },
   { section: 'events', label: 'Events' },
 ];
 
@@ -155,6 +159,8 @@ function Shell({ onLogout }: { onLogout?: () => void }) {
       {route.section === 'clusters' && <ClustersPage />}
       {route.section === 'hosts' && <HostsPage route={route} />}
       {route.section === 'vms' && <VmsPage route={route} />}
+      {route.section === 'storage' && <StoragePage />}
+      {route.section === 'templates' && <TemplatesPage />}
       {route.section === 'events' && <EventsPage progress={progress} />}
     </Page>
   );

@@ -4,12 +4,20 @@
 import { useEffect, useState } from 'react';
 
 export interface Route {
-  readonly section: 'networks' | 'clusters' | 'hosts' | 'vms' | 'events';
+  readonly section: 'networks' | 'clusters' | 'hosts' | 'vms' | 'storage' | 'templates' | 'events';
   readonly id?: string;
   readonly tab?: string;
 }
 
-const SECTIONS: readonly Route['section'][] = ['networks', 'clusters', 'hosts', 'vms', 'events'];
+const SECTIONS: readonly Route['section'][] = [
+  'networks',
+  'clusters',
+  'hosts',
+  'vms',
+  'storage',
+  'templates',
+  'events',
+];
 
 /** Parses `#/section/id/tab`; anything unknown lands on Networks. */
 export function parseRoute(hash: string): Route {

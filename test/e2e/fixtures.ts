@@ -57,7 +57,7 @@ interface Named {
   status?: string;
 }
 
-/** Removes this run's VMs and networks through the REST API (stop → remove). */
+/** Removes this run's VMs, templates, disks and networks through the REST API (stop → remove). */
 async function removeThroughApi(rest: RestClient, prefix: string): Promise<void> {
   const vms = list<Named>(await rest.get('/vms'), 'vm').filter((v) => v.name.startsWith(prefix));
   for (const vm of vms) {
@@ -69,6 +69,14 @@ async function removeThroughApi(rest: RestClient, prefix: string): Promise<void>
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+  // Templates, then the disks left floating (uploads, detached disks) of this run; an engine
+  // without storage REST (404) has none, and must not stop the network cleanup below.
+  const named = async (path: string, key: string): Promise<Named[]> =>
+    list<Named>(await rest.get(path).catch(() => ({})), key).filter((x) =>
+      x.name.startsWith(prefix),
+    );
+  for (const t of await named('/templates', 'template')) await rest.delete(`/templates/${t.id}`);
+  for (const d of await named('/disks', 'disk')) await rest.delete(`/disks/${d.id}`);
   const nets = list<Named>(await rest.get('/networks'), 'network').filter((n) =>
     n.name.startsWith(prefix),
   );

@@ -50,6 +50,14 @@ export class HttpTransport implements Transport {
     this.token = storage?.getItem(TOKEN_KEY) ?? null;
   }
 
+  /**
+   * oVirt's `transfer_url` of an image transfer ticket on this engine: the imageio data plane
+   * (`/images/<ticket>`), where the ticket is the credential, so no bearer token is sent.
+   */
+  imageTransferUrl(ticket: string): string {
+    return `${this.base}/images/${encodeURIComponent(ticket)}`;
+  }
+
   get authenticated(): boolean {
     return this.token !== null;
   }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Status labels with oVirt's words and PatternFly's colours.
-import { Label } from '@patternfly/react-core';
+import { Label, Spinner } from '@patternfly/react-core';
 
 const COLORS: Readonly<Record<string, 'green' | 'orange' | 'red' | 'blue' | 'grey'>> = {
   up: 'green',
@@ -17,7 +17,22 @@ const COLORS: Readonly<Record<string, 'green' | 'orange' | 'red' | 'blue' | 'gre
   non_operational: 'red',
   non_responsive: 'red',
   unknown: 'red',
+  // Storage (disks, templates, snapshots, storage domains, image transfers)
+  ok: 'green',
+  active: 'green',
+  locked: 'orange',
+  image_locked: 'orange',
+  illegal: 'red',
+  in_preview: 'blue',
+  inactive: 'grey',
+  unattached: 'grey',
+  transferring: 'orange',
+  finished_success: 'green',
+  finished_failure: 'red',
 };
+
+/** Statuses of something the engine is working on: shown with a spinner. */
+const BUSY = new Set(['locked', 'image_locked', 'transferring', 'wait_for_launch', 'powering_up']);
 
 /** "powering_up" → "Powering up". */
 export function humanize(status: string): string {
@@ -27,7 +42,11 @@ export function humanize(status: string): string {
 
 export function StatusLabel({ status, id }: { status: string; id?: string }) {
   return (
-    <Label color={COLORS[status] ?? 'grey'} {...(id ? { id } : {})}>
+    <Label
+      color={COLORS[status] ?? 'grey'}
+      {...(id ? { id } : {})}
+      {...(BUSY.has(status) ? { icon: <Spinner size="sm" aria-hidden /> } : {})}
+    >
       {humanize(status)}
     </Label>
   );

@@ -6,6 +6,7 @@ import { ClustersPage } from './clusters.page';
 import { EventsPage } from './events.page';
 import { HostsPage } from './hosts.page';
 import { NetworksPage } from './networks.page';
+import { StoragePage } from './storage.page';
 import { VmsPage } from './vms.page';
 
 /** The frame: masthead and the vertical navigation. */
@@ -43,5 +44,10 @@ export class ShellPage {
   async vms(): Promise<VmsPage> {
     await step('go to Virtual Machines', () => this.go('Virtual Machines'));
     return new VmsPage(this.page);
+  }
+
+  async storage(): Promise<StoragePage> {
+    await step('go to Storage', () => this.go('Storage'));
+    return new StoragePage(this.page);
   }
 }

@@ -2,6 +2,7 @@
 import type { Locator, Page } from 'playwright-core';
 
 import { step } from '../support/step';
+import { VmDisksTab, VmSnapshotsTab } from './vm-storage.page';
 
 export interface NewVmFields {
   readonly name: string;
@@ -55,6 +56,49 @@ export class VmsPage {
       await this.page.getByRole('tab', { name: 'Network Interfaces' }).click();
     });
     return this.page.getByRole('table', { name: `Network interfaces of ${name}` });
+  }
+
+  /**
+   * New VM from Blank booting an existing (uploaded) disk, without NICs.
+   */
+  async createFromDisk(name: string, disk: string): Promise<this> {
+    await step(`create VM ${name} from Blank booting disk ${disk}`, async () => {
+      await this.page.getByRole('button', { name: 'New VM' }).click();
+      const dialog = this.page.getByRole('dialog', { name: 'New Virtual Machine' });
+      await dialog.getByRole('combobox', { name: 'Template' }).selectOption({ label: 'Blank' });
+      await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+      const boot = dialog.getByRole('combobox', { name: 'Boot disk' });
+      const option = boot.getByRole('option').filter({ hasText: disk });
+      await option.waitFor({ state: 'attached' });
+      await boot.selectOption({ label: (await option.textContent()) ?? disk });
+      await dialog.getByRole('button', { name: 'Remove nic1' }).click();
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+      await this.row(name).waitFor();
+    });
+    return this;
+  }
+
+  /** Opens a VM's page on the given tab (Disks, Snapshots). */
+  private async openTab(name: string, tab: string): Promise<void> {
+    await step(`open the ${tab} of ${name}`, async () => {
+      await this.table.getByRole('link', { name, exact: true }).click();
+      await this.page.getByRole('tab', { name: tab }).click();
+    });
+  }
+
+  async disks(name: string): Promise<VmDisksTab> {
+    await this.openTab(name, 'Disks');
+    const tab = new VmDisksTab(this.page, name);
+    await tab.table.waitFor();
+    return tab;
+  }
+
+  async snapshots(name: string): Promise<VmSnapshotsTab> {
+    await this.openTab(name, 'Snapshots');
+    const tab = new VmSnapshotsTab(this.page, name);
+    await tab.table.waitFor();
+    return tab;
   }
 
   async run(name: string): Promise<this> {

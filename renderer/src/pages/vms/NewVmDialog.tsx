@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// New Virtual Machine: from `tiny` (boots at once) or `Blank` with a disk image path, with
-// NICs on vNIC profiles and a static IPv4 address each.
+// New Virtual Machine: from `tiny` (boots at once), from a template with disks (`debian-12`,
+// or one made from a VM: a thin overlay by default, or a clone), or from `Blank` with an
+// uploaded/imported disk attached as its boot disk; NICs on vNIC profiles with static IPv4.
 import {
   Button,
+  Checkbox,
   Flex,
   FlexItem,
   Form,
@@ -23,9 +25,11 @@ import { MinusCircleIcon, PlusCircleIcon } from '@patternfly/react-icons';
 import { useState } from 'react';
 
 import type { Cluster } from '../../../../main/contract/clusters';
+import type { Disk } from '../../../../main/contract/disks';
 import type { Network, VnicProfile } from '../../../../main/contract/networks';
 import type { Template } from '../../../../main/contract/templates';
 import type { Vm } from '../../../../main/contract/vms';
+import { formatBytes } from '../../components/bytes';
 import { Fault } from '../../components/Fault';
 import { useClient } from '../../context';
 import {
@@ -41,10 +45,13 @@ export function NewVmDialog({
   clusters,
   profiles,
   networks,
+  disks,
   onClose,
   onCreated,
 }: {
   templates: readonly Template[];
+  /** Disks attached to nothing: candidates to boot a VM from Blank. */
+  disks: readonly Disk[];
   clusters: readonly Cluster[];
   profiles: readonly VnicProfile[];
   networks: readonly Network[];
@@ -56,16 +63,22 @@ export function NewVmDialog({
   const [values, setValues] = useState<VmFormValues>({
     name: '',
     templateId: tiny?.id ?? '',
-    diskPath: '',
+    diskId: '',
+    clone: false,
     memoryMiB: String(Math.round((tiny?.memoryBytes ?? 192 * 1024 * 1024) / 1024 / 1024)),
     nics: [{ profileId: profiles[0]?.id ?? '', address: '', prefix: '24' }],
   });
   const [touched, setTouched] = useState(false);
   const [fault, setFault] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [stage, setStage] = useState('');
   const [clusterId, setClusterId] = useState(clusters[0]?.id ?? '');
   const template = templates.find((t) => t.id === values.templateId);
   const bootsNothing = template?.boot === 'none';
+  const hasDisks = template?.boot === 'disks';
+  const floating = disks.filter(
+    (d) => d.vmId === null && d.templateId === null && d.status === 'ok',
+  );
   const errors: VmFormErrors = touched ? validateVmForm(values, bootsNothing) : {};
   const netName = (p: VnicProfile): string =>
     networks.find((n) => n.id === p.networkId)?.name ?? '?';
@@ -87,8 +100,28 @@ export function NewVmDialog({
     if (hasErrors(validateVmForm(values, bootsNothing))) return;
     setBusy(true);
     let vm: Vm | null = null;
+    let attachedUserDisk = false;
     try {
-      vm = await client.invoke('AddVm', toAddVmInput(values, clusterId, bootsNothing));
+      setStage('Creating the VM…');
+      vm = await client.invoke('AddVm', toAddVmInput(values, clusterId, hasDisks));
+      // Disks from a template are made after AddVm returns (thin: at once; clone: a copy).
+      for (let i = 0; vm.status === 'image_locked'; i++) {
+        setStage(values.clone ? "Copying the template's disks…" : 'Creating the disk overlays…');
+        await new Promise((r) => setTimeout(r, Math.min(250 * (i + 1), 2000)));
+        vm = await client.invoke('GetVmById', { id: vm.id });
+      }
+      if (values.diskId !== '') {
+        setStage('Attaching the boot disk…');
+        await client.invoke('AddDiskAttachment', {
+          vmId: vm.id,
+          disk: { id: values.diskId },
+          bootable: true,
+          interface: 'virtio',
+          active: true,
+        });
+        attachedUserDisk = true;
+      }
+      setStage('Adding network interfaces…');
       for (const [i, n] of values.nics.entries()) {
         await client.invoke('AddVmInterface', {
           vmId: vm.id,
@@ -101,8 +134,15 @@ export function NewVmDialog({
     } catch (e) {
       setFault(e);
       setBusy(false);
-      // A VM without the NICs the user asked for is not what they wanted: take it back.
-      if (vm) void client.invoke('RemoveVm', { id: vm.id }).catch(() => undefined);
+      setStage('');
+      // A VM without the disk or NICs the user asked for is not what they wanted: take it
+      // back, but never delete the user's own disk with it.
+      const made = vm;
+      if (made) {
+        void client
+          .invoke('RemoveVm', { id: made.id, ...(attachedUserDisk ? { detachOnly: true } : {}) })
+          .catch(() => undefined);
+      }
     }
   };
 
@@ -150,7 +190,12 @@ export function NewVmDialog({
                 }}
               >
                 {templates.map((t) => (
-                  <FormSelectOption key={t.id} value={t.id} label={t.name} />
+                  <FormSelectOption
+                    key={t.id}
+                    value={t.id}
+                    label={t.status === 'ok' ? t.name : `${t.name} (${t.status})`}
+                    isDisabled={t.status !== 'ok'}
+                  />
                 ))}
               </FormSelect>
             </FormGroup>
@@ -165,18 +210,49 @@ export function NewVmDialog({
               />
               {helper(errors.name, 'vm-dialog-name-error')}
             </FormGroup>
-            {bootsNothing && (
-              <FormGroup label="Disk image path" fieldId="vm-dialog-disk" isRequired>
-                <TextInput
-                  id="vm-dialog-disk"
-                  value={values.diskPath}
-                  placeholder="/var/lib/libvirt/images/lab.qcow2"
-                  validated={errors.diskPath ? 'error' : 'default'}
+            {hasDisks && (
+              <FormGroup fieldId="vm-dialog-clone" label="Disks">
+                <Checkbox
+                  id="vm-dialog-clone"
+                  label="Clone (independent copy)"
+                  description={
+                    values.clone
+                      ? "The template's disks are copied: the VM does not depend on the template, and creating it takes as long as the copy."
+                      : "Thin (default): the VM's disks are qcow2 overlays on the template's, created at once; the template cannot be removed while VMs use it."
+                  }
+                  isChecked={values.clone}
                   onChange={(_e, v) => {
-                    setValues((o) => ({ ...o, diskPath: v }));
+                    setValues((o) => ({ ...o, clone: v }));
                   }}
                 />
-                {helper(errors.diskPath, 'vm-dialog-disk-error')}
+              </FormGroup>
+            )}
+            {bootsNothing && (
+              <FormGroup label="Boot disk" fieldId="vm-dialog-disk" isRequired>
+                <FormSelect
+                  id="vm-dialog-disk"
+                  value={values.diskId}
+                  validated={errors.diskId ? 'error' : 'default'}
+                  onChange={(_e, v) => {
+                    setValues((o) => ({ ...o, diskId: v }));
+                  }}
+                >
+                  <FormSelectOption
+                    value=""
+                    label={
+                      floating.length ? 'Choose an uploaded or imported disk' : 'No free disks'
+                    }
+                    isPlaceholder
+                  />
+                  {floating.map((d) => (
+                    <FormSelectOption
+                      key={d.id}
+                      value={d.id}
+                      label={`${d.name} (${formatBytes(d.provisionedSize)}, ${d.format === 'cow' ? 'qcow2' : 'raw'})`}
+                    />
+                  ))}
+                </FormSelect>
+                {helper(errors.diskId, 'vm-dialog-disk-error')}
               </FormGroup>
             )}
             <FormGroup label="Memory (MiB)" fieldId="vm-dialog-memory" isRequired>
@@ -280,6 +356,11 @@ export function NewVmDialog({
         </Form>
       </ModalBody>
       <ModalFooter>
+        {busy && stage && (
+          <span role="status" id="vm-dialog-stage">
+            {stage}
+          </span>
+        )}
         <Button
           variant="primary"
           type="submit"

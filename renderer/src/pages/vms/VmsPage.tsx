@@ -33,8 +33,11 @@ import { Table } from '../../components/Table';
 import { useClient } from '../../context';
 import { useQuery } from '../../hooks';
 import { href, navigate, type Route } from '../../router';
+import { CopyVmDialog } from './CopyVmDialog';
 import { NewVmDialog } from './NewVmDialog';
 import { VmConsole } from './VmConsole';
+import { VmDisks } from './VmDisks';
+import { VmSnapshots } from './VmSnapshots';
 
 const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'powering_down', 'paused']);
 
@@ -140,10 +143,12 @@ export function VmsPage({ route }: { route: Route }) {
   const [error, setError] = useState<unknown>(null);
   const actions = useVmActions(setError, vms.reload);
   const [creating, setCreating] = useState(false);
+  const [copying, setCopying] = useState<'template' | 'clone' | null>(null);
   const templates = useQuery('GetAllTemplates', {}, ['template']);
   const clusters = useQuery('GetAllClusters', {}, ['cluster']);
   const profiles = useQuery('GetAllVnicProfiles', {}, ['vnic_profile']);
   const networks = useQuery('GetAllNetworks', {}, ['network']);
+  const disks = useQuery('GetAllDisks', {}, ['disk', 'disk_attachment']);
 
   if (route.id) {
     const vm = vms.data?.find((v) => v.id === route.id);
@@ -168,6 +173,30 @@ export function VmsPage({ route }: { route: Route }) {
                   <ToolbarItem>
                     <VmButtons vm={vm} actions={actions} />
                   </ToolbarItem>
+                  <ToolbarItem>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      id={domId('vm', vm.name, 'make-template')}
+                      isDisabled={vm.status !== 'down'}
+                      onClick={() => {
+                        setCopying('template');
+                      }}
+                    >
+                      Make template
+                    </Button>{' '}
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      id={domId('vm', vm.name, 'clone')}
+                      isDisabled={vm.status !== 'down'}
+                      onClick={() => {
+                        setCopying('clone');
+                      }}
+                    >
+                      Clone
+                    </Button>
+                  </ToolbarItem>
                 </ToolbarContent>
               </Toolbar>
               <Tabs
@@ -183,6 +212,12 @@ export function VmsPage({ route }: { route: Route }) {
                 <Tab eventKey="nics" title={<TabTitleText>Network Interfaces</TabTitleText>}>
                   <VmNics vm={vm} />
                 </Tab>
+                <Tab eventKey="disks" title={<TabTitleText>Disks</TabTitleText>}>
+                  {(route.tab ?? 'general') === 'disks' && <VmDisks vm={vm} />}
+                </Tab>
+                <Tab eventKey="snapshots" title={<TabTitleText>Snapshots</TabTitleText>}>
+                  {(route.tab ?? 'general') === 'snapshots' && <VmSnapshots vm={vm} />}
+                </Tab>
                 <Tab eventKey="console" title={<TabTitleText>Console</TabTitleText>}>
                   {(route.tab ?? 'general') === 'console' && (
                     <VmConsole
@@ -193,6 +228,15 @@ export function VmsPage({ route }: { route: Route }) {
                   )}
                 </Tab>
               </Tabs>
+              {copying && (
+                <CopyVmDialog
+                  vm={vm}
+                  kind={copying}
+                  onClose={() => {
+                    setCopying(null);
+                  }}
+                />
+              )}
             </>
           )}
         </PageSection>
@@ -263,6 +307,7 @@ export function VmsPage({ route }: { route: Route }) {
           clusters={clusters.data}
           profiles={profiles.data}
           networks={networks.data ?? []}
+          disks={disks.data ?? []}
           onClose={() => {
             setCreating(false);
           }}
@@ -285,11 +330,13 @@ function VmGeneral({ vm }: { vm: Vm }) {
     ['vCPUs', String(vm.vcpus)],
     [
       'Boots from',
-      vm.boot.kind === 'disk'
-        ? vm.boot.diskPath
-        : vm.boot.kind === 'tiny'
-          ? 'tiny demo guest'
-          : 'nothing',
+      vm.boot.kind === 'disks'
+        ? 'its bootable disk (see Disks)'
+        : vm.boot.kind === 'disk'
+          ? vm.boot.diskPath
+          : vm.boot.kind === 'tiny'
+            ? 'tiny demo guest'
+            : 'nothing',
     ],
     ['Static addresses', addresses(vm) || '—'],
     ['Started', vm.startTime ?? '—'],

@@ -6,7 +6,8 @@ import { hasErrors, toAddVmInput, validateVmForm, type VmFormValues } from './vm
 const form: VmFormValues = {
   name: 'vm1',
   templateId: 't',
-  diskPath: '',
+  diskId: '',
+  clone: false,
   memoryMiB: '192',
   nics: [{ profileId: 'p', address: '10.9.0.1', prefix: '24' }],
 };
@@ -27,16 +28,20 @@ describe('vm form', () => {
     });
   });
 
-  it('requires a disk path for Blank and checks addresses', () => {
-    expect(validateVmForm(form, true).diskPath).toBeDefined();
+  it('requires a disk for Blank and checks addresses', () => {
+    expect(validateVmForm(form, true).diskId).toBeDefined();
+    expect(validateVmForm({ ...form, diskId: 'd' }, true).diskId).toBeUndefined();
     const bad = { ...form, nics: [{ profileId: '', address: '10.9.0.300', prefix: '40' }] };
     expect(validateVmForm(bad, false).nics?.[0]).toEqual({
       profileId: expect.any(String) as string,
       address: expect.any(String) as string,
       prefix: '1–32',
     });
-    expect(toAddVmInput({ ...form, diskPath: '/img.qcow2' }, 'c', true).diskPath).toBe(
-      '/img.qcow2',
-    );
+  });
+
+  it('asks for a clone only from a template with disks', () => {
+    expect(toAddVmInput({ ...form, clone: true }, 'c', true).clone).toBe(true);
+    expect(toAddVmInput({ ...form, clone: true }, 'c', false).clone).toBeUndefined();
+    expect(toAddVmInput(form, 'c', true).clone).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The New VM form as data: template choice (tiny, or Blank with a disk image path), memory,
- * and NICs each with a vNIC profile and a static IPv4 address, turned into AddVm +
- * AddVmInterface inputs. The address goes into oVirt's cloud-init shaped
+ * The New VM form as data: template choice (tiny; a template with disks, thin or cloned; or
+ * Blank with an existing disk to boot from), memory, and NICs each with a vNIC profile and a
+ * static IPv4 address, turned into AddVm (+ AddDiskAttachment) + AddVmInterface inputs. The address goes into oVirt's cloud-init shaped
  * `initialization.nicConfigurations`, which the tiny guest receives on its command line.
  */
 import type { OpInput } from '../../../../main/contract/operations';
@@ -16,14 +16,16 @@ export interface VmNicRow {
 export interface VmFormValues {
   name: string;
   templateId: string;
-  /** Needed when the template boots nothing (Blank). */
-  diskPath: string;
+  /** An existing floating disk attached as the bootable disk; needed for Blank. */
+  diskId: string;
+  /** oVirt `clone`: independent copies of the template's disks instead of thin overlays. */
+  clone: boolean;
   memoryMiB: string;
   nics: VmNicRow[];
 }
 
 export type VmFormErrors = Partial<
-  Record<'name' | 'templateId' | 'diskPath' | 'memoryMiB', string>
+  Record<'name' | 'templateId' | 'diskId' | 'memoryMiB', string>
 > & {
   nics?: Record<number, Partial<Record<keyof VmNicRow, string>>>;
 };
@@ -37,10 +39,9 @@ export function validateVmForm(v: VmFormValues, templateBootsNothing: boolean): 
     e.name = 'Use letters, digits, dots, hyphens and underscores (at most 64).';
   }
   if (v.templateId === '') e.templateId = 'Choose a template.';
-  if (templateBootsNothing && v.diskPath.trim() === '') {
-    e.diskPath = 'A VM from Blank needs a disk image to boot from.';
-  } else if (v.diskPath.trim() !== '' && !v.diskPath.trim().startsWith('/')) {
-    e.diskPath = 'Give an absolute path on the host.';
+  if (templateBootsNothing && v.diskId === '') {
+    e.diskId =
+      'A VM from Blank needs a disk to boot from: upload or import one on the Storage page.';
   }
   const mem = Number(v.memoryMiB);
   if (!/^\d+$/.test(v.memoryMiB.trim()) || mem < 64) e.memoryMiB = 'At least 64 MiB.';
@@ -62,11 +63,14 @@ export function hasErrors(e: VmFormErrors): boolean {
   return Object.keys(e).some((k) => k !== 'nics') || Object.keys(e.nics ?? {}).length > 0;
 }
 
-/** AddVm input for the form (NICs are added afterwards, one AddVmInterface each). */
+/**
+ * AddVm input for the form (the disk is attached and NICs added afterwards). `clone` only
+ * means something for a template with disks.
+ */
 export function toAddVmInput(
   v: VmFormValues,
   clusterId: string,
-  templateBootsNothing: boolean,
+  templateHasDisks: boolean,
 ): OpInput<'AddVm'> {
   const nicConfigurations = v.nics.flatMap((n, i) =>
     n.address.trim() === ''
@@ -84,7 +88,7 @@ export function toAddVmInput(
     cluster: { id: clusterId },
     template: { id: v.templateId },
     memoryBytes: Number(v.memoryMiB) * 1024 * 1024,
-    ...(templateBootsNothing || v.diskPath.trim() !== '' ? { diskPath: v.diskPath.trim() } : {}),
+    ...(templateHasDisks && v.clone ? { clone: true } : {}),
     ...(nicConfigurations.length > 0 ? { initialization: { nicConfigurations } } : {}),
   };
 }
