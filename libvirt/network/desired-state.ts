@@ -5,6 +5,7 @@
  * is unit-tested as a table. The same step language also describes the way back
  * ({@link restoreSteps}), which is how rollback restores the exact previous state.
  */
+import { isSegmentPort } from '../segment/names';
 import type { CanonicalRequest } from './canonicalize';
 import type { BridgeSysctls, HostNetFacts, LinkState } from './host-facts';
 import { isTapKind } from './validate';
@@ -60,7 +61,7 @@ export function desiredState(facts: HostNetFacts, request: CanonicalRequest): Ne
   const kindOf = (dev: string): string | null => facts.links.get(dev)?.kind ?? null;
   const nonTapPorts = (bridge: string): string[] =>
     [...master.entries()]
-      .filter(([dev, m]) => m === bridge && !isTapKind(kindOf(dev)))
+      .filter(([dev, m]) => m === bridge && !isTapKind(kindOf(dev)) && !isSegmentPort(dev))
       .map(([dev]) => dev)
       .sort();
 
@@ -100,10 +101,11 @@ export function desiredState(facts: HostNetFacts, request: CanonicalRequest): Ne
       }
       for (const cidr of cur.ipv4) steps.push({ op: 'addr-del', dev: net.name, cidr });
       if (cur.mtu !== net.mtu) steps.push({ op: 'set-mtu', dev: net.name, mtu: net.mtu });
-      // VM taps carry the network MTU too (libvirt sets it at start; keep it on change).
+      // VM taps and the segment service's veth carry the network MTU too (keep it on change).
       for (const [dev, m] of master) {
         const tap = facts.links.get(dev);
-        if (m === net.name && tap !== undefined && isTapKind(tap.kind) && tap.mtu !== net.mtu) {
+        const follows = tap !== undefined && (isTapKind(tap.kind) || isSegmentPort(dev));
+        if (m === net.name && follows && tap.mtu !== net.mtu) {
           steps.push({ op: 'set-mtu', dev, mtu: net.mtu });
         }
       }

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { runJson } from '../exec';
+import { isSegmentPort } from '../segment/names';
 
 /** One link as the network layer needs it. */
 export interface LinkState {
@@ -171,5 +172,6 @@ const NIC_KINDS: ReadonlySet<string | null> = new Set([null, 'veth', 'dummy', 'b
 
 /** True for a NIC as the engine sees one (not a bridge, tap, loopback or ifb). */
 export function isNic(link: LinkState): boolean {
-  return link.linkType === 'ether' && NIC_KINDS.has(link.kind);
+  // A segment service's veth host end is part of a network, not a NIC the host offers.
+  return link.linkType === 'ether' && NIC_KINDS.has(link.kind) && !isSegmentPort(link.name);
 }

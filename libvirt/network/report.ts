@@ -4,6 +4,7 @@
  * between that report and the desired setup. Both pure over a fact snapshot.
  */
 import type { DriftField, NetworkDrift, NetworkSetup, ReportedNetwork } from '../host-agent';
+import { isSegmentPort } from '../segment/names';
 import { canonicalizeNetwork } from './canonicalize';
 import { ISOLATED_SYSCTLS } from './desired-state';
 import { type HostNetFacts, portsOf } from './host-facts';
@@ -34,7 +35,8 @@ export function reportNetwork(
   }
   const ports = portsOf(facts, name);
   const taps = ports.filter((p) => isTapKind(facts.links.get(p)?.kind ?? null));
-  const nonTaps = ports.filter((p) => !taps.includes(p));
+  // The segment service's veth (DHCP/DNS namespace) belongs there: neither the NIC nor drift.
+  const nonTaps = ports.filter((p) => !taps.includes(p) && !isSegmentPort(p));
   const nic =
     expectedNic !== null && nonTaps.includes(expectedNic) ? expectedNic : (nonTaps[0] ?? null);
   const s = link.sysctl;

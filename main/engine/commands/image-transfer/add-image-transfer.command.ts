@@ -177,9 +177,9 @@ export const AddImageTransferCommand = defineCommand<'AddImageTransfer', Plan>({
     ctx.events.entity('disk', disk.id, 'updated');
     startJob(ctx.database, async () => {
       try {
-        if (upload && staging) {
-          await ctx.host.createVolume({ path: staging, format: 'raw', sizeBytes: 0 });
-        } else if (staging) {
+        // An upload's staging file is created by the data plane on the first write (the host
+        // layer refuses empty volumes); a download's is a copy of the disk's chain.
+        if (!upload && staging) {
           await ctx.host.copyVolume({
             source: plan.topPath,
             target: staging,
