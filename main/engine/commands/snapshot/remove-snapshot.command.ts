@@ -12,17 +12,12 @@ import { vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Snapshot } from '../../../contract/snapshots';
 import type { Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
-import { firstFailure, invalid, notFound, valid } from '../../validation';
-import {
-  diskRows,
-  validateDisksFree,
-  validateVmDownForStorage,
-} from '../../validators/storage.validator';
+import { invalid, notFound, valid } from '../../validation';
 import { recordIntent } from '../storage/storage-intents';
 import { dropIntent, runInline } from '../storage/storage-job';
 import { volumeFormatOf } from '../storage/storage-paths';
 import { ensureSpace } from '../storage/storage-space';
-import { regularSnapshot, validateNoSnapshotInProgress } from './snapshot-common';
+import { validateSnapshotVolumes } from './snapshot-common';
 
 interface Merge {
   readonly frozen: VolumeRow;
@@ -45,22 +40,9 @@ export const RemoveSnapshotCommand = defineCommand<'RemoveSnapshot', Plan>({
     const c = ctx.database.db;
     const vm = vmsRepo.findById(c, input.vmId);
     if (!vm) throw notFound('vm', input.vmId);
-    const s = regularSnapshot(c, vm.id, input.id);
+    const s = validateSnapshotVolumes(c, vm, input.id);
     if (!s.ok) return invalid(s.failure);
-    const frozen = volumesRepo.listBySnapshot(c, s.snapshot.id);
-    const f = firstFailure(
-      () => validateVmDownForStorage(vm),
-      () => validateNoSnapshotInProgress(c, vm),
-      () =>
-        validateDisksFree(
-          c,
-          diskRows(
-            c,
-            frozen.map((v) => v.diskId),
-          ),
-        ),
-    );
-    if (f) return invalid(f);
+    const { frozen } = s;
     const merges: Merge[] = [];
     for (const v of frozen) {
       const child = volumesRepo.children(c, v.id).find((x) => x.diskId === v.diskId);

@@ -14,18 +14,13 @@ import { vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Snapshot } from '../../../contract/snapshots';
 import type { Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
-import { firstFailure, invalid, notFound, valid } from '../../validation';
-import {
-  diskRows,
-  validateDisksFree,
-  validateVmDownForStorage,
-} from '../../validators/storage.validator';
+import { invalid, notFound, valid } from '../../validation';
 import { chainOf } from '../storage/chains';
 import { recordIntent } from '../storage/storage-intents';
 import { runInline } from '../storage/storage-job';
 import { volumeFormatOf, volumePath } from '../storage/storage-paths';
 import { ensureSpace, QCOW2_OVERHEAD } from '../storage/storage-space';
-import { regularSnapshot, validateNoSnapshotInProgress } from './snapshot-common';
+import { validateSnapshotVolumes } from './snapshot-common';
 
 interface Layer {
   readonly diskId: string;
@@ -56,22 +51,9 @@ export const RestoreSnapshotCommand = defineCommand<'RestoreSnapshot', Plan>({
     const c = ctx.database.db;
     const vm = vmsRepo.findById(c, input.vmId);
     if (!vm) throw notFound('vm', input.vmId);
-    const s = regularSnapshot(c, vm.id, input.id);
+    const s = validateSnapshotVolumes(c, vm, input.id);
     if (!s.ok) return invalid(s.failure);
-    const frozen = volumesRepo.listBySnapshot(c, s.snapshot.id);
-    const f = firstFailure(
-      () => validateVmDownForStorage(vm),
-      () => validateNoSnapshotInProgress(c, vm),
-      () =>
-        validateDisksFree(
-          c,
-          diskRows(
-            c,
-            frozen.map((v) => v.diskId),
-          ),
-        ),
-    );
-    if (f) return invalid(f);
+    const { frozen } = s;
     const layers: Layer[] = [];
     for (const base of frozen) {
       const d = disksRepo.findRow(c, base.diskId);

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Shared checks of the snapshot commands. */
 import type { Conn } from '../../../../db/client';
+import { type VolumeRow, volumesRepo } from '../../../../db/repos/disks.repo';
 import { snapshotsRepo } from '../../../../db/repos/snapshots.repo';
 import type { Snapshot, SnapshotVmConfiguration } from '../../../contract/snapshots';
 import type { Vm } from '../../../contract/vms';
-import { failWith, type ValidationResult } from '../../validation';
+import { failWith, firstFailure, type ValidationResult } from '../../validation';
+import {
+  diskRows,
+  validateDisksFree,
+  validateVmDownForStorage,
+} from '../../validators/storage.validator';
 
 /** A snapshot operation is running on the VM (a snapshot is `locked`). */
 export function validateNoSnapshotInProgress(c: Conn, vm: Vm): ValidationResult {
@@ -38,4 +44,34 @@ export function regularSnapshot(
       failure: failWith('ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_SNAPSHOT').failure,
     };
   return { ok: true, snapshot: s };
+}
+
+/**
+ * What RemoveSnapshot and RestoreSnapshot both check: a regular snapshot of a down VM with no
+ * other snapshot work running, whose frozen volumes' disks are free. Returns those volumes.
+ */
+export function validateSnapshotVolumes(
+  c: Conn,
+  vm: Vm,
+  id: string,
+):
+  | { ok: true; snapshot: Snapshot; frozen: VolumeRow[] }
+  | { ok: false; failure: NonNullable<ValidationResult> } {
+  const s = regularSnapshot(c, vm.id, id);
+  if (!s.ok) return s;
+  const frozen = volumesRepo.listBySnapshot(c, s.snapshot.id);
+  const f = firstFailure(
+    () => validateVmDownForStorage(vm),
+    () => validateNoSnapshotInProgress(c, vm),
+    () =>
+      validateDisksFree(
+        c,
+        diskRows(
+          c,
+          frozen.map((v) => v.diskId),
+        ),
+      ),
+  );
+  if (f) return { ok: false, failure: f };
+  return { ok: true, snapshot: s.snapshot, frozen };
 }
