@@ -107,6 +107,16 @@ export const engineMessages = {
     'BAD_PARAMETERS',
     `${C} An isolated network cannot have a VLAN tag.`,
   ),
+  /** NEW: "only MTU should be relevant": STP has no meaning on a bridge without uplink. */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_STP: m(
+    'BAD_PARAMETERS',
+    `${C} An isolated network cannot have STP enabled: only its MTU applies.`,
+  ),
+  /** NEW: port isolation would cut an isolated network's guests off from each other. */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_PORT_ISOLATION: m(
+    'BAD_PARAMETERS',
+    `${C} An isolated network cannot have port isolation: its guests could then reach nobody; only its MTU applies.`,
+  ),
   /** NEW: "It could not bear any other role". */
   ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_ROLES: m(
     'BAD_PARAMETERS',
