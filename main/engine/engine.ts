@@ -23,7 +23,7 @@ import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './dispatch';
 import { EventBus } from './events';
-import { monitorHost } from './host-monitor';
+import { checkHost, monitorHost } from './host-monitor';
 import { LockManager } from './locks';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
@@ -202,6 +202,9 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
     if (host && host.status !== 'maintenance') {
       await engine.invoke(SYSTEM_PRINCIPAL, 'ActivateHost', { hostId: localHostId });
     }
+    // libvirtd down at start-up must not keep the engine down (issue 10): the host is marked
+    // non_responsive now, not one monitor interval later, and comes back up by itself.
+    await checkHost(services);
     await reconcileVms(services, localHostId).catch(() => []);
     engine.monitorHost(options.hostCheckIntervalMs ?? 5_000);
     return engine;

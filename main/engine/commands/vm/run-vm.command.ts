@@ -27,6 +27,7 @@ import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
 import { runIntent } from '../../intents';
 import { dropIntent, restoreIntent } from '../../recoveries';
 import { failWith, invalid, notFound, valid, type ValidationResult } from '../../validation';
+import { validateHypervisorAnswers } from '../../validators/host.validator';
 import { validateVmTransition } from '../../validators/vm.validator';
 import { vmDomainDisks } from '../storage/vm-disks';
 
@@ -98,6 +99,8 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
     if (vmDisks.failure) return invalid(vmDisks.failure);
     if (vm.boot.kind !== 'tiny' && vmDisks.disks.length === 0)
       return invalid(failWith('VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK').failure);
+    const silent = validateHypervisorAnswers(c, vm.clusterId);
+    if (silent) return invalid(silent);
     const host = hostsRepo.list(c).find((h) => h.clusterId === vm.clusterId && h.status === 'up');
     const nics = vmNicsRepo
       .listByVm(c, vm.id)
