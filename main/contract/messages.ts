@@ -117,6 +117,11 @@ export const engineMessages = {
     'BAD_PARAMETERS',
     `${C} An isolated network cannot have port isolation: its guests could then reach nobody; only its MTU applies.`,
   ),
+  /** NEW: the host layer makes no VLAN devices; a tagged network is never bridged untagged. */
+  ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST: m(
+    'BAD_PARAMETERS',
+    `${C} Network '\${networkName}' has VLAN tag \${vlanId}, but this host does not create VLAN devices: its bridge would carry the traffic untagged. Remove the VLAN tag from the network to put it on a host.`,
+  ),
   /** NEW: "It could not bear any other role". */
   ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_ROLES: m(
     'BAD_PARAMETERS',

@@ -567,6 +567,7 @@ const SETUP_ERRORS = [
   'LABEL_NOT_EXIST_IN_HOST',
   'OTHER_INTERFACE_ALREADY_LABELED',
   'PARAMS_CONTAIN_DUPLICATE_LABELS',
+  'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
   ...HOST_ERRORS,
 ] as const satisfies readonly EngineErrorCode[];
 
@@ -624,6 +625,7 @@ export const operations = {
     'ACTION_TYPE_FAILED_NETWORK_PORT_ISOLATION_CANNOT_BE_CHANGED',
     'ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE',
     'ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES',
+    'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
     ...HOST_ERRORS,
   ]),
   RemoveNetwork: op<null>()('command', ById, [
@@ -635,6 +637,7 @@ export const operations = {
   LabelNetwork: op<NetworkLabel>()('command', NetworkLabelInput, [
     'NETWORK_LABEL_FORMAT_INVALID',
     'ACTION_TYPE_FAILED_NETWORK_ALREADY_LABELED',
+    'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
     ...HOST_ERRORS,
   ]),
   UnlabelNetwork: op<null>()('command', NetworkLabelInput, [

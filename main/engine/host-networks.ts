@@ -27,6 +27,8 @@ import { DEFAULT_MTU, type Network } from '../contract/networks';
 import type { EngineContext, EngineServices } from './context';
 import { hostFailure, runIntent } from './intents';
 import { dropIntent, restoreIntent } from './recoveries';
+import { CommandFailure } from './validation';
+import { validateVlanOnHost } from './validators/vlan.validator';
 
 /** MTU 0 means the default. */
 export const effectiveMtu = (mtu: number): number => (mtu === 0 ? DEFAULT_MTU : mtu);
@@ -149,6 +151,12 @@ export async function applyHostNetworks(
         if (!b || !sameSetup(a.setup, b.setup) || force.has(name)) networks[name] = a.setup;
       }
       for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
+      // Every path that puts a network on the host ends here (labels included): never a
+      // tagged network bridged untagged (issue 13 item 4).
+      for (const name of Object.keys(networks)) {
+        const f = validateVlanOnHost(after.get(name)?.network ?? { name, vlanId: null });
+        if (f) throw new CommandFailure(f.code, f.vars);
+      }
       // What puts the host back if a later step (commit, tx 2) fails after the host applied it.
       const inverse: SetupNetworksRequest = {
         networks: Object.fromEntries(

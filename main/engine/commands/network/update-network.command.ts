@@ -19,6 +19,7 @@ import {
   validateVdsmNameFree,
 } from '../../validators/network.validator';
 import { notUsedByVms } from '../../validators/usage.validator';
+import { validateVlanOnHost } from '../../validators/vlan.validator';
 import { vdsmNameOf } from '../../vdsm-name';
 
 interface Plan {
@@ -95,6 +96,7 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
           !after.vmNetwork && attachments.some((a) => a.hostNicId === null),
         ),
       () => (after.mtu === before.mtu ? null : validateMtuOnHosts(c, before.id, after.mtu)),
+      () => (attachments.length > 0 ? validateVlanOnHost(after) : null),
     );
     return failure ? invalid(failure) : valid({ before, after: { ...after, vdsmName } });
   },
