@@ -595,3 +595,22 @@ export interface HostAgent {
 
 // The same `initialization` drives the tiny guest's command line (it has no cloud-init).
 export { tinyAddressesFor } from './cloud-init/tiny-addresses';
+
+// ── Host devices (issue 13 item 10: network names that can never become a bridge) ─────────
+
+/** A kernel network device of the host. */
+export interface HostDevice {
+  readonly name: string;
+  /** `linkinfo.info_kind` ('bridge', 'tun', 'veth', …) or null for a physical device / lo. */
+  readonly kind: string | null;
+  /** A bridge this host layer created or adopted (and may therefore reconfigure or delete). */
+  readonly managed: boolean;
+}
+
+export interface HostAgent {
+  /**
+   * The device called `name` on the host, or null when there is none.
+   * @throws HOST_COMMAND_FAILED when the host's devices cannot be read
+   */
+  hostDevice(name: string): Promise<HostDevice | null>;
+}

@@ -28,6 +28,7 @@ import type {
   HostAgentFactory,
   HostAgentOptions,
   HostCapabilities,
+  HostDevice,
   NetworkDrift,
   NetworkSetup,
   ReportedNetwork,
@@ -40,10 +41,11 @@ import type {
   VolumeInfo,
 } from './host-agent';
 import { LibvirtConnection } from './hypervisor';
+import { lookupHostDevice } from './isolation/host-device';
 import type { ApplyHooks } from './network/apply';
 import { readHostFacts } from './network/host-facts';
 import { networkDrift, reportNetwork } from './network/report';
-import { RunningConfig } from './network/running-config';
+import { ownedNames, RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
 import { readAccelerator } from './probe';
@@ -335,6 +337,11 @@ export class LocalHostAgent implements HostAgent {
 
   removeCloudInitSeed(vmId: string): Promise<void> {
     return removeSeed(this.#segments.stateDir, vmId);
+  }
+
+  // ── Host devices (issue 13 item 10) ──
+  async hostDevice(name: string): Promise<HostDevice | null> {
+    return lookupHostDevice(name, ownedNames(await this.#config.read()));
   }
 
   async close(): Promise<void> {

@@ -117,6 +117,16 @@ export const engineMessages = {
     'BAD_PARAMETERS',
     `${C} An isolated network cannot have port isolation: its guests could then reach nobody; only its MTU applies.`,
   ),
+  /** NEW: the on-host (bridge) name can never be a Linux device name (issue 13 item 10). */
+  NETWORK_ON_HOST_NAME_INVALID: m(
+    'BAD_PARAMETERS',
+    `${C} Bad network name (\${NetworkName}): its on-host name '\${vdsmName}' can never be a host device name: \${reason}.`,
+  ),
+  /** NEW: the on-host name is an existing host device this product does not manage. */
+  ACTION_TYPE_FAILED_NETWORK_NAME_USED_BY_HOST_DEVICE: m(
+    'CONFLICT',
+    `${C} Bad network name (\${NetworkName}): '\${vdsmName}' is already a device of this host (\${deviceKind}) that AIO Lab does not manage, so it can never be the network's bridge. Please choose a different name.`,
+  ),
   /** NEW: the host layer makes no VLAN devices; a tagged network is never bridged untagged. */
   ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST: m(
     'BAD_PARAMETERS',

@@ -128,3 +128,65 @@ describe('item 4: a VLAN tag is never bridged untagged', () => {
     expect((await h.ok('UpdateNetwork', { id: free.id, vlanId: 7 })).vlanId).toBe(7);
   });
 });
+
+describe("item 10: names that can never become the network's bridge", () => {
+  it("refuses an on-host name the kernel or iproute2 cannot take ('-x')", async () => {
+    const e = await expectRefused(
+      h,
+      agent,
+      'AddNetwork',
+      { name: '-x', dataCenter: DC, isolated: true },
+      'NETWORK_ON_HOST_NAME_INVALID',
+      'BAD_PARAMETERS',
+    );
+    expect(e.messages.join(' ')).toMatch(/starts with '-'/);
+  });
+
+  it('refuses host devices this product does not manage (lo, eth0, a VM tap)', async () => {
+    for (const [name, kind] of [
+      ['lo', 'physical device or loopback'],
+      ['eth0', 'physical device or loopback'],
+      ['vnet0', 'tun'],
+    ] as const) {
+      const e = await expectRefused(
+        h,
+        agent,
+        'AddNetwork',
+        { name, dataCenter: DC, isolated: true },
+        'ACTION_TYPE_FAILED_NETWORK_NAME_USED_BY_HOST_DEVICE',
+        'CONFLICT',
+      );
+      expect(e.messages.join(' ')).toContain(kind);
+    }
+  });
+
+  it('refuses a rename onto a host device, and onto -x', async () => {
+    const n = await h.ok('AddNetwork', { name: 'blue', dataCenter: DC, isolated: true });
+    await expectRefused(
+      h,
+      agent,
+      'UpdateNetwork',
+      { id: n.id, name: 'eth1' },
+      'ACTION_TYPE_FAILED_NETWORK_NAME_USED_BY_HOST_DEVICE',
+      'CONFLICT',
+    );
+    await expectRefused(
+      h,
+      agent,
+      'UpdateNetwork',
+      { id: n.id, name: '-x' },
+      'NETWORK_ON_HOST_NAME_INVALID',
+      'BAD_PARAMETERS',
+    );
+    expect((await h.ok('UpdateNetwork', { id: n.id, name: 'green' })).vdsmName).toBe('green');
+  });
+
+  it('names with /, white space or too long get a generated on-host name and deploy', async () => {
+    for (const name of ['lab/1', 'lab 2', 'a-very-long-network-name']) {
+      const n = await h.ok('AddNetwork', { name, dataCenter: DC, isolated: true });
+      expect(n.vdsmName).toMatch(/^on[0-9a-z]{13}$/);
+      await h.ok('AttachNetworkToCluster', { cluster: CL, network: { id: n.id } });
+      expect(agent.bridges.has(n.vdsmName)).toBe(true);
+    }
+  });
+});

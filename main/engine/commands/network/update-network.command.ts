@@ -11,7 +11,8 @@ import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import { applyHostNetworks, REACHABLE } from '../../host-networks';
-import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { CommandFailure, failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { hostDeviceFailure, validateOnHostName } from '../../validators/host-device.validator';
 import {
   validateMtuOnHosts,
   validateNameFree,
@@ -76,6 +77,7 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
         after.name === before.name
           ? null
           : validateVdsmNameFree(c, before.dataCenterId, after.name, vdsmName, before.id),
+      () => (vdsmName === before.vdsmName ? null : validateOnHostName(after.name, vdsmName)),
       // oVirt notRenamingUsedNetwork: the bridge name is in use on hosts.
       () =>
         failWith(
@@ -102,6 +104,10 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
   },
   execute: async (ctx, input, plan) => {
     const { after } = plan;
+    if (after.vdsmName !== plan.before.vdsmName) {
+      const taken = await hostDeviceFailure(ctx, after.name, after.vdsmName);
+      if (taken) throw new CommandFailure(taken.code, taken.vars);
+    }
     const patch = {
       name: after.name,
       description: after.description,
