@@ -614,3 +614,38 @@ export interface HostAgent {
    */
   hostDevice(name: string): Promise<HostDevice | null>;
 }
+
+// ── Isolation self-test (issue 13 item 7: B1 host unreachable, B2 full MTU) ───────────────
+
+/** One check of an isolation self-test. */
+export interface IsolationCheck {
+  /**
+   * `segment-ipv4`, `segment-ipv6` (controls: the probes reach each other), `host-ipv4`,
+   * `host-ipv6-all-nodes`, `host-ipv6` (B1: the host answers nothing), `mtu` (B2).
+   */
+  readonly name: string;
+  readonly passed: boolean;
+  /** What was tried and what answered, in words. */
+  readonly detail: string;
+}
+
+/** What two probes on the segment found. */
+export interface IsolationTestReport {
+  /** The bridge tested. */
+  readonly network: string;
+  readonly mtu: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly passed: boolean;
+  readonly checks: readonly IsolationCheck[];
+}
+
+export interface HostAgent {
+  /**
+   * Attach two probes (own network namespaces, veth to the bridge) to `network`'s bridge and
+   * check from them that the host answers nothing over IPv4/IPv6 and that frames of the full
+   * `mtu` pass between them. The probes are always removed again.
+   * @throws HOST_NETWORK_INVALID (no such bridge), HOST_COMMAND_FAILED (probes not attachable)
+   */
+  isolationTest(network: string, mtu: number): Promise<IsolationTestReport>;
+}

@@ -29,6 +29,7 @@ import type {
   HostAgentOptions,
   HostCapabilities,
   HostDevice,
+  IsolationTestReport,
   NetworkDrift,
   NetworkSetup,
   ReportedNetwork,
@@ -42,6 +43,7 @@ import type {
 } from './host-agent';
 import { LibvirtConnection } from './hypervisor';
 import { lookupHostDevice } from './isolation/host-device';
+import { isolationSelfTest } from './isolation/self-test';
 import type { ApplyHooks } from './network/apply';
 import { readHostFacts } from './network/host-facts';
 import { networkDrift, reportNetwork } from './network/report';
@@ -342,6 +344,11 @@ export class LocalHostAgent implements HostAgent {
   // ── Host devices (issue 13 item 10) ──
   async hostDevice(name: string): Promise<HostDevice | null> {
     return lookupHostDevice(name, ownedNames(await this.#config.read()));
+  }
+
+  // ── Isolation self-test (issue 13 item 7) ──
+  isolationTest(network: string, mtu: number): Promise<IsolationTestReport> {
+    return isolationSelfTest(network, mtu);
   }
 
   async close(): Promise<void> {
