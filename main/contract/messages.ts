@@ -127,6 +127,16 @@ export const engineMessages = {
     'CONFLICT',
     `${C} Bad network name (\${NetworkName}): '\${vdsmName}' is already a device of this host (\${deviceKind}) that AIO Lab does not manage, so it can never be the network's bridge. Please choose a different name.`,
   ),
+  /** NEW (isolation self-test): only an isolated network promises that the host is unreachable. */
+  ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ISOLATED: m(
+    'BAD_PARAMETERS',
+    `${C} Network '\${networkName}' is not an isolated network: the isolation test applies to isolated networks only.`,
+  ),
+  /** NEW (isolation self-test): the segment to probe exists only where the network is attached. */
+  ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ON_HOST: m(
+    'CONFLICT',
+    `${C} Network '\${networkName}' is not attached to host \${hostName}: attach it (or its cluster) first.`,
+  ),
   /** NEW: the host layer makes no VLAN devices; a tagged network is never bridged untagged. */
   ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST: m(
     'BAD_PARAMETERS',

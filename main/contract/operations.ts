@@ -20,6 +20,7 @@ import { DISK_CONTENT_TYPES, DISK_FORMATS, DISK_INTERFACES } from './disks';
 import type { AuditEvent } from './events';
 import type { Host, HostNetworkLabel, HostNic } from './hosts';
 import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
+import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
 import type { EngineErrorCode } from './messages';
 import type { NetworkAttachment } from './network-attachments';
 import type { Network, NetworkLabel, VnicProfile } from './networks';
@@ -652,6 +653,14 @@ export const operations = {
     'ACTION_TYPE_FAILED_VNIC_PROFILE_NAME_IN_USE',
   ]),
   RemoveVnicProfile: op<null>()('command', ById, ['ACTION_TYPE_FAILED_VNIC_PROFILE_IN_USE']),
+  /** NEW (issue 13 item 7): probes on the segment check isolation (B1) and the MTU (B2). */
+  TestNetworkIsolation: op<NetworkIsolationTest>()('command', TestNetworkIsolationInput, [
+    'ACTION_TYPE_FAILED_HOST_NOT_EXIST',
+    'ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL',
+    'ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ISOLATED',
+    'ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ON_HOST',
+    ...HOST_ERRORS,
+  ]),
 
   // Clusters
   AttachNetworkToCluster: op<ClusterNetwork>()('command', AttachNetworkToClusterInput, [

@@ -49,6 +49,7 @@ import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
+import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
 import { GetAllHosts } from './queries/get-all-hosts.query';
@@ -145,6 +146,7 @@ export const commands = {
   CancelImageTransfer: CancelImageTransferCommand,
   ExtendImageTransfer: ExtendImageTransferCommand,
   ImportImage: ImportImageCommand,
+  TestNetworkIsolation: TestNetworkIsolationCommand,
 } satisfies { [K in CommandName]: Command<K> };
 
 export const queries = {
