@@ -190,3 +190,38 @@ describe("item 10: names that can never become the network's bridge", () => {
     }
   });
 });
+
+describe('item 7: the isolation self-test through the contract', () => {
+  it('runs on an attached isolated network and changes nothing in the database', async () => {
+    const n = await h.ok('AddNetwork', { name: 'iso', dataCenter: DC, isolated: true, mtu: 9000 });
+    await h.ok('AttachNetworkToCluster', { cluster: CL, network: { id: n.id } });
+    const before = h.dump();
+    const r = await h.ok('TestNetworkIsolation', { id: n.id });
+    expect(r).toMatchObject({ networkId: n.id, hostId: host.id, mtu: 9000, passed: true });
+    expect(agent.methods()).toContain('isolationTest');
+    expect(h.dump().network).toEqual(before.network);
+    expect(h.dump().network_attachments).toEqual(before.network_attachments);
+  });
+
+  it('refuses a network that is not isolated or not on the host', async () => {
+    const plain = await h.ok('AddNetwork', { name: 'plain', dataCenter: DC });
+    await expectRefused(
+      h,
+      agent,
+      'TestNetworkIsolation',
+      { id: plain.id },
+      'ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ISOLATED',
+      'BAD_PARAMETERS',
+    );
+    const iso = await h.ok('AddNetwork', { name: 'iso', dataCenter: DC, isolated: true });
+    await expectRefused(
+      h,
+      agent,
+      'TestNetworkIsolation',
+      { id: iso.id },
+      'ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ON_HOST',
+      'CONFLICT',
+    );
+    expect(agent.methods()).not.toContain('isolationTest');
+  });
+});
