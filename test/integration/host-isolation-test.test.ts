@@ -116,6 +116,21 @@ describe.skipIf(Boolean(skip))('isolation self-test from probes on the segment',
     }
   });
 
+  it('works below MTU 1280 too (no IPv6 on the segment at all)', async () => {
+    const small = `${prefix}sm`;
+    await must(agent).setupNetworks({ networks: { [small]: { mtu: 1200 } } });
+    try {
+      const report = await must(agent).isolationTest(small, 1200);
+      for (const c of report.checks) expect(c.passed, `${c.name}: ${c.detail}`).toBe(true);
+      const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
+      expect(byName['host-ipv6']?.detail).toMatch(/below 1280/);
+      expect(byName.mtu?.detail).toMatch(/^1200-byte packets/);
+    } finally {
+      await must(agent).setupNetworks({ networks: { [small]: { remove: true } } });
+    }
+    expect(await probesLeft()).toEqual([]);
+  });
+
   it('refuses a missing bridge without leaving probes', async () => {
     await expect(must(agent).isolationTest(`${prefix}none`, 1500)).rejects.toMatchObject({
       code: 'HOST_NETWORK_INVALID',
