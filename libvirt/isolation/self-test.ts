@@ -137,7 +137,7 @@ async function buildProbe(p: Probe, bridge: string, mtu: number): Promise<void> 
 }
 
 /** Source addresses of the echo replies a busybox ping printed. */
-function repliesFrom(stdout: string): string[] {
+export function repliesFrom(stdout: string): string[] {
   const out = new Set<string>();
   // `64 bytes from fe80::1: seq=0 …` (an address may carry a `%scope`).
   for (const m of stdout.matchAll(/bytes from (\S+?): seq=/g))
