@@ -23,7 +23,7 @@ import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './dispatch';
 import { EventBus } from './events';
-import { checkHost, monitorHost } from './host-monitor';
+import { checkHost, isUnreachable, monitorHost } from './host-monitor';
 import { LockManager } from './locks';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
@@ -103,7 +103,8 @@ class EngineImpl implements StartedEngine {
       throw new EngineError(
         errorBody(
           {
-            code: 'HYPERVISOR_ERROR',
+            // libvirtd down is "try again" (503), not a refusal of this console (issue 10).
+            code: isUnreachable(e) ? 'HYPERVISOR_UNREACHABLE' : 'HYPERVISOR_ERROR',
             vars: { detail: e instanceof Error ? e.message : String(e) },
           },
           words,
