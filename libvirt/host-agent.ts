@@ -313,6 +313,15 @@ export interface HostAgent {
   /** Persist the running network config so it survives a host restart (commitnetconfig). */
   commitNetworkConfig(): Promise<void>;
 
+  /**
+   * Subscribe to changes of the networks this agent manages, from kernel events (an address,
+   * a port, the link state or an isolation sysctl changed — by anyone, this agent included);
+   * the listener gets the on-host names, within about a second (sysctls: a few seconds).
+   * Optional: an agent without it is only re-read on activation and sync.
+   * Returns the unsubscribe function.
+   */
+  onNetworkChange?(listener: (networks: readonly string[]) => void): () => void;
+
   /** Kernel counters of a bridge or tap. @throws HOST_COMMAND_FAILED when the device is gone */
   deviceCounters(device: string): Promise<DeviceCounters>;
 

@@ -41,7 +41,8 @@ import type {
 } from './host-agent';
 import { LibvirtConnection } from './hypervisor';
 import type { ApplyHooks } from './network/apply';
-import { readHostFacts } from './network/host-facts';
+import { HostFactWatch } from './network/fact-watch';
+import { readDeviceFacts } from './network/host-facts';
 import { networkDrift, reportNetwork } from './network/report';
 import { RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
@@ -89,6 +90,10 @@ export class LocalHostAgent implements HostAgent {
   readonly #applyHooks: ApplyHooks;
   readonly #domains: StorageDomains;
   readonly #segments: SegmentContext;
+  /** Host network facts kept current by `ip monitor` (issue 14), and the drift signal. */
+  readonly #facts = new HostFactWatch();
+  /** Names of the managed networks, as last read from the running config (for the watch). */
+  #managed: readonly string[] = [];
 
   constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
     this.#uri = options.libvirtUri ?? 'qemu:///system';
@@ -109,14 +114,32 @@ export class LocalHostAgent implements HostAgent {
   }
 
   setupNetworks(request: SetupNetworksRequest): Promise<Record<string, ReportedNetwork>> {
-    return setupNetworks(request, this.#config, this.#applyHooks);
+    return setupNetworks(request, this.#config, this.#applyHooks, this.#facts);
+  }
+
+  onNetworkChange(listener: (networks: readonly string[]) => void): () => void {
+    const refreshManaged = (): void => {
+      void this.#config.read().then(
+        (data) => {
+          this.#managed = Object.keys(data.networks);
+        },
+        () => undefined,
+      );
+    };
+    refreshManaged();
+    return this.#facts.subscribe(
+      (devices) => {
+        refreshManaged();
+        const managed = new Set(this.#managed);
+        const hit = [...devices].filter((d) => managed.has(d));
+        if (hit.length > 0) listener(hit);
+      },
+      () => this.#managed,
+    );
   }
 
   async reportNetworks(names: readonly string[]): Promise<Record<string, ReportedNetwork>> {
-    const [facts, running] = await Promise.all([
-      readHostFacts(new Set(names)),
-      this.#config.read(),
-    ]);
+    const [facts, running] = await Promise.all([readDeviceFacts(names), this.#config.read()]);
     const out: Record<string, ReportedNetwork> = {};
     for (const name of names)
       out[name] = reportNetwork(facts, name, running.networks[name]?.nic ?? null);
@@ -338,6 +361,7 @@ export class LocalHostAgent implements HostAgent {
   }
 
   async close(): Promise<void> {
+    this.#facts.close();
     this.#watcher.stop();
     await this.#conn.close();
   }
