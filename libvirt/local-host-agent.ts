@@ -118,21 +118,22 @@ export class LocalHostAgent implements HostAgent {
   }
 
   onNetworkChange(listener: (networks: readonly string[]) => void): () => void {
-    const refreshManaged = (): void => {
-      void this.#config.read().then(
+    // Which devices are networks of ours is read at each notification (the config is small).
+    const managed = (): Promise<Set<string>> =>
+      this.#config.read().then(
         (data) => {
           this.#managed = Object.keys(data.networks);
+          return new Set(this.#managed);
         },
-        () => undefined,
+        () => new Set(this.#managed),
       );
-    };
-    refreshManaged();
+    void managed();
     return this.#facts.subscribe(
       (devices) => {
-        refreshManaged();
-        const managed = new Set(this.#managed);
-        const hit = [...devices].filter((d) => managed.has(d));
-        if (hit.length > 0) listener(hit);
+        void managed().then((ours) => {
+          const hit = [...devices].filter((d) => ours.has(d));
+          if (hit.length > 0) listener(hit);
+        });
       },
       () => this.#managed,
     );
