@@ -7,6 +7,7 @@
  *
  * Failures are thrown as `HostError` (main/contract/errors.ts) with a `HostErrorCode`.
  */
+import type { DeviceCounters } from './network/statistics';
 
 // ── Capabilities ────────────────────────────────────────────────────────────────────────
 
@@ -114,29 +115,9 @@ export interface NetworkDrift {
 
 // ── Statistics ─────────────────────────────────────────────────────────────────────────
 
-/** Kernel counters of one device (/sys/class/net/<dev>/statistics). */
-export interface DeviceCounters {
-  readonly device: string;
-  readonly rxBytes: number;
-  readonly txBytes: number;
-  readonly rxPackets: number;
-  readonly txPackets: number;
-  readonly rxErrors: number;
-  readonly txErrors: number;
-  readonly rxDropped: number;
-  readonly txDropped: number;
-  /** Milliseconds since the epoch when the counters were read. */
-  readonly sampledAt: number;
-}
-
-/** Rates between two samples, per second. */
-export interface DeviceRates {
-  readonly device: string;
-  readonly rxBytesPerSecond: number;
-  readonly txBytesPerSecond: number;
-  readonly rxPacketsPerSecond: number;
-  readonly txPacketsPerSecond: number;
-}
+// DeviceCounters and DeviceRates live beside the code that reads them (network/statistics.ts),
+// so that file needs nothing from here (no import cycle); they are part of this interface.
+export type { DeviceCounters, DeviceRates } from './network/statistics';
 
 // ── VMs ────────────────────────────────────────────────────────────────────────────────
 

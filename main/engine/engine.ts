@@ -21,7 +21,7 @@ import { reconcileVms } from './activation';
 import { lockKey } from './command';
 import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
-import type { EngineOptions, InvokeOptions, StartedEngine } from './dispatch';
+import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types';
 import { EventBus } from './events';
 import { monitorHost } from './host-monitor';
 import { LockManager } from './locks';

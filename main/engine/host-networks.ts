@@ -25,8 +25,8 @@ import type { HostStatus } from '../contract/hosts';
 import type { ReportedConfiguration } from '../contract/network-attachments';
 import { DEFAULT_MTU, type Network } from '../contract/networks';
 import type { EngineContext, EngineServices } from './context';
+import { dropIntent, restoreIntent } from './intent-steps';
 import { hostFailure, runIntent } from './intents';
-import { dropIntent, restoreIntent } from './recoveries';
 
 /** MTU 0 means the default. */
 export const effectiveMtu = (mtu: number): number => (mtu === 0 ? DEFAULT_MTU : mtu);
