@@ -76,6 +76,11 @@ export class ServedAppliance {
     return new ServedAppliance(`http://127.0.0.1:${port}`, child, dataDir, startedAt);
   }
 
+  /** Wraps an engine process started elsewhere (e.g. under a profiler, see breakdown.ts). */
+  static attach(origin: string, child: ChildProcess, dataDir: string): ServedAppliance {
+    return new ServedAppliance(origin, child, dataDir, performance.now());
+  }
+
   /** Milliseconds from spawn to the first `200` of `GET /ovirt-engine/api`. */
   async waitUntilServing(timeoutMs = 120_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
