@@ -7,6 +7,7 @@
  *
  * Failures are thrown as `HostError` (main/contract/errors.ts) with a `HostErrorCode`.
  */
+import type { DeviceCounters } from './network/statistics';
 
 // ── Capabilities ────────────────────────────────────────────────────────────────────────
 
@@ -114,29 +115,9 @@ export interface NetworkDrift {
 
 // ── Statistics ─────────────────────────────────────────────────────────────────────────
 
-/** Kernel counters of one device (/sys/class/net/<dev>/statistics). */
-export interface DeviceCounters {
-  readonly device: string;
-  readonly rxBytes: number;
-  readonly txBytes: number;
-  readonly rxPackets: number;
-  readonly txPackets: number;
-  readonly rxErrors: number;
-  readonly txErrors: number;
-  readonly rxDropped: number;
-  readonly txDropped: number;
-  /** Milliseconds since the epoch when the counters were read. */
-  readonly sampledAt: number;
-}
-
-/** Rates between two samples, per second. */
-export interface DeviceRates {
-  readonly device: string;
-  readonly rxBytesPerSecond: number;
-  readonly txBytesPerSecond: number;
-  readonly rxPacketsPerSecond: number;
-  readonly txPacketsPerSecond: number;
-}
+// DeviceCounters and DeviceRates live beside the code that reads them (network/statistics.ts),
+// so that file needs nothing from here (no import cycle); they are part of this interface.
+export type { DeviceCounters, DeviceRates } from './network/statistics';
 
 // ── VMs ────────────────────────────────────────────────────────────────────────────────
 
@@ -312,6 +293,15 @@ export interface HostAgent {
 
   /** Persist the running network config so it survives a host restart (commitnetconfig). */
   commitNetworkConfig(): Promise<void>;
+
+  /**
+   * Subscribe to changes of the networks this agent manages, from kernel events (an address,
+   * a port, the link state or an isolation sysctl changed — by anyone, this agent included);
+   * the listener gets the on-host names, within about a second (sysctls: a few seconds).
+   * Optional: an agent without it is only re-read on activation and sync.
+   * Returns the unsubscribe function.
+   */
+  onNetworkChange?(listener: (networks: readonly string[]) => void): () => void;
 
   /** Kernel counters of a bridge or tap. @throws HOST_COMMAND_FAILED when the device is gone */
   deviceCounters(device: string): Promise<DeviceCounters>;

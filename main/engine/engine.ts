@@ -21,10 +21,11 @@ import { reconcileVms } from './activation';
 import { lockKey } from './command';
 import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
-import type { EngineOptions, InvokeOptions, StartedEngine } from './dispatch';
+import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types';
 import { EventBus } from './events';
 import { checkHost, monitorHost } from './host-monitor';
 import { LockManager } from './locks';
+import { watchHostNetworks } from './network-watch';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
 import { errorBody, Runner } from './runner';
@@ -145,6 +146,13 @@ class EngineImpl implements StartedEngine {
 
   monitorHost(intervalMs: number): void {
     this.stopMonitor = monitorHost(this.services, intervalMs);
+    // Network drift from kernel events (issue 13 item 6), beside the liveness check.
+    const stopWatch = watchHostNetworks(this.services);
+    const stopLiveness = this.stopMonitor;
+    this.stopMonitor = () => {
+      stopLiveness();
+      stopWatch();
+    };
   }
 
   async close(): Promise<void> {

@@ -25,8 +25,8 @@ import type { HostStatus } from '../contract/hosts';
 import type { ReportedConfiguration } from '../contract/network-attachments';
 import { DEFAULT_MTU, type Network } from '../contract/networks';
 import type { EngineContext, EngineServices } from './context';
+import { dropIntent, restoreIntent } from './intent-steps';
 import { hostFailure, runIntent } from './intents';
-import { dropIntent, restoreIntent } from './recoveries';
 import { CommandFailure } from './validation';
 import { validateVlanOnHost } from './validators/vlan.validator';
 
@@ -69,8 +69,39 @@ export function reportedConfigurations(
     ...(report.stp === null ? [] : [rc('stp', String(network.stp), String(report.stp))]),
     // The uplink is what must match; VM taps come and go and are shown for information.
     rc('ports', nicName ?? '', ports.join(','), (report.nic ?? null) === nicName),
+    ...(report.exists ? isolationConfigurations(report) : []),
   ];
   return { inSync: configurations.every((c) => c.inSync), configurations };
+}
+
+/**
+ * Isolation drift (issue 13 item 6): the host layer keeps every bridge without host addresses,
+ * up, and with the sysctls that make the host answer nothing on it; anything else is out of sync.
+ */
+function isolationConfigurations(report: ReportedNetwork): ReportedConfiguration[] {
+  const rc = (
+    name: ReportedConfiguration['name'],
+    expected: string,
+    actual: string,
+  ): ReportedConfiguration => ({
+    name,
+    expectedValue: expected,
+    actualValue: actual,
+    inSync: expected === actual,
+  });
+  const out = [
+    rc('ipv4_address', '', report.ipv4.join(',')),
+    rc('ipv6_address', '', report.ipv6.join(',')),
+  ];
+  if (report.up !== undefined) out.push(rc('link_state', 'up', report.up ? 'up' : 'down'));
+  if (report.ipv6Disabled !== undefined && report.ipv4HostBlocked !== undefined) {
+    const actual = [
+      ...(report.ipv6Disabled ? [] : ['ipv6 enabled']),
+      ...(report.ipv4HostBlocked ? [] : ['host answers arp or rp_filter off']),
+    ];
+    out.push(rc('isolation', 'host unreachable', actual.join(', ') || 'host unreachable'));
+  }
+  return out;
 }
 
 /** On-host name → desired setup, for every attachment of the host as the DB says now. */

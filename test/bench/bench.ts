@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { releaseRunPrefix, sweepStale } from '../support/run-prefix';
 import { ServedAppliance } from './appliance';
 import { kernelBridgeDeploy, libvirtNetworkDeploy } from './baselines';
+import { deployBreakdown } from './breakdown';
 import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
 import { apiLab, virshLab } from './lab-vms';
 import { median, quantile, time } from './measure';
@@ -101,6 +102,18 @@ async function deployOne(a: ServedAppliance, runs: number): Promise<void> {
   }
   withBaseline('deploy via API (median)', 'ms', median(ours), 'ip link', median(kernel));
   withBaseline('deploy via API (median)', 'ms', median(ours), 'virsh net', median(virsh));
+}
+
+async function breakdown(runs: number): Promise<void> {
+  console.log(`2b. where a deploy's time goes (${runs} deploys, profiled engine from sources)`);
+  for (const row of await deployBreakdown(runs)) {
+    record({
+      metric: row.metric,
+      value: row.value,
+      unit: row.unit,
+      ...(row.note !== undefined ? { note: row.note } : {}),
+    });
+  }
 }
 
 async function scale(a: ServedAppliance, sizes: readonly number[]): Promise<void> {
@@ -208,6 +221,7 @@ async function main(): Promise<void> {
   try {
     await a.waitUntilServing();
     await deployOne(a, quick ? 2 : 5);
+    await breakdown(quick ? 2 : 5);
     await scale(a, sizes);
     if (values['skip-lab']) console.log('4. two-VM lab skipped (--skip-lab)');
     else await lab(a);
