@@ -139,7 +139,8 @@ export function initializationInput(o: InputObject): Initialization | undefined 
   };
 }
 
-function vcpusOf(o: InputObject): number | undefined {
+/** `cpu.topology` → vCPUs (sockets × cores × threads); undefined when absent. */
+export function vcpusOf(o: InputObject): number | undefined {
   const topology = obj(obj(o, 'cpu') ?? {}, 'topology');
   if (topology === undefined) return undefined;
   const sockets = int(topology, 'sockets') ?? 1;
