@@ -49,7 +49,10 @@ export function registerTemplateRoutes(router: Router<Handler>): void {
       ]);
       const dcNames = dcs.map((d) => d.name);
       const clusterNames = clusters.map((c) => c.name);
-      const vmName = new Map(vms.map((v) => [v.id, v.name]));
+      // oVirt joins templates to VMs on the VM's template (vmt_guid): `vm.name=X` is the
+      // template VM X was made from (Ansible's ovirt_vm asks it before every VM update).
+      const vmNames = (t: { id: string }): string[] =>
+        vms.filter((v) => v.templateId === t.id).map((v) => v.name);
       const hits = applySearch(templates, ctx.query, {
         name: (t) => t.name,
         id: (t) => t.id,
@@ -57,7 +60,8 @@ export function registerTemplateRoutes(router: Router<Handler>): void {
         description: (t) => t.description,
         datacenter: () => dcNames,
         cluster: () => clusterNames,
-        'vm.name': (t) => (t.sourceVmId === null ? undefined : vmName.get(t.sourceVmId)),
+        'vm.name': vmNames,
+        'vms.name': vmNames,
       });
       return collection(
         'templates',
