@@ -29,7 +29,7 @@ export function templateDoc(base: string, t: Template, clusterId: string | null)
     name: t.name,
     description: t.description || undefined,
     actions: actionLinks(href, []),
-    link: subLinks(href, ['cdroms', 'diskattachments', 'nics', 'permissions']),
+    link: subLinks(href, ['cdroms', 'diskattachments', 'nics']),
     bios: { boot_menu: { enabled: false }, type: 'q35_sea_bios' },
     cluster:
       t.id === BLANK_TEMPLATE_ID || clusterId === null

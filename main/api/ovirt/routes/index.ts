@@ -11,7 +11,7 @@ import { registerRootRoutes } from './root.routes';
 import { registerSnapshotRoutes } from './snapshots.routes';
 import { registerStorageDomainRoutes } from './storage-domains.routes';
 import { registerTemplateRoutes } from './templates.routes';
-import { registerVmDeviceRoutes } from './vm-devices.routes';
+import { registerEmptyListRoutes } from './empty-lists.routes';
 import { registerVmRoutes } from './vms.routes';
 
 /** Builds the router with every oVirt resource this appliance serves. */
@@ -27,6 +27,6 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerTemplateRoutes(router);
   registerSnapshotRoutes(router);
   registerImageTransferRoutes(router);
-  registerVmDeviceRoutes(router);
+  registerEmptyListRoutes(router);
   return router;
 }
