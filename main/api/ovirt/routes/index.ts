@@ -4,6 +4,7 @@ import type { Handler } from '../rest';
 import { Router } from '../router';
 import { registerClusterRoutes } from './clusters.routes';
 import { registerDiskRoutes } from './disks.routes';
+import { registerEmptyListRoutes } from './empty-lists.routes';
 import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerNetworkRoutes } from './networks.routes';
@@ -11,7 +12,6 @@ import { registerRootRoutes } from './root.routes';
 import { registerSnapshotRoutes } from './snapshots.routes';
 import { registerStorageDomainRoutes } from './storage-domains.routes';
 import { registerTemplateRoutes } from './templates.routes';
-import { registerEmptyListRoutes } from './empty-lists.routes';
 import { registerVmRoutes } from './vms.routes';
 
 /** Builds the router with every oVirt resource this appliance serves. */
