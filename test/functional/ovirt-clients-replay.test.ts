@@ -90,8 +90,7 @@ describe('replayed oVirt client requests', () => {
       for (const v of Object.values(doc)) {
         const list: unknown[] = Array.isArray(v) ? (v as unknown[]) : [v];
         for (const x of list)
-          if (typeof x === 'object' && x !== null && 'id' in x)
-            entities.push(x);
+          if (typeof x === 'object' && x !== null && 'id' in x) entities.push(x);
       }
       for (const e of entities) for (const h of linksOf(e)) await visit(h, depth + 1);
     };
