@@ -222,7 +222,7 @@ describe.skipIf(reason !== false)('oVirt Ansible collection, unchanged', () => {
     expect(items(left.body, 'networks', 'network')).toEqual([]);
     const links = await run('ip', ['-br', 'link', 'show']);
     expect(links.stdout).not.toContain(net);
-  });
+  }, 900_000);
 
   it('VMs from template debian-12, thin and cloned: second runs change nothing', async (ctx) => {
     const found = await a.request('GET', `${API}/templates?search=name%3Ddebian-12`);
@@ -250,5 +250,5 @@ describe.skipIf(reason !== false)('oVirt Ansible collection, unchanged', () => {
     for (const step of ['thin create', 'clone create', 'clone start', 'clone stop'])
       expect(changes(tasks, step), step).toEqual(twice);
     expect(changes(tasks, 'remove')).toEqual([true, false, true, false]);
-  });
+  }, 900_000);
 });

@@ -83,7 +83,8 @@ describe('replayed oVirt client requests', () => {
         failures.push(`${String(r.status)} ${href}`);
         return;
       }
-      const [root] = Object.keys(r.body);
+      // The parsed document's root element (the XML declaration parses as `?xml`).
+      const root = Object.keys(r.body).find((k) => !k.startsWith('?'));
       const doc = (root === undefined ? {} : r.body[root]) as Record<string, unknown> | string;
       if (typeof doc !== 'object') return;
       const entities: Record<string, unknown>[] = [doc];
@@ -99,7 +100,7 @@ describe('replayed oVirt client requests', () => {
     expect(failures).toEqual([]);
     const pools = await sdk('GET', '/vmpools?follow=&search=');
     expect(pools.status).toBe(200);
-    expect(Object.keys(pools.body ?? {})).toEqual(['vm_pools']);
+    expect(pools.text).toContain('<vm_pools/>');
   });
 
   it('ovirt_network: what a second run reads matches what the first run asked for', async () => {
