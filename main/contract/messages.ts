@@ -453,6 +453,10 @@ export const engineMessages = {
     'CONFLICT',
     `${C} Template \${templateName} is locked: its disks are being copied.`,
   ),
+  VMT_CANNOT_UPDATE_VERSION_NAME: m(
+    'CONFLICT',
+    'Cannot update the name of Sub-Templates, Only the Version name can be updated.',
+  ),
   VM_TEMPLATE_IMAGE_IS_ILLEGAL: m(
     'CONFLICT',
     `${C} Template \${templateName}'s disks are illegal.`,

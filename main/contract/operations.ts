@@ -440,6 +440,21 @@ export const AddVmTemplateInput = z
   })
   .strict();
 
+/**
+ * UpdateVmTemplate (`PUT /templates/{id}`, oVirt UpdateVmTemplateCommand): name (base
+ * templates only; their versions follow), description, version name, memory and vCPUs.
+ */
+export const UpdateVmTemplateInput = z
+  .object({
+    id: Uuid,
+    name: z.string().optional(),
+    description: z.string().max(4000).optional(),
+    versionName: z.string().max(255).optional(),
+    memoryBytes: Int.positive().optional(),
+    vcpus: Int.positive().optional(),
+  })
+  .strict();
+
 /** CloneVm (`POST /vms/{id}/clone`): a down VM's disks copied (collapsed) into a new VM. */
 export const CloneVmInput = z
   .object({
@@ -831,6 +846,15 @@ export const operations = {
     'ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN',
     ...VM_DISK_ERRORS,
     ...STORAGE_HOST_ERRORS,
+  ]),
+  UpdateVmTemplate: op<Template>()('command', UpdateVmTemplateInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+    'VMT_CANNOT_UPDATE_VERSION_NAME',
+    'VM_TEMPLATE_IMAGE_IS_LOCKED',
+    'ACTION_TYPE_FAILED_INVALID_MEMORY',
+    'ACTION_TYPE_FAILED_INVALID_VCPUS',
   ]),
   RemoveVmTemplate: op<null>()('command', ById, [
     'VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM',

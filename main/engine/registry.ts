@@ -40,6 +40,7 @@ import { AddStorageDomainCommand } from './commands/storage/add-storage-domain.c
 import { RemoveStorageDomainCommand } from './commands/storage/remove-storage-domain.command';
 import { AddVmTemplateCommand } from './commands/template/add-vm-template.command';
 import { RemoveVmTemplateCommand } from './commands/template/remove-vm-template.command';
+import { UpdateVmTemplateCommand } from './commands/template/update-vm-template.command';
 import { AddVmCommand } from './commands/vm/add-vm.command';
 import { AddVmInterfaceCommand } from './commands/vm/add-vm-interface.command';
 import { CloneVmCommand } from './commands/vm/clone-vm.command';
@@ -138,6 +139,7 @@ export const commands = {
   DetachDiskFromVm: DetachDiskFromVmCommand,
   AddVmTemplate: AddVmTemplateCommand,
   RemoveVmTemplate: RemoveVmTemplateCommand,
+  UpdateVmTemplate: UpdateVmTemplateCommand,
   CreateSnapshot: CreateSnapshotCommand,
   RemoveSnapshot: RemoveSnapshotCommand,
   RestoreSnapshot: RestoreSnapshotCommand,

@@ -24,7 +24,7 @@ export function vmDoc(base: string, v: Vm): DocObject {
     name: v.name,
     description: v.description || undefined,
     actions: actionLinks(href, VM_ACTIONS),
-    link: subLinks(href, ['diskattachments', 'nics', 'permissions', 'statistics']),
+    link: subLinks(href, ['diskattachments', 'nics', 'statistics']),
     cluster: refTo(base, 'clusters', v.clusterId),
     cpu: { topology: { cores: 1, sockets: v.vcpus, threads: 1 } },
     creation_time: new DateTime(new Date(v.creationTime)),
@@ -139,7 +139,8 @@ export function initializationInput(o: InputObject): Initialization | undefined 
   };
 }
 
-function vcpusOf(o: InputObject): number | undefined {
+/** `cpu.topology` → vCPUs (sockets × cores × threads); undefined when absent. */
+export function vcpusOf(o: InputObject): number | undefined {
   const topology = obj(obj(o, 'cpu') ?? {}, 'topology');
   if (topology === undefined) return undefined;
   const sockets = int(topology, 'sockets') ?? 1;
