@@ -83,6 +83,8 @@ describe.skipIf(Boolean(skip))('debian-12 VMs from the bundled template, checked
   let agent: LocalHostAgent;
   let h: Harness;
   const vms: Vm[] = [];
+  /** The MAC the engine gave each VM's vNIC on the isolated network. */
+  const macs: string[] = [];
   let networkId = '';
   let templateFile = '';
   let templateSum = '';
@@ -171,7 +173,12 @@ describe.skipIf(Boolean(skip))('debian-12 VMs from the bundled template, checked
         () => h.ok('GetVmById', { id: vm.id }),
         (v) => v.status === 'down',
       );
-      await h.ok('AddVmInterface', { vmId: vm.id, name: 'nic1', vnicProfileId: profile.id });
+      const nic = await h.ok('AddVmInterface', {
+        vmId: vm.id,
+        name: 'nic1',
+        vnicProfileId: profile.id,
+      });
+      macs.push(nic.mac.toLowerCase());
     }
   }, 600_000);
 
@@ -219,6 +226,10 @@ describe.skipIf(Boolean(skip))('debian-12 VMs from the bundled template, checked
       // The guest is the Debian of the image, on its own root file system.
       expect(await sh(c, 'grep PRETTY_NAME /etc/os-release')).toContain('Debian GNU/Linux 12');
       expect(await sh(c, 'id -un')).toContain('root');
+      // Booted from its own disk (the root file system is on the VM's virtio disk, not a
+      // kernel handed over by the host), with its vNIC on the isolated network present.
+      expect(await sh(c, 'findmnt -n -o SOURCE /')).toMatch(/\/dev\/vda2/);
+      expect(await sh(c, 'cat /sys/class/net/eth0/address')).toContain(must(macs[i]));
       await sh(c, `echo written-by-vm${i + 1} > /root/proof-vm${i + 1} && sync`);
     }
     // Each sees its own file, not the other's: two disks, not one shared file.
