@@ -461,6 +461,7 @@ export async function runKillRounds(opts: KillOptions): Promise<PartResult> {
     'orphans/half states': 0,
     'lost commits': 0,
     'commands finished before kill': 0,
+    'instrumented points not seen': 0,
   };
   const failures: string[] = [];
   const perCommand: Record<string, number> = {};
@@ -495,19 +496,22 @@ export async function runKillRounds(opts: KillOptions): Promise<PartResult> {
       void request.then(() => {
         finished = true;
       });
+      let hit = true;
       if (point === 'random') await sleep(delay);
-      else if (point === 'intent') await waitFor(() => intentRows(dataDir) > 0, 3000);
-      else if (point === 'partial') await waitFor(() => partialExists(dataDir), 3000);
+      else if (point === 'intent') hit = await waitFor(() => intentRows(dataDir) > 0, 3000);
+      else if (point === 'partial') hit = await waitFor(() => partialExists(dataDir), 3000);
       else if (point === 'bridge')
-        await waitFor(
+        hit = await waitFor(
           async () => [...(await hostBridges(prefix)).keys()].some((b) => !bridgesBefore.has(b)),
           3000,
         );
       else
-        await waitFor(
+        hit = await waitFor(
           async () => [...(await hostDomains(prefix))].some(([d, r]) => r && !domainsBefore.get(d)),
           5000,
         );
+      // A point that never showed (the command was faster than the poll) kills after it.
+      if (!hit) figures['instrumented points not seen']++;
       if (finished) figures['commands finished before kill']++;
       killEngine(dataDir);
       figures.killed++;
