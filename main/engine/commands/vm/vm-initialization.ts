@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * A VM's cloud-init `initialization` as the engine uses it, in one place: the stored value (with
+ * its password: engine-internal, never for reads, events or logs), the guest names of its vNICs
+ * (`eth0` = the first vNIC in name order, as RunVm hands them to the guest), and the static
+ * addresses it asks for per vNIC MAC (what the segment's DHCP turns into static leases).
+ */
+import type { Conn } from '../../../../db/client';
+import { vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
+import type { Initialization, VmNic } from '../../../contract/vms';
+
+/** The VM's stored initialization, password included; null when it has none (or no such VM). */
+export function vmInitialization(c: Conn, vmId: string): Initialization | null {
+  return vmsRepo.findInitialization(c, vmId);
+}
+
+/** vNICs in guest order: sorted by vNIC name, numbers compared as numbers (nic2 < nic10). */
+export function vnicsInGuestOrder(nics: readonly VmNic[]): VmNic[] {
+  return [...nics].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+}
+
+/** One vNIC as the guest names it. */
+export interface GuestNicName {
+  /** `eth0`, `eth1`, … */
+  readonly name: string;
+  readonly mac: string;
+  readonly nicId: string;
+}
+
+/** Does the guest see this vNIC? Only plugged vNICs with a profile become domain interfaces. */
+export const inDomain = (n: VmNic): boolean => n.plugged && n.vnicProfileId !== null;
+
+/** The guest's names for the VM's vNICs that reach the domain (see {@link inDomain}). */
+export function guestNicNames(c: Conn, vmId: string): GuestNicName[] {
+  return vnicsInGuestOrder(vmNicsRepo.listByVm(c, vmId).filter(inDomain)).map((n, i) => ({
+    name: `eth${String(i)}`,
+    mac: n.mac.toLowerCase(),
+    nicId: n.id,
+  }));
+}
+
+/** A static IPv4 address the VM's initialization gives one of its vNICs. */
+export interface StaticAddress {
+  readonly nicId: string;
+  readonly mac: string;
+  readonly address: string;
+}
+
+/**
+ * The IPv4 addresses the stored initialization (or `init`, e.g. a run-once one) sets statically,
+ * per vNIC (NIC configurations with `on_boot` false or naming no vNIC are left out).
+ */
+export function staticAddressesOf(
+  c: Conn,
+  vmId: string,
+  init: Initialization | null = vmInitialization(c, vmId),
+): StaticAddress[] {
+  const nics = guestNicNames(c, vmId);
+  const out: StaticAddress[] = [];
+  for (const config of init?.nicConfigurations ?? []) {
+    const nic = nics.find((n) => n.name === config.name);
+    if (!nic || config.onBoot === false) continue;
+    if (config.bootProtocol !== 'static' || config.ip?.address === undefined) continue;
+    out.push({ nicId: nic.nicId, mac: nic.mac, address: config.ip.address });
+  }
+  return out;
+}
