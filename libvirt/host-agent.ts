@@ -595,3 +595,7 @@ export interface HostAgent {
 
 // The same `initialization` drives the tiny guest's command line (it has no cloud-init).
 export { tinyAddressesFor } from './cloud-init/tiny-addresses';
+
+// The engine checks an initialization against the seed's own rules before it stores or boots it
+// (pure; the same function the agent runs before building a seed).
+export { seedProblems as cloudInitProblems } from './cloud-init/seed-files';

@@ -7,7 +7,9 @@
  */
 import type { Conn } from '../../../../db/client';
 import { vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
-import type { Initialization, VmNic } from '../../../contract/vms';
+import { cloudInitProblems, type GuestInitialization } from '../../../../libvirt/host-agent';
+import { HIDDEN_PASSWORD, type Initialization, type VmNic } from '../../../contract/vms';
+import { failWith, type ValidationResult } from '../../validation';
 
 /** The VM's stored initialization, password included; null when it has none (or no such VM). */
 export function vmInitialization(c: Conn, vmId: string): Initialization | null {
@@ -64,4 +66,61 @@ export function staticAddressesOf(
     out.push({ nicId: nic.nicId, mac: nic.mac, address: config.ip.address });
   }
   return out;
+}
+
+/**
+ * The host layer's shape of an initialization: the same fields, with absent ones left out
+ * rather than `undefined` (the value is plain JSON data, as stored).
+ */
+export function guestInitialization(init: Initialization): GuestInitialization {
+  return JSON.parse(JSON.stringify(init)) as GuestInitialization;
+}
+
+/**
+ * Problems of an initialization for a VM's guest NICs (names and MACs), as one fault: a NIC
+ * configuration naming no vNIC, then everything the seed's own rules refuse (INVALID_INPUT,
+ * every problem in the detail; the password is never quoted).
+ */
+export function initializationFailure(
+  init: Initialization,
+  nics: readonly { readonly name: string; readonly mac: string }[],
+  vmId: string,
+): ValidationResult {
+  const unknown = init.nicConfigurations.find((c) => !nics.some((n) => n.name === c.name));
+  if (unknown)
+    return failWith('ACTION_TYPE_FAILED_NIC_CONFIGURATION_UNKNOWN_NIC', { nicName: unknown.name })
+      .failure;
+  const problems = cloudInitProblems({ vmId, initialization: guestInitialization(init), nics });
+  return problems.length === 0
+    ? null
+    : failWith('INVALID_INPUT', { detail: `initialization: ${problems.join('; ')}` }).failure;
+}
+
+/**
+ * Problems of an initialization being stored (VM or template). vNICs may come later, so each
+ * NIC configuration is checked against a vNIC of its own name; RunVm checks the real ones.
+ */
+export function storedInitializationFailure(init: Initialization): ValidationResult {
+  const nics = init.nicConfigurations.map((c, i) => ({
+    name: c.name,
+    mac: `02:00:00:00:00:${i.toString(16).padStart(2, '0')}`,
+  }));
+  return initializationFailure(init, nics, '00000000-0000-0000-0000-000000000000');
+}
+
+/**
+ * The initialization to store for an update: `undefined` keeps the stored one, null clears it.
+ * The password of a new one: absent or {@link HIDDEN_PASSWORD} keeps the stored password (a client
+ * PUTting back what it read), empty clears it, anything else replaces it.
+ */
+export function mergedInitialization(
+  stored: Initialization | null,
+  given: Initialization | null | undefined,
+): Initialization | null {
+  if (given === undefined) return stored;
+  if (given === null) return null;
+  const { rootPassword, ...rest } = given;
+  if (rootPassword === undefined || rootPassword === HIDDEN_PASSWORD)
+    return stored?.rootPassword === undefined ? rest : { ...rest, rootPassword: stored.rootPassword };
+  return rootPassword === '' ? rest : { ...rest, rootPassword };
 }
