@@ -12,6 +12,7 @@ import { DateTime, type DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
 import { type InputObject, obj, ref, str } from '../input';
 import { diskOverridesInput } from './disk.mapper';
+import { initializationDoc, initializationInput } from './initialization.mapper';
 import { actionLinks, refTo, subLinks } from './links';
 import { queryBool } from './params';
 
@@ -28,6 +29,7 @@ export function templateDoc(base: string, t: Template): DocObject {
     bios: { boot_menu: { enabled: false }, type: 'q35_sea_bios' },
     cpu: { topology: { cores: 1, sockets: t.vcpus, threads: 1 } },
     creation_time: t.creationTime === null ? undefined : new DateTime(new Date(t.creationTime)),
+    initialization: initializationDoc(t.initialization),
     io: { threads: 0 },
     memory: t.memoryBytes,
     memory_policy: { ballooning: false, guaranteed: t.memoryBytes, max: t.memoryBytes },
@@ -84,5 +86,12 @@ export function addTemplateInput(o: InputObject, query: URLSearchParams): OpInpu
     ...(disks !== undefined ? { disks } : {}),
     ...(seal !== undefined ? { seal } : {}),
     ...(versionInput !== undefined ? { version: versionInput } : {}),
+    ...initializationOf(o),
   };
+}
+
+/** The template's own `initialization`, when given (else it copies the VM's). */
+function initializationOf(o: InputObject): Pick<OpInput<'AddVmTemplate'>, 'initialization'> {
+  const initialization = initializationInput(o);
+  return initialization === undefined ? {} : { initialization };
 }
