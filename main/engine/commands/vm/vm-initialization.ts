@@ -100,7 +100,13 @@ export function initializationFailure(
  * Problems of an initialization being stored (VM or template). vNICs may come later, so each
  * NIC configuration is checked against a vNIC of its own name; RunVm checks the real ones.
  */
-export function storedInitializationFailure(init: Initialization): ValidationResult {
+export function storedInitializationFailure(given: Initialization): ValidationResult {
+  // Empty (clear) and the mask (keep) are instructions, not passwords.
+  const { rootPassword, ...rest } = given;
+  const init =
+    rootPassword === undefined || rootPassword === '' || rootPassword === HIDDEN_PASSWORD
+      ? rest
+      : given;
   const nics = init.nicConfigurations.map((c, i) => ({
     name: c.name,
     mac: `02:00:00:00:00:${i.toString(16).padStart(2, '0')}`,
@@ -121,6 +127,8 @@ export function mergedInitialization(
   if (given === null) return null;
   const { rootPassword, ...rest } = given;
   if (rootPassword === undefined || rootPassword === HIDDEN_PASSWORD)
-    return stored?.rootPassword === undefined ? rest : { ...rest, rootPassword: stored.rootPassword };
+    return stored?.rootPassword === undefined
+      ? rest
+      : { ...rest, rootPassword: stored.rootPassword };
   return rootPassword === '' ? rest : { ...rest, rootPassword };
 }
