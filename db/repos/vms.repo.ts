@@ -23,7 +23,8 @@ type VmRow = typeof vm.$inferSelect;
 function initializationView(text: string | null, password: string | null): Initialization | null {
   const init = json<Initialization>(text);
   if (init === null) return null;
-  const { rootPassword: _never, ...rest } = init;
+  const rest = { ...init };
+  delete rest.rootPassword;
   return password === null ? rest : { ...rest, rootPassword: HIDDEN_PASSWORD };
 }
 
@@ -31,7 +32,8 @@ function initializationView(text: string | null, password: string | null): Initi
 function initializationFull(text: string | null, password: string | null): Initialization | null {
   const init = json<Initialization>(text);
   if (init === null) return null;
-  const { rootPassword: _never, ...rest } = init;
+  const rest = { ...init };
+  delete rest.rootPassword;
   return password === null ? rest : { ...rest, rootPassword: password };
 }
 

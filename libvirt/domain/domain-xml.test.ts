@@ -192,7 +192,10 @@ describe('domain XML round trip', () => {
     expect(xml.match(/<controller type="scsi"/g)).toHaveLength(1);
     // Without SCSI disks the CD-ROM brings the controller itself.
     const alone = domainXml(
-      { ...desc, disks: [{ ...desc.disks![0]!, bus: 'virtio' }] },
+      {
+        ...desc,
+        disks: [{ path: '/sd/a', format: 'qcow2', bus: 'virtio', bootable: true, serial: 'a' }],
+      },
       { accelerator: 'tcg' },
     );
     expect(alone).toContain('<target dev="sda" bus="scsi"/>');

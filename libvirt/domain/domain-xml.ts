@@ -7,6 +7,7 @@
  * @see https://libvirt.org/formatdomain.html
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
+import { cdromElements } from '../cloud-init/cdrom-xml';
 import type {
   Accelerator,
   DiskBus,
@@ -14,7 +15,6 @@ import type {
   DomainDiskDesc,
   DomainInterfaceDesc,
 } from '../host-agent';
-import { cdromElements } from '../cloud-init/cdrom-xml';
 import { tinyGuestCmdline } from '../tiny-guest';
 import { createElement, type XmlElement } from './xml-builder';
 

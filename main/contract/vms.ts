@@ -36,7 +36,10 @@ const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const isDomain = (d: string): boolean =>
   d.length <= 253 && d.split('.').every((l) => LABEL.test(l));
 const isIp = (a: string, version?: 'v4' | 'v6'): boolean =>
-  z.string().ip(version === undefined ? undefined : { version }).safeParse(a).success;
+  z
+    .string()
+    .ip(version === undefined ? undefined : { version })
+    .safeParse(a).success;
 const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
 /** One OpenSSH public key line: type, base64 blob, optional comment. */
 const SSH_KEY = /^(ssh-|ecdsa-|sk-)[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+( [^\p{Cc}]*)?$/u;

@@ -12,16 +12,20 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { type Conn, type Database, openDatabase } from '../../db/client';
-
 import type { CloudInitSeedRequest, DomainDesc } from '../../libvirt/host-agent';
 import { HostError, HostErrorCode } from '../../main/contract/errors';
-import type { OpInput } from '../../main/contract/operations';
 import { HIDDEN_PASSWORD, type Initialization } from '../../main/contract/vms';
 import {
   staticAddressesOf,
   vmInitialization,
 } from '../../main/engine/commands/vm/vm-initialization';
-import { expectRefused, type Harness, must, removeDir, startHarness } from '../fixtures/engine-harness';
+import {
+  expectRefused,
+  type Harness,
+  must,
+  removeDir,
+  startHarness,
+} from '../fixtures/engine-harness';
 import { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
@@ -30,7 +34,8 @@ const CL = { name: 'Default' };
 const DC = { name: 'Default' };
 const GiB = 1024 ** 3;
 const PASSWORD = 'S3cret-never-shown';
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl lab@aio';
+const KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl lab@aio';
 
 beforeEach(async () => {
   agent = new RecordingHostAgent();
@@ -84,7 +89,12 @@ async function diskVm(name: string, init?: Initialization): Promise<string> {
   const a = await h.ok('AddDiskAttachment', {
     vmId: vm.id,
     bootable: true,
-    disk: { name: `${name}_d`, format: 'cow', provisionedSize: GiB, storageDomain: { name: 'local' } },
+    disk: {
+      name: `${name}_d`,
+      format: 'cow',
+      provisionedSize: GiB,
+      storageDomain: { name: 'local' },
+    },
   });
   for (let i = 0; i < 200 && (await h.ok('GetDiskById', { id: a.id })).status === 'locked'; i++)
     await new Promise((r) => setTimeout(r, 10));
@@ -124,7 +134,11 @@ describe('initialization is validated with clear faults, nothing stored', () => 
       'bad netmask',
       {
         nicConfigurations: [
-          { name: 'eth0', bootProtocol: 'static', ip: { address: '10.0.0.1', netmask: '255.0.255.0' } },
+          {
+            name: 'eth0',
+            bootProtocol: 'static',
+            ip: { address: '10.0.0.1', netmask: '255.0.255.0' },
+          },
         ],
       },
       /netmask 255.0.255.0 is not valid/,
@@ -147,20 +161,23 @@ describe('initialization is validated with clear faults, nothing stored', () => 
     ['custom script', { customScript: '- a list\n- not a mapping\n' }, /must be a YAML mapping/],
     ['password on two lines', { rootPassword: `${PASSWORD}\nx` }, /rootPassword: must be one line/],
   ];
-  it.each(bad)('refuses a bad %s (INVALID_INPUT), without quoting the password', async (_w, init, message) => {
-    const e = await expectRefused(
-      h,
-      agent,
-      'AddVm',
-      { name: 'v', cluster: CL, template: { name: 'tiny' }, initialization: init } as OpInput<'AddVm'>,
-      'INVALID_INPUT',
-      'BAD_PARAMETERS',
-    );
-    expect(e.messages.join(' ')).toMatch(message);
-    expect(JSON.stringify(e)).not.toContain(PASSWORD);
-    const events = await h.ok('GetEvents', {});
-    expect(JSON.stringify(events)).not.toContain(PASSWORD);
-  });
+  it.each(bad)(
+    'refuses a bad %s (INVALID_INPUT), without quoting the password',
+    async (_w, init, message) => {
+      const e = await expectRefused(
+        h,
+        agent,
+        'AddVm',
+        { name: 'v', cluster: CL, template: { name: 'tiny' }, initialization: init },
+        'INVALID_INPUT',
+        'BAD_PARAMETERS',
+      );
+      expect(e.messages.join(' ')).toMatch(message);
+      expect(JSON.stringify(e)).not.toContain(PASSWORD);
+      const events = await h.ok('GetEvents', {});
+      expect(JSON.stringify(events)).not.toContain(PASSWORD);
+    },
+  );
 });
 
 describe('the password is stored but never read back', () => {
@@ -184,7 +201,10 @@ describe('the password is stored but never read back', () => {
     expect(vmInitialization(db(), vm.id)?.rootPassword).toBe(PASSWORD);
 
     // PUT back what was read (the mask): the password stays; empty clears it.
-    await h.ok('UpdateVm', { id: vm.id, initialization: { ...full(), rootPassword: HIDDEN_PASSWORD } });
+    await h.ok('UpdateVm', {
+      id: vm.id,
+      initialization: { ...full(), rootPassword: HIDDEN_PASSWORD },
+    });
     expect(vmInitialization(db(), vm.id)?.rootPassword).toBe(PASSWORD);
     await h.ok('UpdateVm', { id: vm.id, initialization: { ...full(), rootPassword: 'new-one' } });
     expect(vmInitialization(db(), vm.id)?.rootPassword).toBe('new-one');
@@ -256,7 +276,10 @@ describe('delivery', () => {
 
   it('a failed seed build leaves the VM down and no domain; a failed start removes the seed', async () => {
     const id = await diskVm('web4', full());
-    agent.failNext('cloudInitSeed', new HostError(HostErrorCode.HOST_COMMAND_FAILED, 'xorriso died'));
+    agent.failNext(
+      'cloudInitSeed',
+      new HostError(HostErrorCode.HOST_COMMAND_FAILED, 'xorriso died'),
+    );
     const e = await h.err('RunVm', { id });
     expect(e.code).toBe('HOST_COMMAND_FAILED');
     expect((await h.ok('GetVmById', { id })).status).toBe('down');
@@ -311,11 +334,17 @@ describe('templates', () => {
   it('a template copies the VM initialization (password too); its VMs inherit it', async () => {
     const id = await diskVm('src', full('10.50.0.9'));
     const t = await h.ok('AddVmTemplate', { name: 'web-t', vm: { id } });
-    expect(t.initialization).toMatchObject({ hostName: 'web1.lab.internal', rootPassword: HIDDEN_PASSWORD });
+    expect(t.initialization).toMatchObject({
+      hostName: 'web1.lab.internal',
+      rootPassword: HIDDEN_PASSWORD,
+    });
     for (let i = 0; i < 200 && (await h.ok('GetTemplateById', { id: t.id })).status !== 'ok'; i++)
       await new Promise((r) => setTimeout(r, 10));
     const vm = await h.ok('AddVm', { name: 'child', cluster: CL, template: { id: t.id } });
-    expect(vm.initialization).toMatchObject({ timezone: 'Europe/Paris', rootPassword: HIDDEN_PASSWORD });
+    expect(vm.initialization).toMatchObject({
+      timezone: 'Europe/Paris',
+      rootPassword: HIDDEN_PASSWORD,
+    });
     expect(vmInitialization(db(), vm.id)).toEqual(full('10.50.0.9'));
     // A VM given its own initialization keeps it (the template's password when it gives none).
     const own = await h.ok('AddVm', {

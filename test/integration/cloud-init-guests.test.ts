@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { run } from '../../libvirt/exec';
 import { LocalHostAgent } from '../../libvirt/local-host-agent';
-import { HIDDEN_PASSWORD } from '../../main/contract/vms';
+import { HIDDEN_PASSWORD, type Initialization } from '../../main/contract/vms';
 import { ADMIN, type Harness, must, startHarness } from '../fixtures/engine-harness';
 import { ipLink } from '../support/host-inspect';
 import {
@@ -102,7 +102,8 @@ describe.skipIf(Boolean(skip))('initialization reaches real guests', () => {
         await h.close();
       }
     } finally {
-      if (prefix && (await ipLink(`${prefix}net`))) await run('ip', ['link', 'del', `${prefix}net`]);
+      if (prefix && (await ipLink(`${prefix}net`)))
+        await run('ip', ['link', 'del', `${prefix}net`]);
       await agent.close();
       if (prefix) releaseRunPrefix(prefix);
     }
@@ -132,7 +133,7 @@ describe.skipIf(Boolean(skip))('initialization reaches real guests', () => {
     }
     expect(must(template).status).toBe('ok');
 
-    const staticEth0 = (address: string) => [
+    const staticEth0 = (address: string): Initialization['nicConfigurations'] => [
       {
         name: 'eth0',
         bootProtocol: 'static' as const,

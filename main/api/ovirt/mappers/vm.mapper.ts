@@ -10,7 +10,7 @@ import type { OpInput } from '../../../contract/operations';
 import type { Initialization, NicInterface, Vm, VmNic } from '../../../contract/vms';
 import { DateTime, type DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
-import { bool, enumOf, type InputObject, int, obj, objList, ref, str } from '../input';
+import { bool, enumOf, type InputObject, int, obj, ref, str } from '../input';
 import { initializationDoc, initializationInput } from './initialization.mapper';
 import { actionLinks, refTo, subLinks } from './links';
 

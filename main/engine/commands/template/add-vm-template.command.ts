@@ -98,8 +98,7 @@ export const AddVmTemplateCommand = defineCommand<'AddVmTemplate', Plan>({
             }).failure
           : null,
       () => validateDisksFree(c, rows),
-      () =>
-        input.initialization ? storedInitializationFailure(input.initialization) : null,
+      () => (input.initialization ? storedInitializationFailure(input.initialization) : null),
     );
     if (f) return invalid(f);
     const id = randomUUID();

@@ -112,8 +112,7 @@ export const AddVmCommand = defineCommand<'AddVm', Plan>({
         ),
       () => validateVmSize(input.memoryBytes ?? t.memoryBytes, input.vcpus ?? t.vcpus),
       () => validateTemplateUsable(t),
-      () =>
-        input.initialization ? storedInitializationFailure(input.initialization) : null,
+      () => (input.initialization ? storedInitializationFailure(input.initialization) : null),
     );
     if (f) return invalid(f);
     const id = randomUUID();

@@ -34,7 +34,7 @@ import type { EngineServices } from '../../context';
 import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
 import { runIntent } from '../../intents';
 import { dropIntent, restoreIntent } from '../../recoveries';
-import { failWith, invalid, notFound, valid, type ValidationResult } from '../../validation';
+import { failWith, invalid, notFound, valid } from '../../validation';
 import { validateVmTransition } from '../../validators/vm.validator';
 import { vmDomainDisks } from '../storage/vm-disks';
 import {
@@ -87,8 +87,11 @@ export function effectiveInitialization(
   if (useCloudInit === false) return null;
   if (runOnce !== undefined) {
     if (runOnce.rootPassword !== HIDDEN_PASSWORD) return runOnce;
-    const { rootPassword: _masked, ...rest } = runOnce;
-    return stored?.rootPassword === undefined ? rest : { ...rest, rootPassword: stored.rootPassword };
+    const rest = { ...runOnce };
+    delete rest.rootPassword;
+    return stored?.rootPassword === undefined
+      ? rest
+      : { ...rest, rootPassword: stored.rootPassword };
   }
   return stored ?? (useCloudInit === true ? { nicConfigurations: [] } : null);
 }
@@ -164,7 +167,9 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
         addresses = init === null ? [] : tinyAddressesFor(guestInitialization(init), guestNics);
       } catch (e) {
         if (!(e instanceof HostError)) throw e;
-        return invalid(failWith('INVALID_INPUT', { detail: `initialization: ${e.message}` }).failure);
+        return invalid(
+          failWith('INVALID_INPUT', { detail: `initialization: ${e.message}` }).failure,
+        );
       }
       boot = { kind: 'tiny', addresses };
     } else if (init !== null) {

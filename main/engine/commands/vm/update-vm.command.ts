@@ -49,8 +49,7 @@ export const UpdateVmCommand = defineCommand<'UpdateVm', Plan>({
       () => (changesRuntime ? validateVmTransition(vm.status, 'edit') : null),
       // Issue 10 item 9: a host file is never booted in place any more. Import it into a
       // storage domain (ImportImage with vmId) instead; `null` is accepted as a no-op.
-      () =>
-        input.initialization ? storedInitializationFailure(input.initialization) : null,
+      () => (input.initialization ? storedInitializationFailure(input.initialization) : null),
       () =>
         typeof input.diskPath === 'string'
           ? failWith('ACTION_TYPE_FAILED_IMAGE_PATH_NOT_IN_STORAGE_DOMAIN', {

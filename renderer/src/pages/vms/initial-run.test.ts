@@ -43,7 +43,7 @@ describe('initial run (cloud-init) in the dialogs', () => {
     const out = toInitialization(
       { ...values, hostName: 'web2' },
       [
-        { ...nics[0]!, address: '10.0.0.6' },
+        { bootProtocol: 'static', address: '10.0.0.6', prefix: '24' },
         { bootProtocol: 'dhcp', address: '', prefix: '24' },
       ],
       true,

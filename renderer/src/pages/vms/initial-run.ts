@@ -105,14 +105,12 @@ export function toInitialization(
     authorizedSshKeys: text(v.sshKeys),
   };
   const set = Object.fromEntries(Object.entries(fields).filter(([, x]) => x !== undefined));
-  const {
-    hostName: _h,
-    userName: _u,
-    rootPassword: _p,
-    authorizedSshKeys: _k,
-    nicConfigurations: _n,
-    ...kept
-  } = base ?? { nicConfigurations: [] };
+  // What the dialog does not show, from the stored one (its own fields are replaced).
+  const kept: Partial<Initialization> = { ...base };
+  delete kept.hostName;
+  delete kept.userName;
+  delete kept.rootPassword;
+  delete kept.authorizedSshKeys;
   const result = { ...kept, ...set, nicConfigurations };
   if (Object.keys(result).length === 1 && nicConfigurations.length === 0) return undefined;
   return result;
