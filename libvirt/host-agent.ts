@@ -639,3 +639,6 @@ export interface HostAgent {
    */
   isolationTest(network: string, mtu: number): Promise<IsolationTestReport>;
 }
+// The engine checks an initialization against the seed's own rules before it stores or boots it
+// (pure; the same function the agent runs before building a seed).
+export { seedProblems as cloudInitProblems } from './cloud-init/seed-files';

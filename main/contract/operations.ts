@@ -437,6 +437,8 @@ export const AddVmTemplateInput = z
       .object({ baseTemplate: Ref, versionName: z.string().max(255).optional() })
       .strict()
       .optional(),
+    /** cloud-init data of the template; absent = the VM's (oVirt copies it). */
+    initialization: Initialization.optional(),
   })
   .strict();
 

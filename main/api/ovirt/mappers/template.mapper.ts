@@ -12,6 +12,7 @@ import { DateTime, type DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
 import { type InputObject, int, obj, ref, str } from '../input';
 import { diskOverridesInput } from './disk.mapper';
+import { initializationDoc, initializationInput } from './initialization.mapper';
 import { actionLinks, refTo, subLinks } from './links';
 import { queryBool } from './params';
 import { vcpusOf } from './vm.mapper';
@@ -37,6 +38,7 @@ export function templateDoc(base: string, t: Template, clusterId: string | null)
         : refTo(base, 'clusters', clusterId),
     cpu: { topology: { cores: 1, sockets: t.vcpus, threads: 1 } },
     creation_time: t.creationTime === null ? undefined : new DateTime(new Date(t.creationTime)),
+    initialization: initializationDoc(t.initialization),
     io: { threads: 0 },
     memory: t.memoryBytes,
     memory_policy: { ballooning: false, guaranteed: t.memoryBytes, max: t.memoryBytes },
@@ -93,6 +95,7 @@ export function addTemplateInput(o: InputObject, query: URLSearchParams): OpInpu
     ...(disks !== undefined ? { disks } : {}),
     ...(seal !== undefined ? { seal } : {}),
     ...(versionInput !== undefined ? { version: versionInput } : {}),
+    ...initializationOf(o),
   };
 }
 
@@ -117,4 +120,10 @@ export function updateTemplateInput(id: string, o: InputObject): OpInput<'Update
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
     ...(vcpus !== undefined ? { vcpus } : {}),
   };
+}
+
+/** The template's own `initialization`, when given (else it copies the VM's). */
+function initializationOf(o: InputObject): Pick<OpInput<'AddVmTemplate'>, 'initialization'> {
+  const initialization = initializationInput(o);
+  return initialization === undefined ? {} : { initialization };
 }
