@@ -8,6 +8,7 @@ import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerNetworkRoutes } from './networks.routes';
 import { registerRootRoutes } from './root.routes';
+import { registerSegmentRoutes } from './segment.routes';
 import { registerSnapshotRoutes } from './snapshots.routes';
 import { registerStorageDomainRoutes } from './storage-domains.routes';
 import { registerTemplateRoutes } from './templates.routes';
@@ -26,5 +27,6 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerTemplateRoutes(router);
   registerSnapshotRoutes(router);
   registerImageTransferRoutes(router);
+  registerSegmentRoutes(router);
   return router;
 }
