@@ -99,7 +99,7 @@ export interface AddressPlanInput {
     readonly cidr: string;
     readonly ipVersion?: 'v4' | 'v6' | undefined;
     readonly gateway?: string | null | undefined;
-    readonly dnsServers?: readonly string[] | undefined;
+    readonly dnsServers?: string[] | undefined;
   };
   readonly dhcpRange?: DhcpRange | null | undefined;
   readonly dnsDomain?: string | null | undefined;
