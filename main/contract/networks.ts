@@ -298,7 +298,7 @@ export function canonicalAddressPlan(
 /** The plan as input again (an edit form starts from it; a re-check keeps it unchanged). */
 export function addressPlanToInput(plan: AddressPlan): AddressPlanInput {
   return {
-    subnet: { ...plan.subnet },
+    subnet: { ...plan.subnet, dnsServers: [...plan.subnet.dnsServers] },
     dhcpRange: plan.dhcpRange,
     dnsDomain: plan.dnsDomain,
     serviceAddress: plan.serviceAddress,
