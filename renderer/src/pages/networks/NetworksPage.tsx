@@ -23,6 +23,7 @@ import { Table } from '../../components/Table';
 import { useClient } from '../../context';
 import { useClusterNetworks, useQuery } from '../../hooks';
 import { NetworkDialog } from './NetworkDialog';
+import { NetworkSegmentCell } from './NetworkSegment';
 
 export function NetworksPage() {
   const client = useClient();
@@ -102,6 +103,7 @@ export function NetworksPage() {
               cell: (n) => (n.vlanId === null ? '—' : String(n.vlanId)),
             },
             { title: 'Label', field: 'label', cell: (n) => n.label ?? '—' },
+            { title: 'DHCP/DNS', field: 'dhcp', cell: (n) => <NetworkSegmentCell network={n} /> },
             {
               title: 'Clusters',
               field: 'clusters',

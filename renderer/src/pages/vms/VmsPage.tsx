@@ -37,6 +37,7 @@ import { CopyVmDialog } from './CopyVmDialog';
 import { NewVmDialog } from './NewVmDialog';
 import { VmConsole } from './VmConsole';
 import { VmDisks } from './VmDisks';
+import { VmReportedDevices } from './VmReportedDevices';
 import { VmSnapshots } from './VmSnapshots';
 
 const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'powering_down', 'paused']);
@@ -455,6 +456,7 @@ function VmNics({ vm }: { vm: Vm }) {
           },
         ]}
       />
+      <VmReportedDevices vm={vm} />
       {down && (
         <Flex style={{ marginTop: 16 }} alignItems={{ default: 'alignItemsFlexEnd' }}>
           <FlexItem>
