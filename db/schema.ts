@@ -126,6 +126,8 @@ export const network = sqliteTable(
     portIsolation: bool('port_isolation').notNull().default(false),
     vdsmName: text('vdsm_name').notNull(),
     createdAt: createdAt(),
+    /** Issue 12: JSON AddressPlan (DHCP/DNS on the isolated segment), null = off. */
+    addressPlan: text('address_plan'),
   },
   (t) => [
     // Belt and braces behind the validator (which gives oVirt's fault): unique per DC.
@@ -584,3 +586,24 @@ export const commandIntent = sqliteTable('command_intent', {
   vmIds: text('vm_ids').notNull().default('[]'),
   startedAt: createdAt(),
 });
+
+/**
+ * Issue 12: the address the engine gave a vNIC MAC on a network with an address plan, when
+ * cloud-init asks for none (stable across restarts and plan reloads). Rows of MACs that left
+ * the network are dropped when the segment is next planned.
+ */
+export const segmentAddress = sqliteTable(
+  'segment_address',
+  {
+    networkId: text('network_id')
+      .notNull()
+      .references(() => network.id, { onDelete: 'cascade' }),
+    /** Lower case, `52:54:00:12:34:56`. */
+    mac: text('mac').notNull(),
+    ip: text('ip').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.networkId, t.mac] }),
+    uniqueIndex('segment_address_network_id_ip_key').on(t.networkId, t.ip),
+  ],
+);

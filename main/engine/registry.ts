@@ -99,6 +99,7 @@ import { GetVmInterfaces } from './queries/get-vm-interfaces.query';
 import { GetVmStatistics } from './queries/get-vm-statistics.query';
 import { GetVnicProfileById } from './queries/get-vnic-profile-by-id.query';
 import { GetVnicProfilesByNetworkId } from './queries/get-vnic-profiles-by-network-id.query';
+import { GetNetworkSegment, GetVmReportedDevices } from './segment/segment.queries';
 
 export const commands = {
   AddNetwork: AddNetworkCommand,
@@ -196,4 +197,6 @@ export const queries = {
   GetAllImageTransfers,
   GetImageTransferById,
   GetImageTransferTicket,
+  GetNetworkSegment,
+  GetVmReportedDevices,
 } satisfies { [K in QueryName]: Query<K> };

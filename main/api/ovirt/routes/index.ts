@@ -9,6 +9,7 @@ import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerNetworkRoutes } from './networks.routes';
 import { registerRootRoutes } from './root.routes';
+import { registerSegmentRoutes } from './segment.routes';
 import { registerSnapshotRoutes } from './snapshots.routes';
 import { registerStorageDomainRoutes } from './storage-domains.routes';
 import { registerTemplateRoutes } from './templates.routes';
@@ -28,5 +29,6 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerSnapshotRoutes(router);
   registerImageTransferRoutes(router);
   registerEmptyListRoutes(router);
+  registerSegmentRoutes(router);
   return router;
 }

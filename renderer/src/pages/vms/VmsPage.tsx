@@ -39,6 +39,7 @@ import { InitialRunDialog } from './InitialRunDialog';
 import { NewVmDialog } from './NewVmDialog';
 import { VmConsole } from './VmConsole';
 import { VmDisks } from './VmDisks';
+import { VmReportedDevices } from './VmReportedDevices';
 import { VmSnapshots } from './VmSnapshots';
 
 const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'powering_down', 'paused']);
@@ -519,6 +520,7 @@ function VmNics({ vm }: { vm: Vm }) {
           },
         ]}
       />
+      <VmReportedDevices vm={vm} />
       {down && (
         <Flex style={{ marginTop: 16 }} alignItems={{ default: 'alignItemsFlexEnd' }}>
           <FlexItem>
