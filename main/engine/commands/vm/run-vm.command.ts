@@ -34,7 +34,7 @@ import type { EngineServices } from '../../context';
 import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
 import { dropIntent, restoreIntent } from '../../intent-steps';
 import { runIntent } from '../../intents';
-import { failWith, invalid, notFound, valid, type ValidationResult } from '../../validation';
+import { failWith, invalid, notFound, valid } from '../../validation';
 import { validateHypervisorAnswers } from '../../validators/host.validator';
 import { validateVmTransition } from '../../validators/vm.validator';
 import { vmDomainDisks } from '../storage/vm-disks';
