@@ -20,8 +20,8 @@ import { isIP } from 'node:net';
 
 import { parse, stringify } from 'yaml';
 
-import type { CloudInitSeedRequest } from '../host-agent';
 import { type CanonicalFamily, canonicalizeNics, type CanonicalNic } from './nic-config';
+import type { CloudInitSeedRequest } from './types';
 
 export interface SeedFiles {
   readonly instanceId: string;

@@ -6,7 +6,7 @@
 import type { DriftField, NetworkDrift, NetworkSetup, ReportedNetwork } from '../host-agent';
 import { isSegmentPort } from '../segment/names';
 import { canonicalizeNetwork } from './canonicalize';
-import { isIpv6Isolated,ISOLATED_SYSCTLS } from './desired-state';
+import { isIpv6Isolated, ISOLATED_SYSCTLS } from './desired-state';
 import { type HostNetFacts, portsOf } from './host-facts';
 import { isTapKind } from './validate';
 

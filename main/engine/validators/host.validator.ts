@@ -2,7 +2,7 @@
 /** Host availability rules shared by commands that need the hypervisor. */
 import type { Conn } from '../../../db/client';
 import { hostsRepo } from '../../../db/repos/hosts.repo';
-import { failWith, VALID,type ValidationResult } from '../validation';
+import { failWith, VALID, type ValidationResult } from '../validation';
 
 /**
  * A cluster whose hosts are all `non_responsive` (libvirtd does not answer, see
