@@ -82,6 +82,16 @@ export const engineMessages = {
   ),
   ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST: m('BAD_PARAMETERS', `${C} Data Center doesn't exist.`),
   MTU_VALUE_INVALID: m('BAD_PARAMETERS', 'mtu value invalid, Attribute: network.mtu'),
+  /** NEW (issue 12): an isolated network's address plan breaks a rule (detail lists them). */
+  ACTION_TYPE_FAILED_ADDRESS_PLAN_INVALID: m(
+    'BAD_PARAMETERS',
+    `${C} Invalid address plan: \${detail}`,
+  ),
+  /** NEW (issue 12): DHCP/DNS on a segment exists for isolated (NIC-less) networks only. */
+  ACTION_TYPE_FAILED_ADDRESS_PLAN_REQUIRES_ISOLATED_NETWORK: m(
+    'CONFLICT',
+    `${C} An address plan (DHCP and DNS on the segment) is only available on isolated networks.`,
+  ),
   /** NEW: MTU above what a host of the network's clusters can carry. */
   ACTION_TYPE_FAILED_NETWORK_MTU_EXCEEDS_HOST_CAPABILITY: m(
     'BAD_PARAMETERS',
@@ -452,6 +462,10 @@ export const engineMessages = {
   VM_TEMPLATE_IMAGE_IS_LOCKED: m(
     'CONFLICT',
     `${C} Template \${templateName} is locked: its disks are being copied.`,
+  ),
+  VMT_CANNOT_UPDATE_VERSION_NAME: m(
+    'CONFLICT',
+    'Cannot update the name of Sub-Templates, Only the Version name can be updated.',
   ),
   VM_TEMPLATE_IMAGE_IS_ILLEGAL: m(
     'CONFLICT',

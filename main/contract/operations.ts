@@ -23,7 +23,13 @@ import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
 import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
 import type { EngineErrorCode } from './messages';
 import type { NetworkAttachment } from './network-attachments';
-import type { Network, NetworkLabel, VnicProfile } from './networks';
+import type {
+  Network,
+  NetworkLabel,
+  NetworkSegment,
+  ReportedDevice,
+  VnicProfile,
+} from './networks';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
@@ -74,6 +80,28 @@ const HOST_ERRORS = [
 const Int = z.number().int();
 const ClusterRoleSchema = z.enum(CLUSTER_ROLES);
 
+/** An address plan as sent (shapes only; value rules: `canonicalAddressPlan` in networks.ts). */
+export const AddressPlanInputSchema = z
+  .object({
+    subnet: z
+      .object({
+        name: z.string().max(256).optional(),
+        cidr: z.string().max(64),
+        ipVersion: z.enum(['v4', 'v6']).optional(),
+        gateway: z.string().max(64).nullable().optional(),
+        dnsServers: z.array(z.string().max(64)).max(8).optional(),
+      })
+      .strict(),
+    dhcpRange: z
+      .object({ start: z.string().max(64), end: z.string().max(64) })
+      .strict()
+      .nullable()
+      .optional(),
+    dnsDomain: z.string().max(253).nullable().optional(),
+    serviceAddress: z.string().max(64).optional(),
+  })
+  .strict();
+
 /** AddNetwork. `vmNetwork` defaults to true (oVirt: absent `usages` = VM network). */
 export const AddNetworkInput = z
   .object({
@@ -92,6 +120,8 @@ export const AddNetworkInput = z
     profileRequired: z.boolean().optional(),
     /** Optional label, applied as LabelNetwork would. */
     label: z.string().optional(),
+    /** AIO addition (issue 12): DHCP/DNS on an isolated segment; absent or null = off. */
+    addressPlan: AddressPlanInputSchema.nullable().optional(),
   })
   .strict();
 
@@ -107,6 +137,8 @@ export const UpdateNetworkInput = z
     vmNetwork: z.boolean().optional(),
     isolated: z.boolean().optional(),
     portIsolation: z.boolean().optional(),
+    /** AIO addition (issue 12): a new plan, or null to turn the service off; absent = unchanged. */
+    addressPlan: AddressPlanInputSchema.nullable().optional(),
   })
   .strict();
 
@@ -437,6 +469,23 @@ export const AddVmTemplateInput = z
       .object({ baseTemplate: Ref, versionName: z.string().max(255).optional() })
       .strict()
       .optional(),
+    /** cloud-init data of the template; absent = the VM's (oVirt copies it). */
+    initialization: Initialization.optional(),
+  })
+  .strict();
+
+/**
+ * UpdateVmTemplate (`PUT /templates/{id}`, oVirt UpdateVmTemplateCommand): name (base
+ * templates only; their versions follow), description, version name, memory and vCPUs.
+ */
+export const UpdateVmTemplateInput = z
+  .object({
+    id: Uuid,
+    name: z.string().optional(),
+    description: z.string().max(4000).optional(),
+    versionName: z.string().max(255).optional(),
+    memoryBytes: Int.positive().optional(),
+    vcpus: Int.positive().optional(),
   })
   .strict();
 
@@ -615,15 +664,23 @@ const VM_DISK_ERRORS = [
   'ACTION_TYPE_FAILED_DISK_IS_BEING_TRANSFERRED',
 ] as const satisfies readonly EngineErrorCode[];
 
+/** Address plan faults (issue 12). */
+const ADDRESS_PLAN_ERRORS = [
+  'ACTION_TYPE_FAILED_ADDRESS_PLAN_INVALID',
+  'ACTION_TYPE_FAILED_ADDRESS_PLAN_REQUIRES_ISOLATED_NETWORK',
+] as const satisfies readonly EngineErrorCode[];
+
 export const operations = {
   // Networks (data-center level)
   AddNetwork: op<Network>()('command', AddNetworkInput, [
     ...NET_DEF_ERRORS,
+    ...ADDRESS_PLAN_ERRORS,
     'ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST',
     'NETWORK_LABEL_FORMAT_INVALID',
   ]),
   UpdateNetwork: op<Network>()('command', UpdateNetworkInput, [
     ...NET_DEF_ERRORS,
+    ...ADDRESS_PLAN_ERRORS,
     'ACTION_TYPE_FAILED_NETWORK_ISOLATION_CANNOT_BE_CHANGED_WHILE_ATTACHED',
     'ACTION_TYPE_FAILED_NETWORK_PORT_ISOLATION_CANNOT_BE_CHANGED',
     'ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE',
@@ -832,6 +889,15 @@ export const operations = {
     ...VM_DISK_ERRORS,
     ...STORAGE_HOST_ERRORS,
   ]),
+  UpdateVmTemplate: op<Template>()('command', UpdateVmTemplateInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+    'VMT_CANNOT_UPDATE_VERSION_NAME',
+    'VM_TEMPLATE_IMAGE_IS_LOCKED',
+    'ACTION_TYPE_FAILED_INVALID_MEMORY',
+    'ACTION_TYPE_FAILED_INVALID_VCPUS',
+  ]),
   RemoveVmTemplate: op<null>()('command', ById, [
     'VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM',
     'VMT_CANNOT_REMOVE_BLANK_TEMPLATE',
@@ -895,6 +961,10 @@ export const operations = {
   GetAllNetworks: op<Network[]>()('query', GetAllNetworksInput),
   GetNetworkById: op<Network>()('query', ById),
   GetNetworkLabels: op<NetworkLabel[]>()('query', NetworkIdInput),
+  /** AIO addition (issue 12): the segment's DHCP/DNS service and its leases, read back. */
+  GetNetworkSegment: op<NetworkSegment>()('query', ById),
+  /** oVirt `/vms/{id}/reporteddevices`: the addresses each vNIC holds (segment leases). */
+  GetVmReportedDevices: op<ReportedDevice[]>()('query', ById),
   GetAllVnicProfiles: op<VnicProfile[]>()('query', NoInput),
   GetVnicProfileById: op<VnicProfile>()('query', ById),
   GetVnicProfilesByNetworkId: op<VnicProfile[]>()('query', NetworkIdInput),

@@ -25,8 +25,15 @@ import type { HostStatus } from '../contract/hosts';
 import type { ReportedConfiguration } from '../contract/network-attachments';
 import { DEFAULT_MTU, type Network } from '../contract/networks';
 import type { EngineContext, EngineServices } from './context';
+import { dropIntent, restoreIntent } from './intent-steps';
 import { hostFailure, runIntent } from './intents';
-import { dropIntent, restoreIntent } from './recoveries';
+import { desiredSegmentsOnHost, persistAllocations } from './segment/segment-plan';
+import {
+  recoverSegmentServices,
+  segmentChanges,
+  undoSegmentServices,
+  withSegmentServices,
+} from './segment/segment-services';
 import { CommandFailure } from './validation';
 import { validateVlanOnHost } from './validators/vlan.validator';
 
@@ -69,8 +76,39 @@ export function reportedConfigurations(
     ...(report.stp === null ? [] : [rc('stp', String(network.stp), String(report.stp))]),
     // The uplink is what must match; VM taps come and go and are shown for information.
     rc('ports', nicName ?? '', ports.join(','), (report.nic ?? null) === nicName),
+    ...(report.exists ? isolationConfigurations(report) : []),
   ];
   return { inSync: configurations.every((c) => c.inSync), configurations };
+}
+
+/**
+ * Isolation drift (issue 13 item 6): the host layer keeps every bridge without host addresses,
+ * up, and with the sysctls that make the host answer nothing on it; anything else is out of sync.
+ */
+function isolationConfigurations(report: ReportedNetwork): ReportedConfiguration[] {
+  const rc = (
+    name: ReportedConfiguration['name'],
+    expected: string,
+    actual: string,
+  ): ReportedConfiguration => ({
+    name,
+    expectedValue: expected,
+    actualValue: actual,
+    inSync: expected === actual,
+  });
+  const out = [
+    rc('ipv4_address', '', report.ipv4.join(',')),
+    rc('ipv6_address', '', report.ipv6.join(',')),
+  ];
+  if (report.up !== undefined) out.push(rc('link_state', 'up', report.up ? 'up' : 'down'));
+  if (report.ipv6Disabled !== undefined && report.ipv4HostBlocked !== undefined) {
+    const actual = [
+      ...(report.ipv6Disabled ? [] : ['ipv6 enabled']),
+      ...(report.ipv4HostBlocked ? [] : ['host answers arp or rp_filter off']),
+    ];
+    out.push(rc('isolation', 'host unreachable', actual.join(', ') || 'host unreachable'));
+  }
+  return out;
 }
 
 /** On-host name → desired setup, for every attachment of the host as the DB says now. */
@@ -130,6 +168,24 @@ export async function applyHostNetworks(
   const flag = (tx: Tx, on: boolean): void => {
     hostsRepo.update(tx, change.hostId, { networkOperationInProgress: on });
   };
+  const setupBridges = async (
+    request: SetupNetworksRequest,
+    inverse: SetupNetworksRequest,
+  ): Promise<Record<string, ReportedNetwork>> => {
+    // A change of address plans only: the bridges stay as they are.
+    if (Object.keys(request.networks).length === 0) return {};
+    const reports = await ctx.host.setupNetworks(request);
+    if (change.commitOnSuccess) {
+      try {
+        await ctx.host.commitNetworkConfig();
+      } catch (e) {
+        // setupNetworks rolls itself back; a failed commit after it must be undone here.
+        await ctx.host.setupNetworks(inverse).catch(() => undefined);
+        throw e;
+      }
+    }
+    return reports;
+  };
   const beforeIds = await runIntent(ctx, {
     command: change.command,
     kind: 'host-networks',
@@ -142,6 +198,7 @@ export async function applyHostNetworks(
     prepare: (tx) => {
       const ids = new Set(networkAttachmentsRepo.listByHost(tx, change.hostId).map((a) => a.id));
       const before = hostDesiredState(tx, change.hostId);
+      const segmentsBefore = desiredSegmentsOnHost(tx, change.hostId);
       change.mutate(tx);
       const after = hostDesiredState(tx, change.hostId);
       const networks: Record<string, NetworkSetup | { readonly remove: true }> = {};
@@ -163,35 +220,41 @@ export async function applyHostNetworks(
           Object.keys(networks).map((n) => [n, before.get(n)?.setup ?? { remove: true as const }]),
         ),
       };
-      const touchHost = Object.keys(networks).length > 0 && change.pushToHost;
+      // DHCP/DNS segment services (issue 12) follow their networks and address plans.
+      const segmentsAfter = desiredSegmentsOnHost(tx, change.hostId);
+      for (const seg of segmentsAfter.values()) persistAllocations(tx, seg);
+      const segments = change.pushToHost
+        ? segmentChanges(segmentsBefore, segmentsAfter, Object.keys(networks))
+        : [];
+      const touched = [...new Set([...Object.keys(networks), ...segments.map((c) => c.network)])];
+      const touchHost =
+        (Object.keys(networks).length > 0 || segments.length > 0) && change.pushToHost;
       if (touchHost) flag(tx, true);
       return {
-        plan: { request: { networks }, inverse, beforeIds: ids },
-        hostNetworks: Object.keys(networks),
-        payload: { hostNetworks: Object.keys(networks) },
+        plan: { request: { networks }, inverse, beforeIds: ids, segments },
+        hostNetworks: touched,
+        payload: { hostNetworks: touched },
         touchHost,
       };
     },
-    host: async ({ request, inverse }) => {
-      const reports = await ctx.host.setupNetworks(request);
-      if (change.commitOnSuccess) {
-        try {
-          await ctx.host.commitNetworkConfig();
-        } catch (e) {
-          // setupNetworks rolls itself back; a failed commit after it must be undone here.
-          await ctx.host.setupNetworks(inverse).catch(() => undefined);
-          throw e;
-        }
-      }
-      return reports;
-    },
+    host: ({ request, inverse, segments }) =>
+      withSegmentServices(
+        ctx,
+        segments,
+        () => setupBridges(request, inverse),
+        async () => {
+          if (Object.keys(inverse.networks).length > 0) await ctx.host.setupNetworks(inverse);
+        },
+      ),
     onCompensate: (tx) => {
       flag(tx, false);
     },
-    undoHost: async ({ inverse }) => {
-      await ctx.host.setupNetworks(inverse);
-      if (change.commitOnSuccess) await ctx.host.commitNetworkConfig();
-    },
+    undoHost: ({ inverse, segments }) =>
+      undoSegmentServices(ctx, segments, async () => {
+        if (Object.keys(inverse.networks).length === 0) return;
+        await ctx.host.setupNetworks(inverse);
+        if (change.commitOnSuccess) await ctx.host.commitNetworkConfig();
+      }),
     commit: (tx, reports, plan) => {
       storeReports(tx, change.hostId, reports ?? {});
       for (const a of networkAttachmentsRepo.listByHost(tx, change.hostId)) {
@@ -247,6 +310,8 @@ export async function recoverHostNetworks(
         problems.push(`${name}: ${f.message}`);
       }
     }
+    // Segment services (issue 12) of those networks, as the restored database wants them.
+    problems.push(...(await recoverSegmentServices(ctx, intent.hostId, intent.hostNetworks)));
   }
   dropIntent(ctx, intent);
   if (problems.length > 0)

@@ -40,6 +40,7 @@ import { AddStorageDomainCommand } from './commands/storage/add-storage-domain.c
 import { RemoveStorageDomainCommand } from './commands/storage/remove-storage-domain.command';
 import { AddVmTemplateCommand } from './commands/template/add-vm-template.command';
 import { RemoveVmTemplateCommand } from './commands/template/remove-vm-template.command';
+import { UpdateVmTemplateCommand } from './commands/template/update-vm-template.command';
 import { AddVmCommand } from './commands/vm/add-vm.command';
 import { AddVmInterfaceCommand } from './commands/vm/add-vm-interface.command';
 import { CloneVmCommand } from './commands/vm/clone-vm.command';
@@ -98,6 +99,7 @@ import { GetVmInterfaces } from './queries/get-vm-interfaces.query';
 import { GetVmStatistics } from './queries/get-vm-statistics.query';
 import { GetVnicProfileById } from './queries/get-vnic-profile-by-id.query';
 import { GetVnicProfilesByNetworkId } from './queries/get-vnic-profiles-by-network-id.query';
+import { GetNetworkSegment, GetVmReportedDevices } from './segment/segment.queries';
 
 export const commands = {
   AddNetwork: AddNetworkCommand,
@@ -138,6 +140,7 @@ export const commands = {
   DetachDiskFromVm: DetachDiskFromVmCommand,
   AddVmTemplate: AddVmTemplateCommand,
   RemoveVmTemplate: RemoveVmTemplateCommand,
+  UpdateVmTemplate: UpdateVmTemplateCommand,
   CreateSnapshot: CreateSnapshotCommand,
   RemoveSnapshot: RemoveSnapshotCommand,
   RestoreSnapshot: RestoreSnapshotCommand,
@@ -194,4 +197,6 @@ export const queries = {
   GetAllImageTransfers,
   GetImageTransferById,
   GetImageTransferTicket,
+  GetNetworkSegment,
+  GetVmReportedDevices,
 } satisfies { [K in QueryName]: Query<K> };

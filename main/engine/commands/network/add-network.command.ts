@@ -8,8 +8,10 @@ import {
   vnicProfilesRepo,
 } from '../../../../db/repos/networks.repo';
 import type { DataCenter } from '../../../contract/data-centers';
+import type { AddressPlan } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import { resolveDataCenter } from '../../resolve';
+import { addressPlanColumn, resolveAddressPlan } from '../../segment/address-plan.validator';
 import { CommandFailure, invalid, valid, type ValidationResult } from '../../validation';
 import { hostDeviceFailure, validateOnHostName } from '../../validators/host-device.validator';
 import {
@@ -27,6 +29,8 @@ interface Plan {
   readonly vdsmName: string;
   /** The input with its defaults made explicit: validated, then stored as is. */
   readonly def: NetworkDefinition;
+  /** Issue 12: the canonical address plan, or null (off). */
+  readonly addressPlan: AddressPlan | null;
 }
 
 export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
@@ -59,7 +63,10 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
       validateVdsmNameFree(c, dc.value.id, input.name, vdsmName, null) ??
       validateOnHostName(input.name, vdsmName) ??
       (input.label === undefined ? null : validateLabel(input.label));
-    return failure ? invalid(failure) : valid({ dc: dc.value, id, vdsmName, def });
+    if (failure) return invalid(failure);
+    const plan = resolveAddressPlan(input.addressPlan, null, def);
+    if ('failure' in plan) return invalid(plan.failure);
+    return valid({ dc: dc.value, id, vdsmName, def, addressPlan: plan.plan });
   },
   execute: async (ctx, input, plan) => {
     const { def } = plan;
@@ -80,6 +87,7 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
         isIsolated: def.isolated,
         portIsolation: def.portIsolation,
         vdsmName: plan.vdsmName,
+        addressPlan: addressPlanColumn(plan.addressPlan),
       });
       // oVirt AddNetworkCommand.runAddVnicProfile: a VM network gets a profile named like it.
       if (def.vmNetwork && input.profileRequired !== false) {

@@ -11,6 +11,7 @@ import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import { applyHostNetworks, REACHABLE } from '../../host-networks';
+import { addressPlanColumn, resolveAddressPlan } from '../../segment/address-plan.validator';
 import { CommandFailure, failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { hostDeviceFailure, validateOnHostName } from '../../validators/host-device.validator';
 import {
@@ -100,7 +101,10 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
       () => (after.mtu === before.mtu ? null : validateMtuOnHosts(c, before.id, after.mtu)),
       () => (attachments.length > 0 ? validateVlanOnHost(after) : null),
     );
-    return failure ? invalid(failure) : valid({ before, after: { ...after, vdsmName } });
+    if (failure) return invalid(failure);
+    const plan = resolveAddressPlan(input.addressPlan, before.addressPlan ?? null, after);
+    if ('failure' in plan) return invalid(plan.failure);
+    return valid({ before, after: { ...after, vdsmName, addressPlan: plan.plan } });
   },
   execute: async (ctx, input, plan) => {
     const { after } = plan;
@@ -118,6 +122,7 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
       vmNetwork: after.vmNetwork,
       isIsolated: after.isolated,
       vdsmName: after.vdsmName,
+      addressPlan: addressPlanColumn(after.addressPlan ?? null),
     };
     const hostIds = [
       ...new Set(

@@ -24,6 +24,7 @@ import { useClient } from '../../context';
 import { useClusterNetworks, useQuery } from '../../hooks';
 import { IsolationTestDialog } from './IsolationTestDialog';
 import { NetworkDialog } from './NetworkDialog';
+import { NetworkSegmentCell } from './NetworkSegment';
 
 export function NetworksPage() {
   const client = useClient();
@@ -104,6 +105,7 @@ export function NetworksPage() {
               cell: (n) => (n.vlanId === null ? '—' : String(n.vlanId)),
             },
             { title: 'Label', field: 'label', cell: (n) => n.label ?? '—' },
+            { title: 'DHCP/DNS', field: 'dhcp', cell: (n) => <NetworkSegmentCell network={n} /> },
             {
               title: 'Clusters',
               field: 'clusters',
