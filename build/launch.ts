@@ -8,9 +8,11 @@
  * Environment: AIO_DATA_DIR (default ~/.local/share/aio-lab), AIO_PORT (default 8443),
  * AIO_HEADLESS=1 (never Electron), DISPLAY / WAYLAND_DISPLAY.
  *
- * Electron mode runs `electron <repo>` (package.json `main` = main/electron/app.ts) with
- * `NODE_OPTIONS=--import=tsx` so the TypeScript entry loads as is, AIO_DATA_DIR set, and the
- * preload bundle (dist/preload) and web UI (dist/renderer) built first when stale.
+ * Both modes run the engine prebuilt (dist/engine, build/engine-bundle.mjs), built first when
+ * stale, instead of compiling TypeScript at start. Electron mode runs `electron <repo>`
+ * (package.json `main` = build/electron-entry.mjs, which loads the Electron main's bundle) with
+ * AIO_DATA_DIR set, and the preload bundle (dist/preload) and web UI (dist/renderer) built
+ * first when stale.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { buildEngineIfStale, engineEntryPath } from './engine-bundle.mjs';
 import {
   chooseLaunchMode,
   defaultDataDir,
@@ -120,6 +123,7 @@ async function main(): Promise<number> {
   });
 
   await buildWebUiIfStale(say);
+  await buildEngineIfStale(say);
 
   if (mode.mode === 'electron') {
     say(`starting the desktop app: ${mode.reason}`);
@@ -130,11 +134,10 @@ async function main(): Promise<number> {
       ['--mode', 'preload'],
       say,
     );
-    const nodeOptions = [env.NODE_OPTIONS, '--import=tsx'].filter(Boolean).join(' ');
     return startChild(
       mode.electronPath,
       [root, ...extra],
-      { ...env, NODE_OPTIONS: nodeOptions, AIO_DATA_DIR: dataDir },
+      { ...env, AIO_DATA_DIR: dataDir },
       () => undefined,
     );
   }
@@ -144,16 +147,7 @@ async function main(): Promise<number> {
   let announced = false;
   return startChild(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(root, 'main', 'headless.ts'),
-      '--data-dir',
-      dataDir,
-      '--listen',
-      `127.0.0.1:${port}`,
-      ...extra,
-    ],
+    [engineEntryPath('headless'), '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...extra],
     env,
     (line) => {
       const url = listeningUrl(line);

@@ -35,7 +35,7 @@ describe('web UI staleness', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts.serve).toContain('build/serve.ts');
-    expect(readFileSync(join(ROOT, 'build/serve.ts'), 'utf8')).toContain('buildWebUiIfStale');
+    expect(pkg.scripts.serve).toContain('build/serve.mjs');
+    expect(readFileSync(join(ROOT, 'build/serve.mjs'), 'utf8')).toContain('buildWebUiIfStale');
   });
 });

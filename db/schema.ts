@@ -257,6 +257,10 @@ export const vmTemplate = sqliteTable('vm_template', {
   bundledHash: text('bundled_hash'),
   // Nullable: SQLite cannot ADD a column whose default is an expression; set on insert.
   createdAt: text('created_at'),
+  /** JSON Initialization (without the password) VMs made from it inherit, or null. */
+  initialization: text('initialization'),
+  /** cloud-init `root_password`, kept apart so no reader of `initialization` can leak it. */
+  initRootPassword: text('init_root_password'),
 });
 
 export const vm = sqliteTable('vm', {
@@ -292,12 +296,14 @@ export const vm = sqliteTable('vm', {
     .default('none'),
   /** Legacy: a host file booted in place. Cleared at start-up; never written any more. */
   diskPath: text('disk_path'),
-  /** JSON Initialization or null. */
+  /** JSON Initialization (without the password) or null. */
   initialization: text('initialization'),
   startTime: text('start_time'),
   stopTime: text('stop_time'),
   stopReason: text('stop_reason'),
   createdAt: createdAt(),
+  /** cloud-init `root_password`, kept apart so no reader of `initialization` can leak it. */
+  initRootPassword: text('init_root_password'),
 });
 
 // ── Storage (oVirt's storage_domain_static, base_disks, images, vm_device, snapshots) ──────

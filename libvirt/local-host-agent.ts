@@ -28,6 +28,8 @@ import type {
   HostAgentFactory,
   HostAgentOptions,
   HostCapabilities,
+  HostDevice,
+  IsolationTestReport,
   NetworkDrift,
   NetworkSetup,
   ReportedNetwork,
@@ -40,10 +42,13 @@ import type {
   VolumeInfo,
 } from './host-agent';
 import { LibvirtConnection } from './hypervisor';
+import { lookupHostDevice } from './isolation/host-device';
+import { isolationSelfTest } from './isolation/self-test';
 import type { ApplyHooks } from './network/apply';
-import { readHostFacts } from './network/host-facts';
+import { HostFactWatch } from './network/fact-watch';
+import { readDeviceFacts } from './network/host-facts';
 import { networkDrift, reportNetwork } from './network/report';
-import { RunningConfig } from './network/running-config';
+import { ownedNames, RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
 import { readAccelerator } from './probe';
@@ -89,6 +94,10 @@ export class LocalHostAgent implements HostAgent {
   readonly #applyHooks: ApplyHooks;
   readonly #domains: StorageDomains;
   readonly #segments: SegmentContext;
+  /** Host network facts kept current by `ip monitor` (issue 14), and the drift signal. */
+  readonly #facts = new HostFactWatch();
+  /** Names of the managed networks, as last read from the running config (for the watch). */
+  #managed: readonly string[] = [];
 
   constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
     this.#uri = options.libvirtUri ?? 'qemu:///system';
@@ -109,14 +118,33 @@ export class LocalHostAgent implements HostAgent {
   }
 
   setupNetworks(request: SetupNetworksRequest): Promise<Record<string, ReportedNetwork>> {
-    return setupNetworks(request, this.#config, this.#applyHooks);
+    return setupNetworks(request, this.#config, this.#applyHooks, this.#facts);
+  }
+
+  onNetworkChange(listener: (networks: readonly string[]) => void): () => void {
+    // Which devices are networks of ours is read at each notification (the config is small).
+    const managed = (): Promise<Set<string>> =>
+      this.#config.read().then(
+        (data) => {
+          this.#managed = Object.keys(data.networks);
+          return new Set(this.#managed);
+        },
+        () => new Set(this.#managed),
+      );
+    void managed();
+    return this.#facts.subscribe(
+      (devices) => {
+        void managed().then((ours) => {
+          const hit = [...devices].filter((d) => ours.has(d));
+          if (hit.length > 0) listener(hit);
+        });
+      },
+      () => this.#managed,
+    );
   }
 
   async reportNetworks(names: readonly string[]): Promise<Record<string, ReportedNetwork>> {
-    const [facts, running] = await Promise.all([
-      readHostFacts(new Set(names)),
-      this.#config.read(),
-    ]);
+    const [facts, running] = await Promise.all([readDeviceFacts(names), this.#config.read()]);
     const out: Record<string, ReportedNetwork> = {};
     for (const name of names)
       out[name] = reportNetwork(facts, name, running.networks[name]?.nic ?? null);
@@ -337,7 +365,18 @@ export class LocalHostAgent implements HostAgent {
     return removeSeed(this.#segments.stateDir, vmId);
   }
 
+  // ── Host devices (issue 13 item 10) ──
+  async hostDevice(name: string): Promise<HostDevice | null> {
+    return lookupHostDevice(name, ownedNames(await this.#config.read()));
+  }
+
+  // ── Isolation self-test (issue 13 item 7) ──
+  isolationTest(network: string, mtu: number): Promise<IsolationTestReport> {
+    return isolationSelfTest(network, mtu);
+  }
+
   async close(): Promise<void> {
+    this.#facts.close();
     this.#watcher.stop();
     await this.#conn.close();
   }

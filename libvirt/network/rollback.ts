@@ -13,7 +13,7 @@ import {
   takeSnapshot,
   touchedDevices,
 } from './desired-state';
-import { type HostNetFacts, readHostFacts } from './host-facts';
+import { type HostNetFacts, readDeviceFacts } from './host-facts';
 
 /** Describe an unknown error for a message. */
 function describe(error: unknown): string {
@@ -42,7 +42,7 @@ export class NetworkTransaction {
     const problems: string[] = [];
     try {
       // Re-read: the failed step may or may not have taken effect.
-      const now = await readHostFacts(new Set(this.snapshot.keys()));
+      const now = await readDeviceFacts(this.snapshot.keys());
       for (const step of restoreSteps(this.snapshot, now)) {
         try {
           await applyStep(step);
@@ -50,7 +50,7 @@ export class NetworkTransaction {
           problems.push(`${step.op} ${step.dev}: ${describe(error)}`);
         }
       }
-      const after = await readHostFacts(new Set(this.snapshot.keys()));
+      const after = await readDeviceFacts(this.snapshot.keys());
       const left = restoreSteps(this.snapshot, after);
       if (left.length > 0)
         problems.push(`not restored: ${left.map((s) => `${s.op} ${s.dev}`).join(', ')}`);

@@ -12,8 +12,9 @@ import { HostError, HostErrorCode } from '../../main/contract/errors';
 import type { NetworkDrift, ReportedNetwork, SetupNetworksRequest } from '../host-agent';
 import { type ApplyHooks, applySteps } from './apply';
 import { canonicalize } from './canonicalize';
-import { desiredState } from './desired-state';
-import { readHostFacts } from './host-facts';
+import { desiredState, touchedDevices } from './desired-state';
+import type { HostFactWatch } from './fact-watch';
+import { readDeviceFacts, readHostFacts } from './host-facts';
 import { networkDrift, reportNetwork } from './report';
 import { NetworkTransaction } from './rollback';
 import { ownedNames, type RunningConfig } from './running-config';
@@ -24,14 +25,18 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * Apply `request` on the host and return the read-back report of every named network.
+ * With `watch`, the host facts validation plans against come from its event-driven cache
+ * (no re-read of every link per call); the read-back always asks the kernel, for the touched
+ * devices only.
  * @throws HostError HOST_NETWORK_INVALID (nothing touched), SETUP_NETWORKS_ROLLBACK (rolled back)
  */
 export function setupNetworks(
   request: SetupNetworksRequest,
   config: RunningConfig,
   hooks: ApplyHooks = {},
+  watch?: HostFactWatch,
 ): Promise<Record<string, ReportedNetwork>> {
-  const result = queue.then(() => setupNetworksNow(request, config, hooks));
+  const result = queue.then(() => setupNetworksNow(request, config, hooks, watch));
   queue = result.catch(() => undefined);
   return result;
 }
@@ -40,11 +45,18 @@ async function setupNetworksNow(
   request: SetupNetworksRequest,
   config: RunningConfig,
   hooks: ApplyHooks,
+  watch: HostFactWatch | undefined,
 ): Promise<Record<string, ReportedNetwork>> {
   const canonical = canonicalize(request);
   // Only the request's bridges are planned, snapshotted and verified.
   const named = new Set([...canonical.setups.map((n) => n.name), ...canonical.removals]);
-  const facts = await readHostFacts(named);
+  // The devices the request names are always read fresh (one fork for all of them): a change
+  // made a moment ago may not have reached the cache yet, and these are the ones that count.
+  watch?.invalidate([
+    ...named,
+    ...canonical.setups.flatMap((n) => (n.nic === null ? [] : [n.nic])),
+  ]);
+  const facts = watch ? await watch.facts(named) : await readHostFacts(named);
   const running = await config.read();
   const problems = validateRequest(canonical, facts, ownedNames(running));
   if (problems.length > 0) {
@@ -59,9 +71,12 @@ async function setupNetworksNow(
   const creating = steps.flatMap((s) => (s.op === 'bridge-add' ? [s.dev] : []));
   await config.markCreating(creating);
   const tx = NetworkTransaction.begin(facts, steps);
+  // Whatever happens next, these devices are no longer as cached (their events may lag).
+  const touched = [...named, ...touchedDevices(facts, steps)];
   try {
     await applySteps(steps, hooks);
-    const after = await readHostFacts(named);
+    watch?.invalidate(touched);
+    const after = await readDeviceFacts(named);
     const drift: string[] = [];
     const reports: Record<string, ReportedNetwork> = {};
     for (const net of canonical.setups) {
@@ -89,9 +104,11 @@ async function setupNetworksNow(
     await config.update(canonical.setups, canonical.removals);
     return reports;
   } catch (error) {
+    watch?.invalidate(touched);
     try {
       return await tx.rollback(error);
     } finally {
+      watch?.invalidate(touched);
       await forgetRemoved(config, creating);
     }
   }
@@ -101,7 +118,7 @@ async function setupNetworksNow(
 async function forgetRemoved(config: RunningConfig, creating: readonly string[]): Promise<void> {
   if (creating.length === 0) return;
   try {
-    const facts = await readHostFacts(new Set(creating));
+    const facts = await readDeviceFacts(creating);
     await config.forgetCreating(creating.filter((n) => !facts.links.has(n)));
   } catch {
     // Kept as owned: at worst a later removal of a bridge we made is allowed.

@@ -7,7 +7,30 @@
 import { readFile } from 'node:fs/promises';
 
 import { HostError, HostErrorCode } from '../../main/contract/errors';
-import type { DeviceCounters, DeviceRates } from '../host-agent';
+
+/** Kernel counters of one device (/sys/class/net/<dev>/statistics). */
+export interface DeviceCounters {
+  readonly device: string;
+  readonly rxBytes: number;
+  readonly txBytes: number;
+  readonly rxPackets: number;
+  readonly txPackets: number;
+  readonly rxErrors: number;
+  readonly txErrors: number;
+  readonly rxDropped: number;
+  readonly txDropped: number;
+  /** Milliseconds since the epoch when the counters were read. */
+  readonly sampledAt: number;
+}
+
+/** Rates between two samples, per second. */
+export interface DeviceRates {
+  readonly device: string;
+  readonly rxBytesPerSecond: number;
+  readonly txBytesPerSecond: number;
+  readonly rxPacketsPerSecond: number;
+  readonly txPacketsPerSecond: number;
+}
 
 const COUNTERS = [
   ['rxBytes', 'rx_bytes'],

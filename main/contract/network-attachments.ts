@@ -7,7 +7,19 @@
  */
 
 /** oVirt `ReportedConfigurationType` names we report, plus `ports` and `exists`. */
-export type ReportedConfigurationName = 'mtu' | 'bridged' | 'vlan' | 'stp' | 'ports' | 'exists';
+export type ReportedConfigurationName =
+  | 'mtu'
+  | 'bridged'
+  | 'vlan'
+  | 'stp'
+  | 'ports'
+  | 'exists'
+  // Isolation of the bridge (issue 13 item 6): oVirt's address names, plus the link state and
+  // the sysctls that keep the host unreachable from guests.
+  | 'ipv4_address'
+  | 'ipv6_address'
+  | 'link_state'
+  | 'isolation';
 
 export interface ReportedConfiguration {
   readonly name: ReportedConfigurationName;

@@ -20,6 +20,7 @@ import { DISK_CONTENT_TYPES, DISK_FORMATS, DISK_INTERFACES } from './disks';
 import type { AuditEvent } from './events';
 import type { Host, HostNetworkLabel, HostNic } from './hosts';
 import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
+import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
 import type { EngineErrorCode } from './messages';
 import type { NetworkAttachment } from './network-attachments';
 import type {
@@ -468,6 +469,23 @@ export const AddVmTemplateInput = z
       .object({ baseTemplate: Ref, versionName: z.string().max(255).optional() })
       .strict()
       .optional(),
+    /** cloud-init data of the template; absent = the VM's (oVirt copies it). */
+    initialization: Initialization.optional(),
+  })
+  .strict();
+
+/**
+ * UpdateVmTemplate (`PUT /templates/{id}`, oVirt UpdateVmTemplateCommand): name (base
+ * templates only; their versions follow), description, version name, memory and vCPUs.
+ */
+export const UpdateVmTemplateInput = z
+  .object({
+    id: Uuid,
+    name: z.string().optional(),
+    description: z.string().max(4000).optional(),
+    versionName: z.string().max(255).optional(),
+    memoryBytes: Int.positive().optional(),
+    vcpus: Int.positive().optional(),
   })
   .strict();
 
@@ -568,6 +586,10 @@ const NET_DEF_ERRORS = [
   'NON_VM_NETWORK_CANNOT_SUPPORT_PORT_ISOLATION',
   'ACTION_TYPE_FAILED_ISOLATED_NETWORK_MUST_BE_VM_NETWORK',
   'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_VLAN',
+  'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_STP',
+  'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_PORT_ISOLATION',
+  'NETWORK_ON_HOST_NAME_INVALID',
+  'ACTION_TYPE_FAILED_NETWORK_NAME_USED_BY_HOST_DEVICE',
 ] as const satisfies readonly EngineErrorCode[];
 
 const SETUP_ERRORS = [
@@ -597,6 +619,7 @@ const SETUP_ERRORS = [
   'LABEL_NOT_EXIST_IN_HOST',
   'OTHER_INTERFACE_ALREADY_LABELED',
   'PARAMS_CONTAIN_DUPLICATE_LABELS',
+  'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
   ...HOST_ERRORS,
 ] as const satisfies readonly EngineErrorCode[];
 
@@ -662,6 +685,7 @@ export const operations = {
     'ACTION_TYPE_FAILED_NETWORK_PORT_ISOLATION_CANNOT_BE_CHANGED',
     'ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE',
     'ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES',
+    'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
     ...HOST_ERRORS,
   ]),
   RemoveNetwork: op<null>()('command', ById, [
@@ -673,6 +697,7 @@ export const operations = {
   LabelNetwork: op<NetworkLabel>()('command', NetworkLabelInput, [
     'NETWORK_LABEL_FORMAT_INVALID',
     'ACTION_TYPE_FAILED_NETWORK_ALREADY_LABELED',
+    'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
     ...HOST_ERRORS,
   ]),
   UnlabelNetwork: op<null>()('command', NetworkLabelInput, [
@@ -685,6 +710,14 @@ export const operations = {
     'ACTION_TYPE_FAILED_VNIC_PROFILE_NAME_IN_USE',
   ]),
   RemoveVnicProfile: op<null>()('command', ById, ['ACTION_TYPE_FAILED_VNIC_PROFILE_IN_USE']),
+  /** NEW (issue 13 item 7): probes on the segment check isolation (B1) and the MTU (B2). */
+  TestNetworkIsolation: op<NetworkIsolationTest>()('command', TestNetworkIsolationInput, [
+    'ACTION_TYPE_FAILED_HOST_NOT_EXIST',
+    'ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL',
+    'ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ISOLATED',
+    'ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ON_HOST',
+    ...HOST_ERRORS,
+  ]),
 
   // Clusters
   AttachNetworkToCluster: op<ClusterNetwork>()('command', AttachNetworkToClusterInput, [
@@ -855,6 +888,15 @@ export const operations = {
     'ACTION_TYPE_FAILED_DISK_SPACE_LOW_ON_STORAGE_DOMAIN',
     ...VM_DISK_ERRORS,
     ...STORAGE_HOST_ERRORS,
+  ]),
+  UpdateVmTemplate: op<Template>()('command', UpdateVmTemplateInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+    'VMT_CANNOT_UPDATE_VERSION_NAME',
+    'VM_TEMPLATE_IMAGE_IS_LOCKED',
+    'ACTION_TYPE_FAILED_INVALID_MEMORY',
+    'ACTION_TYPE_FAILED_INVALID_VCPUS',
   ]),
   RemoveVmTemplate: op<null>()('command', ById, [
     'VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM',

@@ -90,7 +90,9 @@ export async function revalidateHostNetworks(
       !r.exists ||
       r.mtu !== effectiveMtu(d.network.mtu) ||
       (r.stp !== null && r.stp !== d.network.stp) ||
-      r.nic !== null
+      r.nic !== null ||
+      // Isolation drift (addresses, link down, foreign ports, sysctls): repaired too.
+      ctx.host.networkDrift(d.setup, r).length > 0
     ) {
       force.push(name);
     }

@@ -21,10 +21,11 @@ import { reconcileVms } from './activation';
 import { lockKey } from './command';
 import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
-import type { EngineOptions, InvokeOptions, StartedEngine } from './dispatch';
+import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types';
 import { EventBus } from './events';
-import { monitorHost } from './host-monitor';
+import { checkHost, monitorHost } from './host-monitor';
 import { LockManager } from './locks';
+import { watchHostNetworks } from './network-watch';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
 import { errorBody, Runner } from './runner';
@@ -152,6 +153,13 @@ class EngineImpl implements StartedEngine {
 
   monitorHost(intervalMs: number): void {
     this.stopMonitor = monitorHost(this.services, intervalMs);
+    // Network drift from kernel events (issue 13 item 6), beside the liveness check.
+    const stopWatch = watchHostNetworks(this.services);
+    const stopLiveness = this.stopMonitor;
+    this.stopMonitor = () => {
+      stopLiveness();
+      stopWatch();
+    };
   }
 
   async close(): Promise<void> {
@@ -212,6 +220,9 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
     if (host && host.status !== 'maintenance') {
       await engine.invoke(SYSTEM_PRINCIPAL, 'ActivateHost', { hostId: localHostId });
     }
+    // libvirtd down at start-up must not keep the engine down (issue 10): the host is marked
+    // non_responsive now, not one monitor interval later, and comes back up by itself.
+    await checkHost(services);
     await reconcileVms(services, localHostId).catch(() => []);
     engine.monitorHost(options.hostCheckIntervalMs ?? 5_000);
     return engine;

@@ -25,8 +25,8 @@ import type { HostStatus } from '../contract/hosts';
 import type { ReportedConfiguration } from '../contract/network-attachments';
 import { DEFAULT_MTU, type Network } from '../contract/networks';
 import type { EngineContext, EngineServices } from './context';
+import { dropIntent, restoreIntent } from './intent-steps';
 import { hostFailure, runIntent } from './intents';
-import { dropIntent, restoreIntent } from './recoveries';
 import { desiredSegmentsOnHost, persistAllocations } from './segment/segment-plan';
 import {
   recoverSegmentServices,
@@ -34,6 +34,8 @@ import {
   undoSegmentServices,
   withSegmentServices,
 } from './segment/segment-services';
+import { CommandFailure } from './validation';
+import { validateVlanOnHost } from './validators/vlan.validator';
 
 /** MTU 0 means the default. */
 export const effectiveMtu = (mtu: number): number => (mtu === 0 ? DEFAULT_MTU : mtu);
@@ -74,8 +76,39 @@ export function reportedConfigurations(
     ...(report.stp === null ? [] : [rc('stp', String(network.stp), String(report.stp))]),
     // The uplink is what must match; VM taps come and go and are shown for information.
     rc('ports', nicName ?? '', ports.join(','), (report.nic ?? null) === nicName),
+    ...(report.exists ? isolationConfigurations(report) : []),
   ];
   return { inSync: configurations.every((c) => c.inSync), configurations };
+}
+
+/**
+ * Isolation drift (issue 13 item 6): the host layer keeps every bridge without host addresses,
+ * up, and with the sysctls that make the host answer nothing on it; anything else is out of sync.
+ */
+function isolationConfigurations(report: ReportedNetwork): ReportedConfiguration[] {
+  const rc = (
+    name: ReportedConfiguration['name'],
+    expected: string,
+    actual: string,
+  ): ReportedConfiguration => ({
+    name,
+    expectedValue: expected,
+    actualValue: actual,
+    inSync: expected === actual,
+  });
+  const out = [
+    rc('ipv4_address', '', report.ipv4.join(',')),
+    rc('ipv6_address', '', report.ipv6.join(',')),
+  ];
+  if (report.up !== undefined) out.push(rc('link_state', 'up', report.up ? 'up' : 'down'));
+  if (report.ipv6Disabled !== undefined && report.ipv4HostBlocked !== undefined) {
+    const actual = [
+      ...(report.ipv6Disabled ? [] : ['ipv6 enabled']),
+      ...(report.ipv4HostBlocked ? [] : ['host answers arp or rp_filter off']),
+    ];
+    out.push(rc('isolation', 'host unreachable', actual.join(', ') || 'host unreachable'));
+  }
+  return out;
 }
 
 /** On-host name → desired setup, for every attachment of the host as the DB says now. */
@@ -175,6 +208,12 @@ export async function applyHostNetworks(
         if (!b || !sameSetup(a.setup, b.setup) || force.has(name)) networks[name] = a.setup;
       }
       for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
+      // Every path that puts a network on the host ends here (labels included): never a
+      // tagged network bridged untagged (issue 13 item 4).
+      for (const name of Object.keys(networks)) {
+        const f = validateVlanOnHost(after.get(name)?.network ?? { name, vlanId: null });
+        if (f) throw new CommandFailure(f.code, f.vars);
+      }
       // What puts the host back if a later step (commit, tx 2) fails after the host applied it.
       const inverse: SetupNetworksRequest = {
         networks: Object.fromEntries(

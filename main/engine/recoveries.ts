@@ -12,47 +12,11 @@
  *
  * Intents without a registered kind are restored and dropped (database side only).
  */
-import type { Tx } from '../../db/client';
-import type { IntentRecord } from '../../db/repos/intents.repo';
-import { intentsRepo } from '../../db/repos/intents.repo';
 import { recoverVms } from './commands/vm/run-vm.command';
-import type { EngineServices } from './context';
 import { recoverHostNetworks } from './host-networks';
+import type { Recovery } from './intent-steps';
 
-/** Recovery of one intent kind (see the file comment). */
-export type Recovery = (services: EngineServices, intent: IntentRecord) => Promise<void>;
-
-const restored = new WeakSet<IntentRecord>();
-
-/** Whether {@link restoreIntent} already put this intent's rows back (in this process). */
-export const wasRestored = (intent: IntentRecord): boolean => restored.has(intent);
-
-/** Step 1: put back the rows the interrupted command changed; the intent stays. */
-export function restoreIntent(
-  services: EngineServices,
-  intent: IntentRecord,
-  extra?: (tx: Tx) => void,
-): void {
-  services.database.transaction((tx) => {
-    services.database.restoreInTransaction(intent.snapshot);
-    extra?.(tx);
-  });
-  restored.add(intent);
-}
-
-/** Step 3: the intent is resolved. */
-export function dropIntent(services: EngineServices, intent: IntentRecord): void {
-  services.database.transaction((tx) => {
-    intentsRepo.delete(tx, intent.id);
-  });
-}
-
-/** The database half only: for kinds without host work or without a registered recovery. */
-export const restoreOnly: Recovery = (services, intent) => {
-  restoreIntent(services, intent);
-  dropIntent(services, intent);
-  return Promise.resolve();
-};
+export { dropIntent, type Recovery, restoreIntent, restoreOnly, wasRestored } from './intent-steps';
 
 /** kind → recovery. Storage kinds add their line here. */
 export const recoveries: Readonly<Record<string, Recovery>> = {

@@ -19,7 +19,7 @@ import {
 } from '../contract/operations';
 import type { AuditSubject, CommandName, QueryName } from './command';
 import type { EngineContext, EngineServices } from './context';
-import type { InvokeOptions } from './dispatch';
+import type { InvokeOptions } from './engine-types';
 import { databaseUnavailable, isDatabaseUnavailable, unresolvedIntents } from './intents';
 import { LockTimeoutError } from './locks';
 import { commands, queries } from './registry';

@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { buildEngineIfStale, engineEntryPath } from '../../build/engine-bundle.mjs';
+
 export const ADMIN_PASSWORD = 'bench-Secret-1';
 const ROOT = resolve(import.meta.dirname, '../..');
 const API = '/ovirt-engine/api';
@@ -45,22 +47,20 @@ export class ServedAppliance {
     this.startedAt = startedAt;
   }
 
-  /** Spawns `main/headless.ts` on a fresh data dir; resolves once the process is spawned. */
+  /**
+   * Spawns the engine as `npm run serve` runs it — the prebuilt bundle of `main/headless.ts`,
+   * (re)built first when stale — on a fresh data dir; resolves once the process is spawned.
+   */
   static async spawn(): Promise<ServedAppliance> {
+    await buildEngineIfStale((line) => {
+      console.log(`  ${line}`);
+    });
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'aio-bench-data-'));
     const startedAt = performance.now();
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(ROOT, 'main/headless.ts'),
-        '--data-dir',
-        dataDir,
-        '--listen',
-        `127.0.0.1:${port}`,
-      ],
+      [engineEntryPath('headless', ROOT), '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`],
       {
         cwd: ROOT,
         env: { ...process.env, AIO_ADMIN_PASSWORD: ADMIN_PASSWORD },
@@ -74,6 +74,11 @@ export class ServedAppliance {
       if (code !== 0 && code !== null) console.error(`appliance exited ${code}:\n${log}`);
     });
     return new ServedAppliance(`http://127.0.0.1:${port}`, child, dataDir, startedAt);
+  }
+
+  /** Wraps an engine process started elsewhere (e.g. under a profiler, see breakdown.ts). */
+  static attach(origin: string, child: ChildProcess, dataDir: string): ServedAppliance {
+    return new ServedAppliance(origin, child, dataDir, performance.now());
   }
 
   /** Milliseconds from spawn to the first `200` of `GET /ovirt-engine/api`. */

@@ -4,6 +4,7 @@ import type { Handler } from '../rest';
 import { Router } from '../router';
 import { registerClusterRoutes } from './clusters.routes';
 import { registerDiskRoutes } from './disks.routes';
+import { registerEmptyListRoutes } from './empty-lists.routes';
 import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerNetworkRoutes } from './networks.routes';
@@ -27,6 +28,7 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerTemplateRoutes(router);
   registerSnapshotRoutes(router);
   registerImageTransferRoutes(router);
+  registerEmptyListRoutes(router);
   registerSegmentRoutes(router);
   return router;
 }

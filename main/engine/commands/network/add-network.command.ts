@@ -12,7 +12,8 @@ import type { AddressPlan } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import { resolveDataCenter } from '../../resolve';
 import { addressPlanColumn, resolveAddressPlan } from '../../segment/address-plan.validator';
-import { invalid, valid, type ValidationResult } from '../../validation';
+import { CommandFailure, invalid, valid, type ValidationResult } from '../../validation';
+import { hostDeviceFailure, validateOnHostName } from '../../validators/host-device.validator';
 import {
   type NetworkDefinition,
   validateLabel,
@@ -60,14 +61,18 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
       validateNetworkDefinition(def) ??
       validateNameFree(c, dc.value.id, input.name, null) ??
       validateVdsmNameFree(c, dc.value.id, input.name, vdsmName, null) ??
+      validateOnHostName(input.name, vdsmName) ??
       (input.label === undefined ? null : validateLabel(input.label));
     if (failure) return invalid(failure);
     const plan = resolveAddressPlan(input.addressPlan, null, def);
     if ('failure' in plan) return invalid(plan.failure);
     return valid({ dc: dc.value, id, vdsmName, def, addressPlan: plan.plan });
   },
-  execute: (ctx, input, plan) => {
+  execute: async (ctx, input, plan) => {
     const { def } = plan;
+    // The host's devices are read here, not in validate() (which never touches the host).
+    const taken = await hostDeviceFailure(ctx, def.name, plan.vdsmName);
+    if (taken) throw new CommandFailure(taken.code, taken.vars);
     ctx.database.transaction((tx) => {
       networksRepo.insert(tx, {
         id: plan.id,
@@ -97,7 +102,7 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
     ctx.events.entity('network', plan.id, 'added');
     const n = networksRepo.findById(ctx.database.db, plan.id);
     if (!n) throw new Error('network vanished after insert');
-    return Promise.resolve(n);
+    return n;
   },
   subject: (input, plan) => ({
     description: `Network ${input.name}`,

@@ -12,7 +12,8 @@ import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import { applyHostNetworks, REACHABLE } from '../../host-networks';
 import { addressPlanColumn, resolveAddressPlan } from '../../segment/address-plan.validator';
-import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { CommandFailure, failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { hostDeviceFailure, validateOnHostName } from '../../validators/host-device.validator';
 import {
   validateMtuOnHosts,
   validateNameFree,
@@ -20,6 +21,7 @@ import {
   validateVdsmNameFree,
 } from '../../validators/network.validator';
 import { notUsedByVms } from '../../validators/usage.validator';
+import { validateVlanOnHost } from '../../validators/vlan.validator';
 import { vdsmNameOf } from '../../vdsm-name';
 
 interface Plan {
@@ -76,6 +78,7 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
         after.name === before.name
           ? null
           : validateVdsmNameFree(c, before.dataCenterId, after.name, vdsmName, before.id),
+      () => (vdsmName === before.vdsmName ? null : validateOnHostName(after.name, vdsmName)),
       // oVirt notRenamingUsedNetwork: the bridge name is in use on hosts.
       () =>
         failWith(
@@ -96,6 +99,7 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
           !after.vmNetwork && attachments.some((a) => a.hostNicId === null),
         ),
       () => (after.mtu === before.mtu ? null : validateMtuOnHosts(c, before.id, after.mtu)),
+      () => (attachments.length > 0 ? validateVlanOnHost(after) : null),
     );
     if (failure) return invalid(failure);
     const plan = resolveAddressPlan(input.addressPlan, before.addressPlan ?? null, after);
@@ -104,6 +108,10 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
   },
   execute: async (ctx, input, plan) => {
     const { after } = plan;
+    if (after.vdsmName !== plan.before.vdsmName) {
+      const taken = await hostDeviceFailure(ctx, after.name, after.vdsmName);
+      if (taken) throw new CommandFailure(taken.code, taken.vars);
+    }
     const patch = {
       name: after.name,
       description: after.description,

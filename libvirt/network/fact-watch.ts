@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The host's network facts kept current by kernel events instead of re-read per deploy
+ * (issue 14), and the same events as a drift signal (issue 13 item 6).
+ *
+ * One long-lived `ip -o monitor link address netconf` process reports every change of a link,
+ * an address or a per-device IP setting; each event names its device, which is then re-read
+ * (one `ip -batch` for all changed devices) the next time facts are asked for. Until the
+ * monitor has run for a moment, or after it died, every read is a full read — the cache is an
+ * optimisation, never a source of staler facts than the kernel's own notifications allow.
+ * Some sysctls (disable_ipv6, arp_ignore) change without any netlink event, so they are read
+ * from /proc at every fact read (no fork) and, for the drift watch, re-checked every few
+ * seconds for the bridges the watcher cares about.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+import {
+  type BridgeSysctls,
+  type HostNetFacts,
+  type LinkState,
+  readAddrGenMode,
+  readBridgeSysctls,
+  readDefaultRouteDevices,
+  readDeviceFacts,
+  readHostFacts,
+} from './host-facts';
+
+/** The device an `ip -o monitor` line is about, or null when the line names none. */
+export function monitorLineDevice(line: string): string | null {
+  const text = line.startsWith('Deleted ') ? line.slice('Deleted '.length) : line;
+  // link: "12: br0: <…" / "12: veth0@if5: <…"; address: "12: br0    inet 10.0.0.1/24 …"
+  const link = /^\d+: ([^\s:@]+)/.exec(text);
+  if (link?.[1] !== undefined) return link[1];
+  // netconf: "inet br0 rp_filter strict" / "inet6 br0 forwarding off …" / "ipv4 dev br0 …"
+  const conf = /^(?:inet6?|ipv[46])(?: dev)? (\S+)/.exec(text);
+  const dev = conf?.[1];
+  return dev === undefined || dev === 'all' || dev === 'default' ? null : dev;
+}
+
+/** Called with the devices that changed (a burst of events coalesced). */
+export type DeviceChangeListener = (devices: ReadonlySet<string>) => void;
+
+export interface FactWatchOptions {
+  /** Coalescing delay of change notifications, ms (default 100). */
+  readonly notifyDelayMs?: number;
+  /** How long after the monitor started reads stay full reads, ms (default 300). */
+  readonly warmUpMs?: number;
+  /** How often watched bridges' sysctls are re-read for listeners, ms (default 5000). */
+  readonly sysctlCheckMs?: number;
+}
+
+/** Host facts cached behind `ip monitor`, plus change notifications. */
+export class HostFactWatch {
+  readonly #notifyDelayMs: number;
+  readonly #warmUpMs: number;
+  readonly #sysctlCheckMs: number;
+  #child: ChildProcess | null = null;
+  #startedAt = 0;
+  #retryAfter = 0;
+  #closed = false;
+  /** Links as last read, without sysctls (those are read fresh). */
+  #links = new Map<string, LinkState>();
+  #all = true;
+  #dirty = new Set<string>();
+  readonly #listeners = new Set<DeviceChangeListener>();
+  #pending = new Set<string>();
+  #notifyTimer: NodeJS.Timeout | null = null;
+  #sysctlTimer: NodeJS.Timeout | null = null;
+  #watched: () => Iterable<string> = () => [];
+  readonly #lastSysctls = new Map<string, string>();
+
+  constructor(options: FactWatchOptions = {}) {
+    this.#notifyDelayMs = options.notifyDelayMs ?? 100;
+    this.#warmUpMs = options.warmUpMs ?? 300;
+    this.#sysctlCheckMs = options.sysctlCheckMs ?? 5_000;
+  }
+
+  /** Whether the monitor runs (facts come from the cache). */
+  get monitoring(): boolean {
+    return this.#child !== null;
+  }
+
+  #start(): void {
+    if (this.#child !== null || this.#closed || Date.now() < this.#retryAfter) return;
+    let child: ChildProcess;
+    try {
+      child = spawn('ip', ['-o', 'monitor', 'link', 'address', 'netconf'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, LC_ALL: 'C' },
+      });
+    } catch {
+      this.#retryAfter = Date.now() + 5_000;
+      return;
+    }
+    this.#child = child;
+    this.#startedAt = Date.now();
+    this.#all = true;
+    // The monitor must not keep the process alive on its own.
+    child.unref();
+    (child.stdout as { unref?: () => void } | null)?.unref?.();
+    const lost = (): void => {
+      if (this.#child !== child) return;
+      this.#child = null;
+      this.#all = true;
+      this.#retryAfter = Date.now() + 5_000;
+    };
+    child.on('error', lost);
+    child.on('exit', lost);
+    if (child.stdout) {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        this.#onLine(line);
+      });
+    }
+  }
+
+  #onLine(line: string): void {
+    const dev = monitorLineDevice(line);
+    if (dev === null) {
+      this.#all = true;
+      return;
+    }
+    this.#dirty.add(dev);
+    // A port's event also concerns its bridge, before (cache) and after (the line's `master`):
+    // a port enslaved or released.
+    const devices = new Set([dev]);
+    const before = this.#links.get(dev)?.master;
+    if (before !== null && before !== undefined) devices.add(before);
+    const after = / master (\S+)/.exec(line)?.[1];
+    if (after !== undefined) devices.add(after);
+    this.#changed(devices);
+  }
+
+  #changed(devices: Iterable<string>): void {
+    if (this.#listeners.size === 0) return;
+    for (const d of devices) this.#pending.add(d);
+    this.#notifyTimer ??= setTimeout(() => {
+      this.#notifyTimer = null;
+      const batch = this.#pending;
+      this.#pending = new Set();
+      for (const l of this.#listeners) {
+        try {
+          l(batch);
+        } catch {
+          // A listener's failure is its own.
+        }
+      }
+    }, this.#notifyDelayMs);
+    this.#notifyTimer.unref();
+  }
+
+  /** Mark devices as changed (after this process changed them itself, before events arrive). */
+  invalidate(devices: Iterable<string>): void {
+    for (const d of devices) this.#dirty.add(d);
+  }
+
+  /**
+   * The host's facts, as {@link readHostFacts} returns them (same shape, same sysctl rule).
+   * @throws HostError HOST_COMMAND_FAILED when iproute2 fails
+   */
+  async facts(sysctlsOf?: ReadonlySet<string>): Promise<HostNetFacts> {
+    this.#start();
+    if (this.#child === null || Date.now() - this.#startedAt < this.#warmUpMs) {
+      const facts = await readHostFacts(sysctlsOf);
+      this.#store(facts.links, true);
+      return facts;
+    }
+    if (this.#all) {
+      this.#all = false;
+      this.#dirty = new Set();
+      const facts = await readHostFacts(new Set());
+      this.#store(facts.links, true);
+    } else if (this.#dirty.size > 0) {
+      const dirty = this.#dirty;
+      this.#dirty = new Set();
+      try {
+        const fresh = await readDeviceFacts(dirty);
+        for (const d of dirty) if (!fresh.links.has(d)) this.#links.delete(d);
+        this.#store(fresh.links, false);
+      } catch (error) {
+        for (const d of dirty) this.#dirty.add(d);
+        throw error;
+      }
+    }
+    return this.#withProc(sysctlsOf);
+  }
+
+  #store(links: ReadonlyMap<string, LinkState>, replace: boolean): void {
+    if (replace) this.#links = new Map();
+    for (const [name, l] of links) this.#links.set(name, { ...l, sysctl: null, addrGenMode: null });
+  }
+
+  async #withProc(sysctlsOf?: ReadonlySet<string>): Promise<HostNetFacts> {
+    const [routes, links] = await Promise.all([
+      readDefaultRouteDevices(),
+      Promise.all(
+        [...this.#links.values()].map(async (l): Promise<LinkState> => {
+          if (l.kind !== 'bridge' || (sysctlsOf !== undefined && !sysctlsOf.has(l.name))) return l;
+          const [sysctl, addrGenMode] = await Promise.all([
+            readBridgeSysctls(l.name),
+            readAddrGenMode(l.name),
+          ]);
+          return { ...l, sysctl, addrGenMode };
+        }),
+      ),
+    ]);
+    return { links: new Map(links.map((l) => [l.name, l])), defaultRouteDevices: routes };
+  }
+
+  /**
+   * Be told when devices change. `watched` names the bridges whose event-less sysctls
+   * (disable_ipv6, arp_ignore, addr_gen_mode) are re-read every few seconds; a change there is
+   * reported like an event. Returns the unsubscribe function.
+   */
+  subscribe(listener: DeviceChangeListener, watched?: () => Iterable<string>): () => void {
+    this.#listeners.add(listener);
+    if (watched) this.#watched = watched;
+    this.#start();
+    if (this.#sysctlTimer === null) {
+      this.#sysctlTimer = setInterval(() => {
+        void this.#checkSysctls();
+      }, this.#sysctlCheckMs);
+      this.#sysctlTimer.unref();
+    }
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0 && this.#sysctlTimer !== null) {
+        clearInterval(this.#sysctlTimer);
+        this.#sysctlTimer = null;
+      }
+    };
+  }
+
+  async #checkSysctls(): Promise<void> {
+    // Also a chance to bring a dead monitor back.
+    this.#start();
+    const changed: string[] = [];
+    for (const dev of this.#watched()) {
+      const s: BridgeSysctls = await readBridgeSysctls(dev);
+      const key = `${s.disableIpv6}/${s.arpIgnore}/${s.rpFilter}/${(await readAddrGenMode(dev)) ?? ''}`;
+      const before = this.#lastSysctls.get(dev);
+      this.#lastSysctls.set(dev, key);
+      if (before !== undefined && before !== key) changed.push(dev);
+    }
+    if (changed.length > 0) this.#changed(changed);
+  }
+
+  /** Stop the monitor and the timers. */
+  close(): void {
+    this.#closed = true;
+    if (this.#notifyTimer !== null) clearTimeout(this.#notifyTimer);
+    if (this.#sysctlTimer !== null) clearInterval(this.#sysctlTimer);
+    this.#listeners.clear();
+    const child = this.#child;
+    this.#child = null;
+    child?.kill('SIGTERM');
+  }
+}

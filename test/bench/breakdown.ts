@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Where the time of a network deploy goes (issue 14: "print where the remaining time goes so
+ * the next step is obvious"). A separate engine runs from the TypeScript sources (so profile
+ * frames keep their module names) under `--cpu-prof`, with `strace -f -e trace=execve` attached
+ * when strace is installed; `runs` isolated networks are deployed and removed through the API.
+ * Reported per deploy: wall time; forked processes and the wall time they ran (strace); engine
+ * CPU in SQLite (better-sqlite3 + drizzle + db/), HTTP (node:http + main/api), spawning children
+ * (child_process + libvirt/exec.ts) and other JavaScript; and the rest — waiting for children,
+ * the kernel and the client. Numbers only; nothing is asserted.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { ADMIN_PASSWORD, freePort, ServedAppliance } from './appliance';
+import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
+import { median } from './measure';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** One row of the breakdown (ms per deploy unless `unit` says otherwise). */
+export interface BreakdownRow {
+  readonly metric: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly note?: string;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+type Category = 'sqlite' | 'http' | 'spawn' | 'idle' | 'other';
+
+/**
+ * The category of a stack (leaf first): decided by the innermost frame that has a source (a
+ * native call such as a prepared statement's `run` belongs to whoever called it); a frame deep
+ * in a transaction callback is not SQLite's time.
+ */
+export function categorize(stack: readonly { functionName: string; url: string }[]): Category {
+  const leaf = stack[0];
+  if (leaf && ['(idle)', '(program)', '(garbage collector)'].includes(leaf.functionName))
+    return leaf.functionName === '(garbage collector)' ? 'other' : 'idle';
+  const f = stack.find((x) => x.url !== '');
+  const u = f?.url ?? '';
+  if (/better-sqlite3|drizzle-orm|\/db\/(client|repos)/.test(u)) return 'sqlite';
+  if (/child_process|\/libvirt\/exec\.ts/.test(u)) return 'spawn';
+  if (/node:_http|node:http|_http_|\/main\/api\//.test(u)) return 'http';
+  return 'other';
+}
+
+/** CPU milliseconds per category in a `--cpu-prof` profile, restricted to [from, to] (µs). */
+export function profileBreakdown(
+  profile: Profile,
+  from = -Infinity,
+  to = Infinity,
+): Record<Category, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const memo = new Map<number, Category>();
+  const categoryOf = (id: number): Category => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const stack: { functionName: string; url: string }[] = [];
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const node = byId.get(cur);
+      if (node) stack.push(node.callFrame);
+    }
+    const c = categorize(stack);
+    memo.set(id, c);
+    return c;
+  };
+  const out: Record<Category, number> = { sqlite: 0, http: 0, spawn: 0, idle: 0, other: 0 };
+  let t = profile.startTime;
+  for (const [i, id] of profile.samples.entries()) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    if (t < from || t > to) continue;
+    out[categoryOf(id)] += dt / 1000;
+  }
+  return out;
+}
+
+/** Forks and the wall time of the forked processes, from `strace -f -tt -e trace=execve,exit_group`. */
+export function straceForks(text: string): { forks: number; childMs: number; commands: string[] } {
+  const started = new Map<string, number>();
+  const commands: string[] = [];
+  let childMs = 0;
+  const seconds = (ts: string): number => {
+    const [h, m, s] = ts.split(':').map(Number);
+    return ((h ?? 0) * 60 + (m ?? 0)) * 60 + (s ?? 0);
+  };
+  for (const line of text.split('\n')) {
+    const m = /^(\d+)\s+(\d+:\d+:\d+\.\d+) (.*)$/.exec(line);
+    if (!m) continue;
+    const [, pid = '', ts = '', rest = ''] = m;
+    const exec = /^execve\("[^"]*", \[([^\]]*)\]/.exec(rest);
+    if (exec && !rest.includes('= -1')) {
+      if (!started.has(pid)) started.set(pid, seconds(ts));
+      commands.push((exec[1] ?? '').replace(/"/g, '').replace(/, /g, ' ').slice(0, 60));
+      continue;
+    }
+    if (rest.startsWith('+++ exited') && started.has(pid)) {
+      childMs += (seconds(ts) - (started.get(pid) ?? 0)) * 1000;
+      started.delete(pid);
+    }
+  }
+  return { forks: commands.length, childMs, commands };
+}
+
+/** The served engine from sources, under the CPU profiler. */
+async function spawnProfiled(profileDir: string): Promise<{ a: ServedAppliance }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'aio-bench-data-'));
+  const child = spawn(
+    process.execPath,
+    [
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      profileDir,
+      '--import',
+      'tsx',
+      join(ROOT, 'main/headless.ts'),
+      '--data-dir',
+      dataDir,
+      '--listen',
+      `127.0.0.1:${port}`,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, AIO_ADMIN_PASSWORD: ADMIN_PASSWORD },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    },
+  );
+  const a = ServedAppliance.attach(`http://127.0.0.1:${port}`, child, dataDir);
+  return { a };
+}
+
+async function stopProcess(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGINT');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+}
+
+/**
+ * Deploy `runs` networks on a profiled engine and return the breakdown rows (per deploy).
+ * HTTP round trip of an authenticated no-op GET is measured too (what each API call costs
+ * before any rule runs).
+ */
+export async function deployBreakdown(runs: number): Promise<BreakdownRow[]> {
+  const profileDir = mkdtempSync(join(tmpdir(), 'aio-bench-prof-'));
+  const { a } = await spawnProfiled(profileDir);
+  let strace: ChildProcess | null = null;
+  const straceFile = join(profileDir, 'strace.txt');
+  const rows: BreakdownRow[] = [];
+  try {
+    await a.waitUntilServing();
+    const cluster = await clusterId(a);
+    // Warm up (first deploy starts the host fact monitor and reads everything once).
+    const warm = await deployIsolatedNetwork(a, cluster, `${benchPrefix()}w`, 9000);
+    await removeNetwork(a, cluster, warm.networkId);
+    const noop: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await a.request('GET', '');
+      noop.push(performance.now() - t);
+    }
+    if (existsSync('/usr/bin/strace') && a.process.pid !== undefined) {
+      strace = spawn(
+        '/usr/bin/strace',
+        [
+          '-f',
+          '-tt',
+          '-e',
+          'trace=execve,exit_group',
+          '-o',
+          straceFile,
+          '-p',
+          String(a.process.pid),
+        ],
+        { stdio: 'ignore' },
+      );
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const wallFrom = (performance.timeOrigin + performance.now()) * 1000;
+    const deploys: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const { ms, networkId } = await deployIsolatedNetwork(
+        a,
+        cluster,
+        `${benchPrefix()}p${i}`,
+        9000,
+      );
+      deploys.push(ms);
+      await removeNetwork(a, cluster, networkId);
+    }
+    const wallTo = (performance.timeOrigin + performance.now()) * 1000;
+    if (strace) await stopProcess(strace);
+    const stopping = performance.now();
+    await stopProcess(a.process);
+    const shutdownUs = (performance.now() - stopping) * 1000;
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    const per = (x: number): number => x / runs;
+    rows.push({ metric: 'deploy+remove wall (median deploy)', value: median(deploys), unit: 'ms' });
+    rows.push({
+      metric: 'HTTP round trip, authenticated no-op GET (median)',
+      value: median(noop),
+      unit: 'ms',
+    });
+    if (strace) {
+      const f = straceForks(readFileSync(straceFile, 'utf8'));
+      rows.push({ metric: 'forked processes per deploy+remove', value: per(f.forks), unit: '' });
+      rows.push({
+        metric: 'wall time of forked processes per deploy+remove',
+        value: per(f.childMs),
+        unit: 'ms',
+        note: `under strace; e.g. ${[...new Set(f.commands)].slice(0, 4).join(' | ')}`,
+      });
+    } else {
+      // Rows hold numbers only (the bench test checks that): say it instead.
+      console.log('  (forks not counted: strace is not installed)');
+    }
+    if (file !== undefined) {
+      const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as Profile;
+      // The profile's clock is the engine's monotonic clock, not ours: the deploys are the
+      // (wallTo - wallFrom) µs that end where the shutdown began (measured from here).
+      const end = profile.endTime - shutdownUs;
+      const b = profileBreakdown(profile, end - (wallTo - wallFrom), end);
+      for (const [k, v] of Object.entries(b)) {
+        rows.push({ metric: `engine CPU: ${k} per deploy+remove`, value: per(v), unit: 'ms' });
+      }
+    }
+  } finally {
+    if (strace) await stopProcess(strace);
+    await a.stop();
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+  return rows;
+}
