@@ -126,6 +126,8 @@ export const network = sqliteTable(
     portIsolation: bool('port_isolation').notNull().default(false),
     vdsmName: text('vdsm_name').notNull(),
     createdAt: createdAt(),
+    /** Issue 12: JSON AddressPlan (DHCP/DNS on the isolated segment), null = off. */
+    addressPlan: text('address_plan'),
   },
   (t) => [
     // Belt and braces behind the validator (which gives oVirt's fault): unique per DC.
@@ -255,6 +257,10 @@ export const vmTemplate = sqliteTable('vm_template', {
   bundledHash: text('bundled_hash'),
   // Nullable: SQLite cannot ADD a column whose default is an expression; set on insert.
   createdAt: text('created_at'),
+  /** JSON Initialization (without the password) VMs made from it inherit, or null. */
+  initialization: text('initialization'),
+  /** cloud-init `root_password`, kept apart so no reader of `initialization` can leak it. */
+  initRootPassword: text('init_root_password'),
 });
 
 export const vm = sqliteTable('vm', {
@@ -290,12 +296,14 @@ export const vm = sqliteTable('vm', {
     .default('none'),
   /** Legacy: a host file booted in place. Cleared at start-up; never written any more. */
   diskPath: text('disk_path'),
-  /** JSON Initialization or null. */
+  /** JSON Initialization (without the password) or null. */
   initialization: text('initialization'),
   startTime: text('start_time'),
   stopTime: text('stop_time'),
   stopReason: text('stop_reason'),
   createdAt: createdAt(),
+  /** cloud-init `root_password`, kept apart so no reader of `initialization` can leak it. */
+  initRootPassword: text('init_root_password'),
 });
 
 // ── Storage (oVirt's storage_domain_static, base_disks, images, vm_device, snapshots) ──────
@@ -578,3 +586,24 @@ export const commandIntent = sqliteTable('command_intent', {
   vmIds: text('vm_ids').notNull().default('[]'),
   startedAt: createdAt(),
 });
+
+/**
+ * Issue 12: the address the engine gave a vNIC MAC on a network with an address plan, when
+ * cloud-init asks for none (stable across restarts and plan reloads). Rows of MACs that left
+ * the network are dropped when the segment is next planned.
+ */
+export const segmentAddress = sqliteTable(
+  'segment_address',
+  {
+    networkId: text('network_id')
+      .notNull()
+      .references(() => network.id, { onDelete: 'cascade' }),
+    /** Lower case, `52:54:00:12:34:56`. */
+    mac: text('mac').notNull(),
+    ip: text('ip').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.networkId, t.mac] }),
+    uniqueIndex('segment_address_network_id_ip_key').on(t.networkId, t.ip),
+  ],
+);

@@ -7,7 +7,16 @@
  *
  * Failures are thrown as `HostError` (main/contract/errors.ts) with a `HostErrorCode`.
  */
+import type { CloudInitSeedRequest, GuestNicAddress, GuestNicDhcp } from './cloud-init/types';
 import type { DeviceCounters } from './network/statistics';
+export type {
+  CloudInitSeedRequest,
+  GuestBootProtocol,
+  GuestInitialization,
+  GuestNicAddress,
+  GuestNicConfiguration,
+  GuestNicDhcp,
+} from './cloud-init/types';
 
 // ── Capabilities ────────────────────────────────────────────────────────────────────────
 
@@ -132,13 +141,6 @@ export interface DomainInterfaceDesc {
   readonly model: NicModel;
   /** Deterministic tap name (≤ 15 chars), so statistics can be read per vNIC. */
   readonly tap: string;
-}
-
-/** A static IPv4 address for one guest NIC, in the guest's own NIC naming (eth0, eth1, …). */
-export interface GuestNicAddress {
-  readonly nic: string;
-  readonly address: string;
-  readonly prefix: number;
 }
 
 /**
@@ -479,12 +481,6 @@ export interface SegmentLease {
   readonly expiresAt: number | null;
 }
 
-/** A guest NIC that asks DHCP for its address (oVirt `boot_protocol` `dhcp`), tiny guest path. */
-export interface GuestNicDhcp {
-  readonly nic: string;
-  readonly bootProtocol: 'dhcp';
-}
-
 /** A CD-ROM of a domain: a read-only ISO file (e.g. the cloud-init `cidata` seed). */
 export interface DomainCdromDesc {
   /** Absolute path of the ISO image. */
@@ -494,61 +490,6 @@ export interface DomainCdromDesc {
 export interface DomainDesc {
   /** CD-ROMs in order (virtio-scsi, read-only). Absent = none. */
   readonly cdroms?: readonly DomainCdromDesc[];
-}
-
-/** oVirt `boot_protocol` of a NIC configuration. */
-export type GuestBootProtocol = 'none' | 'dhcp' | 'static' | 'autoconf' | 'poly_dhcp_autoconf';
-
-/**
- * oVirt `nic_configuration` (in the host layer's camelCase).
- * @see https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/nic_configuration
- */
-export interface GuestNicConfiguration {
-  /** Guest interface name, e.g. `eth0`; matched to a vNIC through {@link CloudInitSeedRequest.nics}. */
-  readonly name: string;
-  readonly onBoot?: boolean;
-  readonly bootProtocol?: GuestBootProtocol;
-  /** IPv4: `netmask` dotted (255.255.255.0) or a prefix length. */
-  readonly ip?: { readonly address?: string; readonly netmask?: string; readonly gateway?: string };
-  readonly ipv6BootProtocol?: GuestBootProtocol;
-  /** IPv6: `netmask` is a prefix length. */
-  readonly ipv6?: {
-    readonly address?: string;
-    readonly netmask?: string;
-    readonly gateway?: string;
-  };
-}
-
-/**
- * oVirt `initialization` (cloud-init fields).
- * @see https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/initialization
- */
-export interface GuestInitialization {
-  readonly hostName?: string;
-  /** Default `root`. */
-  readonly userName?: string;
-  /** Plain text from the API; only its SHA-512 crypt hash reaches the seed. Never logged. */
-  readonly rootPassword?: string;
-  /** Newline-separated public keys. */
-  readonly authorizedSshKeys?: string;
-  readonly regenerateSshKeys?: boolean;
-  /** tz database name, e.g. `Europe/Paris`. */
-  readonly timezone?: string;
-  /** Space-separated, as oVirt has them. */
-  readonly dnsServers?: string;
-  readonly dnsSearch?: string;
-  readonly nicConfigurations?: readonly GuestNicConfiguration[];
-  /** cloud-config YAML (or a `#!` script), merged after the generated config. */
-  readonly customScript?: string;
-}
-
-/** What the host needs to build a NoCloud seed for one VM. */
-export interface CloudInitSeedRequest {
-  /** The VM id: names the seed file and is part of the instance id. */
-  readonly vmId: string;
-  readonly initialization: GuestInitialization;
-  /** Guest interface name → vNIC MAC, in vNIC order (`eth0` = first vNIC unless said otherwise). */
-  readonly nics: readonly { readonly name: string; readonly mac: string }[];
 }
 
 /** A built seed: attach `path` as a CD-ROM ({@link DomainDesc.cdroms}). */
@@ -585,3 +526,60 @@ export interface HostAgent {
 
 // The same `initialization` drives the tiny guest's command line (it has no cloud-init).
 export { tinyAddressesFor } from './cloud-init/tiny-addresses';
+
+// ── Host devices (issue 13 item 10: network names that can never become a bridge) ─────────
+
+/** A kernel network device of the host. */
+export interface HostDevice {
+  readonly name: string;
+  /** `linkinfo.info_kind` ('bridge', 'tun', 'veth', …) or null for a physical device / lo. */
+  readonly kind: string | null;
+  /** A bridge this host layer created or adopted (and may therefore reconfigure or delete). */
+  readonly managed: boolean;
+}
+
+export interface HostAgent {
+  /**
+   * The device called `name` on the host, or null when there is none.
+   * @throws HOST_COMMAND_FAILED when the host's devices cannot be read
+   */
+  hostDevice(name: string): Promise<HostDevice | null>;
+}
+
+// ── Isolation self-test (issue 13 item 7: B1 host unreachable, B2 full MTU) ───────────────
+
+/** One check of an isolation self-test. */
+export interface IsolationCheck {
+  /**
+   * `segment-ipv4`, `segment-ipv6` (controls: the probes reach each other), `host-ipv4`,
+   * `host-ipv6-all-nodes`, `host-ipv6` (B1: the host answers nothing), `mtu` (B2).
+   */
+  readonly name: string;
+  readonly passed: boolean;
+  /** What was tried and what answered, in words. */
+  readonly detail: string;
+}
+
+/** What two probes on the segment found. */
+export interface IsolationTestReport {
+  /** The bridge tested. */
+  readonly network: string;
+  readonly mtu: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly passed: boolean;
+  readonly checks: readonly IsolationCheck[];
+}
+
+export interface HostAgent {
+  /**
+   * Attach two probes (own network namespaces, veth to the bridge) to `network`'s bridge and
+   * check from them that the host answers nothing over IPv4/IPv6 and that frames of the full
+   * `mtu` pass between them. The probes are always removed again.
+   * @throws HOST_NETWORK_INVALID (no such bridge), HOST_COMMAND_FAILED (probes not attachable)
+   */
+  isolationTest(network: string, mtu: number): Promise<IsolationTestReport>;
+}
+// The engine checks an initialization against the seed's own rules before it stores or boots it
+// (pure; the same function the agent runs before building a seed).
+export { seedProblems as cloudInitProblems } from './cloud-init/seed-files';

@@ -28,6 +28,8 @@ import type {
   HostAgentFactory,
   HostAgentOptions,
   HostCapabilities,
+  HostDevice,
+  IsolationTestReport,
   NetworkDrift,
   NetworkSetup,
   ReportedNetwork,
@@ -40,11 +42,13 @@ import type {
   VolumeInfo,
 } from './host-agent';
 import { LibvirtConnection } from './hypervisor';
+import { lookupHostDevice } from './isolation/host-device';
+import { isolationSelfTest } from './isolation/self-test';
 import type { ApplyHooks } from './network/apply';
 import { HostFactWatch } from './network/fact-watch';
 import { readDeviceFacts } from './network/host-facts';
 import { networkDrift, reportNetwork } from './network/report';
-import { RunningConfig } from './network/running-config';
+import { ownedNames, RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
 import { readAccelerator } from './probe';
@@ -361,6 +365,16 @@ export class LocalHostAgent implements HostAgent {
 
   removeCloudInitSeed(vmId: string): Promise<void> {
     return removeSeed(this.#segments.stateDir, vmId);
+  }
+
+  // ── Host devices (issue 13 item 10) ──
+  async hostDevice(name: string): Promise<HostDevice | null> {
+    return lookupHostDevice(name, ownedNames(await this.#config.read()));
+  }
+
+  // ── Isolation self-test (issue 13 item 7) ──
+  isolationTest(network: string, mtu: number): Promise<IsolationTestReport> {
+    return isolationSelfTest(network, mtu);
   }
 
   async close(): Promise<void> {

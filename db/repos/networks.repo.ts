@@ -3,7 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 
 import type { ClusterRole, NetworkCluster } from '../../main/contract/clusters';
-import type { Network, NetworkLabel, VnicProfile } from '../../main/contract/networks';
+import type { AddressPlan, Network, NetworkLabel, VnicProfile } from '../../main/contract/networks';
 import type { Conn } from '../client';
 import { network, networkCluster, networkLabel, vnicProfile } from '../schema';
 import { defined, json, type Patch } from './rows';
@@ -25,6 +25,7 @@ const toNetwork = (r: NetworkRow, label: string | null): Network => ({
   portIsolation: r.portIsolation,
   vdsmName: r.vdsmName,
   label,
+  addressPlan: json<AddressPlan>(r.addressPlan),
 });
 
 const labelOf = (c: Conn, networkId: string): string | null =>

@@ -3,12 +3,52 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 
 import type { Template } from '../../main/contract/templates';
-import type { Initialization, Vm, VmNic, VmStatus } from '../../main/contract/vms';
+import {
+  HIDDEN_PASSWORD,
+  type Initialization,
+  type Vm,
+  type VmNic,
+  type VmStatus,
+} from '../../main/contract/vms';
 import type { Conn } from '../client';
 import { vm, vmInterface, vmTemplate, vnicProfile } from '../schema';
 import { defined, json, type Patch } from './rows';
 
 type VmRow = typeof vm.$inferSelect;
+
+/**
+ * An initialization as reads show it: the stored password (a column of its own) only as
+ * oVirt's mask, so no read, event or log built from an entity can carry it.
+ */
+function initializationView(text: string | null, password: string | null): Initialization | null {
+  const init = json<Initialization>(text);
+  if (init === null) return null;
+  const rest = { ...init };
+  delete rest.rootPassword;
+  return password === null ? rest : { ...rest, rootPassword: HIDDEN_PASSWORD };
+}
+
+/** An initialization with its stored password (engine-internal: the seed needs it). */
+function initializationFull(text: string | null, password: string | null): Initialization | null {
+  const init = json<Initialization>(text);
+  if (init === null) return null;
+  const rest = { ...init };
+  delete rest.rootPassword;
+  return password === null ? rest : { ...rest, rootPassword: password };
+}
+
+/** Columns for storing an initialization: the password apart from the JSON. */
+export function initializationColumns(init: Initialization | null): {
+  initialization: string | null;
+  initRootPassword: string | null;
+} {
+  if (init === null) return { initialization: null, initRootPassword: null };
+  const { rootPassword, ...rest } = init;
+  return {
+    initialization: JSON.stringify(rest),
+    initRootPassword: rootPassword === undefined || rootPassword === '' ? null : rootPassword,
+  };
+}
 export type VmPatch = Patch<Omit<typeof vm.$inferInsert, 'id'>>;
 
 const toVm = (r: VmRow): Vm => ({
@@ -29,7 +69,7 @@ const toVm = (r: VmRow): Vm => ({
         : r.bootKind === 'disks'
           ? { kind: 'disks' }
           : { kind: 'none' },
-  initialization: json<Initialization>(r.initialization),
+  initialization: initializationView(r.initialization, r.initRootPassword),
   startTime: r.startTime,
   stopTime: r.stopTime,
   stopReason: r.stopReason,
@@ -114,6 +154,15 @@ export const vmsRepo = {
   },
   listByTemplate: (c: Conn, templateId: string): Vm[] =>
     c.select().from(vm).where(eq(vm.templateId, templateId)).all().map(toVm),
+  /** The stored initialization WITH its password (engine-internal; never for reads). */
+  findInitialization: (c: Conn, id: string): Initialization | null => {
+    const r = c
+      .select({ text: vm.initialization, password: vm.initRootPassword })
+      .from(vm)
+      .where(eq(vm.id, id))
+      .get();
+    return r ? initializationFull(r.text, r.password) : null;
+  },
 };
 
 export const vmNicsRepo = {
@@ -170,6 +219,7 @@ const toTemplate = (r: typeof vmTemplate.$inferSelect): Template => ({
   },
   sourceVmId: r.sourceVmId,
   creationTime: r.createdAt,
+  initialization: initializationView(r.initialization, r.initRootPassword),
 });
 
 export const templatesRepo = {
@@ -200,6 +250,15 @@ export const templatesRepo = {
   },
   delete: (c: Conn, id: string): void => {
     c.delete(vmTemplate).where(eq(vmTemplate.id, id)).run();
+  },
+  /** The stored initialization WITH its password (engine-internal; never for reads). */
+  findInitialization: (c: Conn, id: string): Initialization | null => {
+    const r = c
+      .select({ text: vmTemplate.initialization, password: vmTemplate.initRootPassword })
+      .from(vmTemplate)
+      .where(eq(vmTemplate.id, id))
+      .get();
+    return r ? initializationFull(r.text, r.password) : null;
   },
   findBundled: (c: Conn, name: string): { id: string; hash: string | null } | null => {
     const r = c

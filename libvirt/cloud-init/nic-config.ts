@@ -7,7 +7,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
-import type { GuestBootProtocol, GuestNicConfiguration } from '../host-agent';
+import type { GuestBootProtocol, GuestNicConfiguration } from './types';
 
 /** One address family of one NIC, canonical. */
 export type CanonicalFamily =

@@ -120,6 +120,19 @@ describe('renderSeedFiles', () => {
     });
   });
 
+  it('a search list without servers is left out (cloud-init 22.4 drops a nameservers block without addresses)', () => {
+    const n = parse(
+      renderSeedFiles(
+        {
+          ...request,
+          initialization: { ...request.initialization, dnsServers: '', dnsSearch: 'lab.test' },
+        },
+        null,
+      ).networkConfig,
+    ) as { ethernets: Record<string, Record<string, unknown>> };
+    expect(n.ethernets.eth0?.nameservers).toBeUndefined();
+  });
+
   it('no nic_configurations: no network-config (cloud-init falls back to DHCP)', () => {
     expect(renderSeedFiles({ ...request, initialization: {} }, null).networkConfig).toBe('');
   });

@@ -20,8 +20,8 @@ import { isIP } from 'node:net';
 
 import { parse, stringify } from 'yaml';
 
-import type { CloudInitSeedRequest } from '../host-agent';
 import { type CanonicalFamily, canonicalizeNics, type CanonicalNic } from './nic-config';
+import type { CloudInitSeedRequest } from './types';
 
 export interface SeedFiles {
   readonly instanceId: string;
@@ -129,9 +129,12 @@ export function networkConfigFor(
     apply(nic.ipv4, 4);
     apply(nic.ipv6, 6);
     if (addresses.length > 0) eth.addresses = addresses;
-    if (dnsServers.length > 0 || dnsSearch.length > 0) {
+    // Only with servers: Debian 12's cloud-init (22.4) rejects a `nameservers` without
+    // `addresses` ("Command missing {'address'}", seen on the debian-12 console) and drops it;
+    // a search list alone has no place in network-config there.
+    if (dnsServers.length > 0) {
       eth.nameservers = {
-        ...(dnsServers.length > 0 ? { addresses: [...dnsServers] } : {}),
+        addresses: [...dnsServers],
         ...(dnsSearch.length > 0 ? { search: [...dnsSearch] } : {}),
       };
     }

@@ -5,8 +5,8 @@
  * the engine uses one input for both paths.
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
-import type { GuestInitialization, GuestNicAddress, GuestNicDhcp } from '../host-agent';
 import { canonicalizeNics } from './nic-config';
+import type { GuestInitialization, GuestNicAddress, GuestNicDhcp } from './types';
 
 /**
  * The tiny guest's addresses for an initialization: `static` → address/prefix, `dhcp` → DHCP

@@ -116,6 +116,10 @@ export function parseDomainXml(xml: string): DomainDesc & { readonly accelerator
   const serial = ((devices?.serial as Node[] | undefined) ?? [])[0];
   const serialLogPath = attr(child(serial, 'log'), 'file') ?? '';
   const accelerator: Accelerator = attr(domain, 'type') === 'kvm' ? 'kvm' : 'tcg';
+  // CD-ROMs (the cloud-init seed): their ISO files, in document order.
+  const cdroms = ((devices?.disk as Node[] | undefined) ?? [])
+    .filter((d) => attr(d, 'device') === 'cdrom')
+    .map((d) => ({ path: attr(child(d, 'source'), 'file') ?? '' }));
   return {
     uuid,
     name,
@@ -124,6 +128,7 @@ export function parseDomainXml(xml: string): DomainDesc & { readonly accelerator
     boot,
     interfaces,
     ...(disks.length === 0 ? {} : { disks: disks.map(withoutTarget) }),
+    ...(cdroms.length === 0 ? {} : { cdroms }),
     serialLogPath,
     accelerator,
   };

@@ -80,6 +80,15 @@ describe('domain XML round trip', () => {
       },
     ],
     [
+      'boot from disks with the cloud-init seed as a CD-ROM, hostile path',
+      {
+        ...base,
+        boot: { kind: 'disks' },
+        disks: [{ path: '/sd/b', format: 'qcow2', bus: 'virtio', bootable: true, serial: 'b' }],
+        cdroms: [{ path: "/state/cloud-init/it's <seed>&.iso" }],
+      },
+    ],
+    [
       'kernel boot with a data disk',
       {
         ...base,
@@ -164,6 +173,34 @@ describe('domain XML round trip', () => {
         { accelerator: 'tcg' },
       ),
     ).toThrow(/none is bootable/);
+  });
+
+  it('puts CD-ROMs on virtio-scsi (the cloud kernel has no AHCI), on sd* names the disks left free, one controller', () => {
+    const desc: DomainDesc = {
+      ...base,
+      boot: { kind: 'disks' },
+      disks: [
+        { path: '/sd/a', format: 'qcow2', bus: 'virtio_scsi', bootable: true, serial: 'a' },
+        { path: '/sd/b', format: 'raw', bus: 'sata', bootable: false, serial: 'b' },
+      ],
+      cdroms: [{ path: '/state/cloud-init/vm.iso' }],
+    };
+    const xml = domainXml(desc, { accelerator: 'tcg' });
+    expect(xml).toMatch(
+      /<disk type="file" device="cdrom">\s*<driver name="qemu" type="raw"\/>\s*<source file="\/state\/cloud-init\/vm.iso"\/>\s*<target dev="sdc" bus="scsi"\/>\s*<readonly\/>\s*<\/disk>/,
+    );
+    expect(xml.match(/<controller type="scsi"/g)).toHaveLength(1);
+    // Without SCSI disks the CD-ROM brings the controller itself.
+    const alone = domainXml(
+      {
+        ...desc,
+        disks: [{ path: '/sd/a', format: 'qcow2', bus: 'virtio', bootable: true, serial: 'a' }],
+      },
+      { accelerator: 'tcg' },
+    );
+    expect(alone).toContain('<target dev="sda" bus="scsi"/>');
+    expect(alone).toContain('<controller type="scsi" index="0" model="virtio-scsi"/>');
+    expect(domainXml({ ...desc, cdroms: [] }, { accelerator: 'tcg' })).not.toContain('cdrom');
   });
 
   it('names disk targets as the kernel does', () => {

@@ -7,6 +7,7 @@
  * @see https://libvirt.org/formatdomain.html
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
+import { cdromElements } from '../cloud-init/cdrom-xml';
 import type {
   Accelerator,
   DiskBus,
@@ -157,7 +158,7 @@ function diskElement(disk: DomainDiskDesc, target: string, bootOrder: number | n
   return el;
 }
 
-/** The `<disk>` elements (and the virtio-scsi controller when a disk needs one). */
+/** The `<disk>` elements, CD-ROMs included (and the virtio-scsi controller when one needs it). */
 function diskElements(desc: DomainDesc, legacyDisk: XmlElement | null): XmlElement[] {
   const disks = desc.disks ?? [];
   const targets = diskTargets(disks, legacyDisk === null ? [] : ['vda']);
@@ -170,8 +171,18 @@ function diskElements(desc: DomainDesc, legacyDisk: XmlElement | null): XmlEleme
     indexes.forEach((index, position) => order.set(index, position + 1));
   }
   const out = disks.map((disk, i) => diskElement(disk, targets[i] ?? '', order.get(i) ?? null));
-  if (disks.some((d) => d.bus === 'virtio_scsi'))
+  const scsiDisk = disks.some((d) => d.bus === 'virtio_scsi');
+  if (scsiDisk)
     out.push(createElement('controller', { type: 'scsi', index: 0, model: 'virtio-scsi' }));
+  // CD-ROMs (the cloud-init seed) on virtio-scsi after the disks, on sd* names they left free;
+  // the controller once, whether a disk or a CD-ROM needs it.
+  out.push(
+    ...cdromElements(
+      desc.cdroms ?? [],
+      new Set(targets.filter((t) => t.startsWith('sd'))),
+      scsiDisk,
+    ),
+  );
   return out;
 }
 

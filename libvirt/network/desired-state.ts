@@ -34,13 +34,33 @@ export type NetStep =
   | { readonly op: 'addr-add'; readonly dev: string; readonly cidr: string }
   | { readonly op: 'addr-del'; readonly dev: string; readonly cidr: string };
 
+/** IPv6's minimum link MTU (RFC 8200): below it the kernel removes IPv6 from a device. */
+export const IPV6_MIN_MTU = 1280;
+
+/**
+ * True when the device has no IPv6 at all: below 1280 the kernel drops its IPv6 state
+ * (`/proc/sys/net/ipv6/conf/<dev>` disappears, no address generation mode is reported) —
+ * as isolated as disable_ipv6=1, and the IPv6 settings cannot even be written then.
+ */
+export function hasNoIpv6(link: LinkState): boolean {
+  return link.mtu < IPV6_MIN_MTU;
+}
+
+/** True when the bridge has no IPv6 for the host: disabled, or gone with a small MTU. */
+export function isIpv6Isolated(link: LinkState): boolean {
+  const s = link.sysctl;
+  return (
+    hasNoIpv6(link) ||
+    (link.addrGenMode === 'none' && s !== null && s.disableIpv6 === ISOLATED_SYSCTLS.disableIpv6)
+  );
+}
+
 /** True when a bridge already has the isolation settings. */
 export function isIsolated(link: LinkState): boolean {
   const s = link.sysctl;
   return (
-    link.addrGenMode === 'none' &&
+    isIpv6Isolated(link) &&
     s !== null &&
-    s.disableIpv6 === ISOLATED_SYSCTLS.disableIpv6 &&
     s.arpIgnore === ISOLATED_SYSCTLS.arpIgnore &&
     s.rpFilter === ISOLATED_SYSCTLS.rpFilter
   );
@@ -91,16 +111,20 @@ export function desiredState(facts: HostNetFacts, request: CanonicalRequest): Ne
       steps.push({ op: 'set-mtu', dev: net.name, mtu: net.mtu });
     } else {
       if (cur.stp !== net.stp) steps.push({ op: 'set-stp', dev: net.name, stp: net.stp });
-      if (!isIsolated(cur)) {
-        steps.push({
-          op: 'bridge-sysctls',
-          dev: net.name,
-          addrGenMode: 'none',
-          sysctls: ISOLATED_SYSCTLS,
-        });
-      }
+      // Without IPv6 (MTU < 1280) the IPv6 settings cannot be written; raising the MTU gives
+      // the bridge a fresh IPv6 with the kernel's defaults (eui64 link-local!), so isolation
+      // is applied right after the MTU then (issue 13 item 9).
+      const ipv6Returns = hasNoIpv6(cur) && net.mtu >= IPV6_MIN_MTU;
+      const isolation: NetStep = {
+        op: 'bridge-sysctls',
+        dev: net.name,
+        addrGenMode: 'none',
+        sysctls: ISOLATED_SYSCTLS,
+      };
+      if (!isIsolated(cur) && !hasNoIpv6(cur)) steps.push(isolation);
       for (const cidr of cur.ipv4) steps.push({ op: 'addr-del', dev: net.name, cidr });
       if (cur.mtu !== net.mtu) steps.push({ op: 'set-mtu', dev: net.name, mtu: net.mtu });
+      if (ipv6Returns) steps.push(isolation);
       // VM taps and the segment service's veth carry the network MTU too (keep it on change).
       for (const [dev, m] of master) {
         const tap = facts.links.get(dev);
@@ -175,6 +199,8 @@ export function restoreSteps(snapshot: Snapshot, now: HostNetFacts): NetStep[] {
   const release: NetStep[] = [];
   const enslave: NetStep[] = [];
   const mtu: NetStep[] = [];
+  /** IPv6 settings that can only be written once a restored MTU has given IPv6 back. */
+  const afterMtu: NetStep[] = [];
   const addrs: NetStep[] = [];
   const updown: NetStep[] = [];
 
@@ -208,7 +234,8 @@ export function restoreSteps(snapshot: Snapshot, now: HostNetFacts): NetStep[] {
       if (was.stp !== null && was.stp !== is.stp)
         settings.push({ op: 'set-stp', dev, stp: was.stp });
       if (!sameSysctls(was, is) && was.sysctl !== null && was.addrGenMode !== null) {
-        settings.push({
+        // No IPv6 now (MTU < 1280): write them after the MTU step brought it back.
+        (hasNoIpv6(is) ? afterMtu : settings).push({
           op: 'bridge-sysctls',
           dev,
           addrGenMode: was.addrGenMode,
@@ -230,5 +257,15 @@ export function restoreSteps(snapshot: Snapshot, now: HostNetFacts): NetStep[] {
     }
     if (was.up !== is.up) updown.push({ op: was.up ? 'up' : 'down', dev });
   }
-  return [...del, ...create, ...settings, ...release, ...enslave, ...mtu, ...addrs, ...updown];
+  return [
+    ...del,
+    ...create,
+    ...settings,
+    ...release,
+    ...enslave,
+    ...mtu,
+    ...afterMtu,
+    ...addrs,
+    ...updown,
+  ];
 }

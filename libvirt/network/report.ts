@@ -6,7 +6,7 @@
 import type { DriftField, NetworkDrift, NetworkSetup, ReportedNetwork } from '../host-agent';
 import { isSegmentPort } from '../segment/names';
 import { canonicalizeNetwork } from './canonicalize';
-import { ISOLATED_SYSCTLS } from './desired-state';
+import { isIpv6Isolated, ISOLATED_SYSCTLS } from './desired-state';
 import { type HostNetFacts, portsOf } from './host-facts';
 import { isTapKind } from './validate';
 
@@ -52,8 +52,8 @@ export function reportNetwork(
     ipv6: link.ipv6,
     up: link.up,
     otherPorts: nonTaps.filter((p) => p !== nic),
-    ipv6Disabled:
-      s !== null && s.disableIpv6 === ISOLATED_SYSCTLS.disableIpv6 && link.addrGenMode === 'none',
+    // No IPv6 at all (MTU < 1280, the sysctl directory is gone) counts as disabled (item 9).
+    ipv6Disabled: isIpv6Isolated(link),
     ipv4HostBlocked:
       s !== null &&
       s.arpIgnore === ISOLATED_SYSCTLS.arpIgnore &&

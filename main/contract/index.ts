@@ -8,6 +8,7 @@ export * from './errors';
 export * from './events';
 export * from './hosts';
 export * from './image-transfers';
+export * from './isolation-test';
 export * from './messages';
 export * from './network-attachments';
 export * from './networks';

@@ -82,6 +82,16 @@ export const engineMessages = {
   ),
   ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST: m('BAD_PARAMETERS', `${C} Data Center doesn't exist.`),
   MTU_VALUE_INVALID: m('BAD_PARAMETERS', 'mtu value invalid, Attribute: network.mtu'),
+  /** NEW (issue 12): an isolated network's address plan breaks a rule (detail lists them). */
+  ACTION_TYPE_FAILED_ADDRESS_PLAN_INVALID: m(
+    'BAD_PARAMETERS',
+    `${C} Invalid address plan: \${detail}`,
+  ),
+  /** NEW (issue 12): DHCP/DNS on a segment exists for isolated (NIC-less) networks only. */
+  ACTION_TYPE_FAILED_ADDRESS_PLAN_REQUIRES_ISOLATED_NETWORK: m(
+    'CONFLICT',
+    `${C} An address plan (DHCP and DNS on the segment) is only available on isolated networks.`,
+  ),
   /** NEW: MTU above what a host of the network's clusters can carry. */
   ACTION_TYPE_FAILED_NETWORK_MTU_EXCEEDS_HOST_CAPABILITY: m(
     'BAD_PARAMETERS',
@@ -106,6 +116,41 @@ export const engineMessages = {
   ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_VLAN: m(
     'BAD_PARAMETERS',
     `${C} An isolated network cannot have a VLAN tag.`,
+  ),
+  /** NEW: "only MTU should be relevant": STP has no meaning on a bridge without uplink. */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_STP: m(
+    'BAD_PARAMETERS',
+    `${C} An isolated network cannot have STP enabled: only its MTU applies.`,
+  ),
+  /** NEW: port isolation would cut an isolated network's guests off from each other. */
+  ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_PORT_ISOLATION: m(
+    'BAD_PARAMETERS',
+    `${C} An isolated network cannot have port isolation: its guests could then reach nobody; only its MTU applies.`,
+  ),
+  /** NEW: the on-host (bridge) name can never be a Linux device name (issue 13 item 10). */
+  NETWORK_ON_HOST_NAME_INVALID: m(
+    'BAD_PARAMETERS',
+    `${C} Bad network name (\${NetworkName}): its on-host name '\${vdsmName}' can never be a host device name: \${reason}.`,
+  ),
+  /** NEW: the on-host name is an existing host device this product does not manage. */
+  ACTION_TYPE_FAILED_NETWORK_NAME_USED_BY_HOST_DEVICE: m(
+    'CONFLICT',
+    `${C} Bad network name (\${NetworkName}): '\${vdsmName}' is already a device of this host (\${deviceKind}) that AIO Lab does not manage, so it can never be the network's bridge. Please choose a different name.`,
+  ),
+  /** NEW (isolation self-test): only an isolated network promises that the host is unreachable. */
+  ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ISOLATED: m(
+    'BAD_PARAMETERS',
+    `${C} Network '\${networkName}' is not an isolated network: the isolation test applies to isolated networks only.`,
+  ),
+  /** NEW (isolation self-test): the segment to probe exists only where the network is attached. */
+  ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ON_HOST: m(
+    'CONFLICT',
+    `${C} Network '\${networkName}' is not attached to host \${hostName}: attach it (or its cluster) first.`,
+  ),
+  /** NEW: the host layer makes no VLAN devices; a tagged network is never bridged untagged. */
+  ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST: m(
+    'BAD_PARAMETERS',
+    `${C} Network '\${networkName}' has VLAN tag \${vlanId}, but this host does not create VLAN devices: its bridge would carry the traffic untagged. Remove the VLAN tag from the network to put it on a host.`,
   ),
   /** NEW: "It could not bear any other role". */
   ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_ROLES: m(
@@ -417,6 +462,10 @@ export const engineMessages = {
   VM_TEMPLATE_IMAGE_IS_LOCKED: m(
     'CONFLICT',
     `${C} Template \${templateName} is locked: its disks are being copied.`,
+  ),
+  VMT_CANNOT_UPDATE_VERSION_NAME: m(
+    'CONFLICT',
+    'Cannot update the name of Sub-Templates, Only the Version name can be updated.',
   ),
   VM_TEMPLATE_IMAGE_IS_ILLEGAL: m(
     'CONFLICT',

@@ -20,9 +20,16 @@ import { DISK_CONTENT_TYPES, DISK_FORMATS, DISK_INTERFACES } from './disks';
 import type { AuditEvent } from './events';
 import type { Host, HostNetworkLabel, HostNic } from './hosts';
 import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
+import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
 import type { EngineErrorCode } from './messages';
 import type { NetworkAttachment } from './network-attachments';
-import type { Network, NetworkLabel, VnicProfile } from './networks';
+import type {
+  Network,
+  NetworkLabel,
+  NetworkSegment,
+  ReportedDevice,
+  VnicProfile,
+} from './networks';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
@@ -73,6 +80,28 @@ const HOST_ERRORS = [
 const Int = z.number().int();
 const ClusterRoleSchema = z.enum(CLUSTER_ROLES);
 
+/** An address plan as sent (shapes only; value rules: `canonicalAddressPlan` in networks.ts). */
+export const AddressPlanInputSchema = z
+  .object({
+    subnet: z
+      .object({
+        name: z.string().max(256).optional(),
+        cidr: z.string().max(64),
+        ipVersion: z.enum(['v4', 'v6']).optional(),
+        gateway: z.string().max(64).nullable().optional(),
+        dnsServers: z.array(z.string().max(64)).max(8).optional(),
+      })
+      .strict(),
+    dhcpRange: z
+      .object({ start: z.string().max(64), end: z.string().max(64) })
+      .strict()
+      .nullable()
+      .optional(),
+    dnsDomain: z.string().max(253).nullable().optional(),
+    serviceAddress: z.string().max(64).optional(),
+  })
+  .strict();
+
 /** AddNetwork. `vmNetwork` defaults to true (oVirt: absent `usages` = VM network). */
 export const AddNetworkInput = z
   .object({
@@ -91,6 +120,8 @@ export const AddNetworkInput = z
     profileRequired: z.boolean().optional(),
     /** Optional label, applied as LabelNetwork would. */
     label: z.string().optional(),
+    /** AIO addition (issue 12): DHCP/DNS on an isolated segment; absent or null = off. */
+    addressPlan: AddressPlanInputSchema.nullable().optional(),
   })
   .strict();
 
@@ -106,6 +137,8 @@ export const UpdateNetworkInput = z
     vmNetwork: z.boolean().optional(),
     isolated: z.boolean().optional(),
     portIsolation: z.boolean().optional(),
+    /** AIO addition (issue 12): a new plan, or null to turn the service off; absent = unchanged. */
+    addressPlan: AddressPlanInputSchema.nullable().optional(),
   })
   .strict();
 
@@ -436,6 +469,23 @@ export const AddVmTemplateInput = z
       .object({ baseTemplate: Ref, versionName: z.string().max(255).optional() })
       .strict()
       .optional(),
+    /** cloud-init data of the template; absent = the VM's (oVirt copies it). */
+    initialization: Initialization.optional(),
+  })
+  .strict();
+
+/**
+ * UpdateVmTemplate (`PUT /templates/{id}`, oVirt UpdateVmTemplateCommand): name (base
+ * templates only; their versions follow), description, version name, memory and vCPUs.
+ */
+export const UpdateVmTemplateInput = z
+  .object({
+    id: Uuid,
+    name: z.string().optional(),
+    description: z.string().max(4000).optional(),
+    versionName: z.string().max(255).optional(),
+    memoryBytes: Int.positive().optional(),
+    vcpus: Int.positive().optional(),
   })
   .strict();
 
@@ -536,6 +586,10 @@ const NET_DEF_ERRORS = [
   'NON_VM_NETWORK_CANNOT_SUPPORT_PORT_ISOLATION',
   'ACTION_TYPE_FAILED_ISOLATED_NETWORK_MUST_BE_VM_NETWORK',
   'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_VLAN',
+  'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_STP',
+  'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_PORT_ISOLATION',
+  'NETWORK_ON_HOST_NAME_INVALID',
+  'ACTION_TYPE_FAILED_NETWORK_NAME_USED_BY_HOST_DEVICE',
 ] as const satisfies readonly EngineErrorCode[];
 
 const SETUP_ERRORS = [
@@ -565,6 +619,7 @@ const SETUP_ERRORS = [
   'LABEL_NOT_EXIST_IN_HOST',
   'OTHER_INTERFACE_ALREADY_LABELED',
   'PARAMS_CONTAIN_DUPLICATE_LABELS',
+  'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
   ...HOST_ERRORS,
 ] as const satisfies readonly EngineErrorCode[];
 
@@ -609,19 +664,28 @@ const VM_DISK_ERRORS = [
   'ACTION_TYPE_FAILED_DISK_IS_BEING_TRANSFERRED',
 ] as const satisfies readonly EngineErrorCode[];
 
+/** Address plan faults (issue 12). */
+const ADDRESS_PLAN_ERRORS = [
+  'ACTION_TYPE_FAILED_ADDRESS_PLAN_INVALID',
+  'ACTION_TYPE_FAILED_ADDRESS_PLAN_REQUIRES_ISOLATED_NETWORK',
+] as const satisfies readonly EngineErrorCode[];
+
 export const operations = {
   // Networks (data-center level)
   AddNetwork: op<Network>()('command', AddNetworkInput, [
     ...NET_DEF_ERRORS,
+    ...ADDRESS_PLAN_ERRORS,
     'ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST',
     'NETWORK_LABEL_FORMAT_INVALID',
   ]),
   UpdateNetwork: op<Network>()('command', UpdateNetworkInput, [
     ...NET_DEF_ERRORS,
+    ...ADDRESS_PLAN_ERRORS,
     'ACTION_TYPE_FAILED_NETWORK_ISOLATION_CANNOT_BE_CHANGED_WHILE_ATTACHED',
     'ACTION_TYPE_FAILED_NETWORK_PORT_ISOLATION_CANNOT_BE_CHANGED',
     'ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE',
     'ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES',
+    'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
     ...HOST_ERRORS,
   ]),
   RemoveNetwork: op<null>()('command', ById, [
@@ -633,6 +697,7 @@ export const operations = {
   LabelNetwork: op<NetworkLabel>()('command', NetworkLabelInput, [
     'NETWORK_LABEL_FORMAT_INVALID',
     'ACTION_TYPE_FAILED_NETWORK_ALREADY_LABELED',
+    'ACTION_TYPE_FAILED_NETWORK_VLAN_NOT_SUPPORTED_ON_HOST',
     ...HOST_ERRORS,
   ]),
   UnlabelNetwork: op<null>()('command', NetworkLabelInput, [
@@ -645,6 +710,14 @@ export const operations = {
     'ACTION_TYPE_FAILED_VNIC_PROFILE_NAME_IN_USE',
   ]),
   RemoveVnicProfile: op<null>()('command', ById, ['ACTION_TYPE_FAILED_VNIC_PROFILE_IN_USE']),
+  /** NEW (issue 13 item 7): probes on the segment check isolation (B1) and the MTU (B2). */
+  TestNetworkIsolation: op<NetworkIsolationTest>()('command', TestNetworkIsolationInput, [
+    'ACTION_TYPE_FAILED_HOST_NOT_EXIST',
+    'ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL',
+    'ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ISOLATED',
+    'ACTION_TYPE_FAILED_ISOLATION_TEST_NETWORK_NOT_ON_HOST',
+    ...HOST_ERRORS,
+  ]),
 
   // Clusters
   AttachNetworkToCluster: op<ClusterNetwork>()('command', AttachNetworkToClusterInput, [
@@ -816,6 +889,15 @@ export const operations = {
     ...VM_DISK_ERRORS,
     ...STORAGE_HOST_ERRORS,
   ]),
+  UpdateVmTemplate: op<Template>()('command', UpdateVmTemplateInput, [
+    'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+    'VMT_CANNOT_UPDATE_VERSION_NAME',
+    'VM_TEMPLATE_IMAGE_IS_LOCKED',
+    'ACTION_TYPE_FAILED_INVALID_MEMORY',
+    'ACTION_TYPE_FAILED_INVALID_VCPUS',
+  ]),
   RemoveVmTemplate: op<null>()('command', ById, [
     'VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM',
     'VMT_CANNOT_REMOVE_BLANK_TEMPLATE',
@@ -879,6 +961,10 @@ export const operations = {
   GetAllNetworks: op<Network[]>()('query', GetAllNetworksInput),
   GetNetworkById: op<Network>()('query', ById),
   GetNetworkLabels: op<NetworkLabel[]>()('query', NetworkIdInput),
+  /** AIO addition (issue 12): the segment's DHCP/DNS service and its leases, read back. */
+  GetNetworkSegment: op<NetworkSegment>()('query', ById),
+  /** oVirt `/vms/{id}/reporteddevices`: the addresses each vNIC holds (segment leases). */
+  GetVmReportedDevices: op<ReportedDevice[]>()('query', ById),
   GetAllVnicProfiles: op<VnicProfile[]>()('query', NoInput),
   GetVnicProfileById: op<VnicProfile>()('query', ById),
   GetVnicProfilesByNetworkId: op<VnicProfile[]>()('query', NetworkIdInput),

@@ -3,6 +3,7 @@
  * Templates (`types/Template.java`, `TemplateVersion.java`): `Blank` with oVirt's fixed id,
  * `tiny`, bundled images (`debian-12`) and templates made from VMs, whose disks are copies.
  */
+import type { Initialization } from './vms';
 
 export const BLANK_TEMPLATE_ID = '00000000-0000-0000-0000-000000000000';
 export const BLANK_TEMPLATE_NAME = 'Blank';
@@ -40,4 +41,9 @@ export interface Template {
   /** The VM it was made from (null for built-in and bundled templates). */
   readonly sourceVmId: string | null;
   readonly creationTime: string | null;
+  /**
+   * cloud-init data VMs made from it inherit (oVirt copies the template's `initialization`);
+   * `rootPassword`, when set, reads as HIDDEN_PASSWORD.
+   */
+  readonly initialization: Initialization | null;
 }

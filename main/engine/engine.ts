@@ -23,13 +23,14 @@ import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types';
 import { EventBus } from './events';
-import { monitorHost } from './host-monitor';
+import { checkHost, monitorHost } from './host-monitor';
 import { LockManager } from './locks';
 import { watchHostNetworks } from './network-watch';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
 import { errorBody, Runner } from './runner';
 import { registerLocalHost, seedDatabase } from './seed';
+import { type SegmentWatch, watchSegments } from './segment/segment-watch';
 import { RateTracker } from './statistics';
 import { validateVmTransition } from './validators/vm.validator';
 
@@ -41,6 +42,8 @@ class EngineImpl implements StartedEngine {
   private readonly pending = new Set<Promise<unknown>>();
   private unsubscribeDomains: () => void = () => undefined;
   private stopMonitor: () => void = () => undefined;
+  /** Issue 12: keeps segment leases and names in step with VMs and vNICs. */
+  private segmentWatch: SegmentWatch | null = null;
   private closed = false;
 
   constructor(
@@ -144,6 +147,10 @@ class EngineImpl implements StartedEngine {
     });
   }
 
+  watchSegments(): void {
+    this.segmentWatch = watchSegments(this.services);
+  }
+
   monitorHost(intervalMs: number): void {
     this.stopMonitor = monitorHost(this.services, intervalMs);
     // Network drift from kernel events (issue 13 item 6), beside the liveness check.
@@ -161,6 +168,8 @@ class EngineImpl implements StartedEngine {
     this.unsubscribeDomains();
     this.stopMonitor();
     await Promise.allSettled([...this.pending]);
+    this.segmentWatch?.stop();
+    await this.segmentWatch?.idle();
     await stopStorage(this.services);
     this.services.database.close();
   }
@@ -204,12 +213,16 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
     await startStorage(storageCtx, options.storageDir ?? join(options.dataDir, 'storage'));
     await recoverInterruptedCommands(services);
     engine.listenToDomains();
+    engine.watchSegments();
     // The local host coming Up: re-validation of its networks (a failure leaves it NonOperational,
     // recorded in the audit log; the engine still starts so the admin can see and fix it).
     const host = hostsRepo.findById(database.db, localHostId);
     if (host && host.status !== 'maintenance') {
       await engine.invoke(SYSTEM_PRINCIPAL, 'ActivateHost', { hostId: localHostId });
     }
+    // libvirtd down at start-up must not keep the engine down (issue 10): the host is marked
+    // non_responsive now, not one monitor interval later, and comes back up by itself.
+    await checkHost(services);
     await reconcileVms(services, localHostId).catch(() => []);
     engine.monitorHost(options.hostCheckIntervalMs ?? 5_000);
     return engine;

@@ -27,6 +27,15 @@ import { DEFAULT_MTU, type Network } from '../contract/networks';
 import type { EngineContext, EngineServices } from './context';
 import { dropIntent, restoreIntent } from './intent-steps';
 import { hostFailure, runIntent } from './intents';
+import { desiredSegmentsOnHost, persistAllocations } from './segment/segment-plan';
+import {
+  recoverSegmentServices,
+  segmentChanges,
+  undoSegmentServices,
+  withSegmentServices,
+} from './segment/segment-services';
+import { CommandFailure } from './validation';
+import { validateVlanOnHost } from './validators/vlan.validator';
 
 /** MTU 0 means the default. */
 export const effectiveMtu = (mtu: number): number => (mtu === 0 ? DEFAULT_MTU : mtu);
@@ -159,6 +168,24 @@ export async function applyHostNetworks(
   const flag = (tx: Tx, on: boolean): void => {
     hostsRepo.update(tx, change.hostId, { networkOperationInProgress: on });
   };
+  const setupBridges = async (
+    request: SetupNetworksRequest,
+    inverse: SetupNetworksRequest,
+  ): Promise<Record<string, ReportedNetwork>> => {
+    // A change of address plans only: the bridges stay as they are.
+    if (Object.keys(request.networks).length === 0) return {};
+    const reports = await ctx.host.setupNetworks(request);
+    if (change.commitOnSuccess) {
+      try {
+        await ctx.host.commitNetworkConfig();
+      } catch (e) {
+        // setupNetworks rolls itself back; a failed commit after it must be undone here.
+        await ctx.host.setupNetworks(inverse).catch(() => undefined);
+        throw e;
+      }
+    }
+    return reports;
+  };
   const beforeIds = await runIntent(ctx, {
     command: change.command,
     kind: 'host-networks',
@@ -171,6 +198,7 @@ export async function applyHostNetworks(
     prepare: (tx) => {
       const ids = new Set(networkAttachmentsRepo.listByHost(tx, change.hostId).map((a) => a.id));
       const before = hostDesiredState(tx, change.hostId);
+      const segmentsBefore = desiredSegmentsOnHost(tx, change.hostId);
       change.mutate(tx);
       const after = hostDesiredState(tx, change.hostId);
       const networks: Record<string, NetworkSetup | { readonly remove: true }> = {};
@@ -180,41 +208,53 @@ export async function applyHostNetworks(
         if (!b || !sameSetup(a.setup, b.setup) || force.has(name)) networks[name] = a.setup;
       }
       for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
+      // Every path that puts a network on the host ends here (labels included): never a
+      // tagged network bridged untagged (issue 13 item 4).
+      for (const name of Object.keys(networks)) {
+        const f = validateVlanOnHost(after.get(name)?.network ?? { name, vlanId: null });
+        if (f) throw new CommandFailure(f.code, f.vars);
+      }
       // What puts the host back if a later step (commit, tx 2) fails after the host applied it.
       const inverse: SetupNetworksRequest = {
         networks: Object.fromEntries(
           Object.keys(networks).map((n) => [n, before.get(n)?.setup ?? { remove: true as const }]),
         ),
       };
-      const touchHost = Object.keys(networks).length > 0 && change.pushToHost;
+      // DHCP/DNS segment services (issue 12) follow their networks and address plans.
+      const segmentsAfter = desiredSegmentsOnHost(tx, change.hostId);
+      for (const seg of segmentsAfter.values()) persistAllocations(tx, seg);
+      const segments = change.pushToHost
+        ? segmentChanges(segmentsBefore, segmentsAfter, Object.keys(networks))
+        : [];
+      const touched = [...new Set([...Object.keys(networks), ...segments.map((c) => c.network)])];
+      const touchHost =
+        (Object.keys(networks).length > 0 || segments.length > 0) && change.pushToHost;
       if (touchHost) flag(tx, true);
       return {
-        plan: { request: { networks }, inverse, beforeIds: ids },
-        hostNetworks: Object.keys(networks),
-        payload: { hostNetworks: Object.keys(networks) },
+        plan: { request: { networks }, inverse, beforeIds: ids, segments },
+        hostNetworks: touched,
+        payload: { hostNetworks: touched },
         touchHost,
       };
     },
-    host: async ({ request, inverse }) => {
-      const reports = await ctx.host.setupNetworks(request);
-      if (change.commitOnSuccess) {
-        try {
-          await ctx.host.commitNetworkConfig();
-        } catch (e) {
-          // setupNetworks rolls itself back; a failed commit after it must be undone here.
-          await ctx.host.setupNetworks(inverse).catch(() => undefined);
-          throw e;
-        }
-      }
-      return reports;
-    },
+    host: ({ request, inverse, segments }) =>
+      withSegmentServices(
+        ctx,
+        segments,
+        () => setupBridges(request, inverse),
+        async () => {
+          if (Object.keys(inverse.networks).length > 0) await ctx.host.setupNetworks(inverse);
+        },
+      ),
     onCompensate: (tx) => {
       flag(tx, false);
     },
-    undoHost: async ({ inverse }) => {
-      await ctx.host.setupNetworks(inverse);
-      if (change.commitOnSuccess) await ctx.host.commitNetworkConfig();
-    },
+    undoHost: ({ inverse, segments }) =>
+      undoSegmentServices(ctx, segments, async () => {
+        if (Object.keys(inverse.networks).length === 0) return;
+        await ctx.host.setupNetworks(inverse);
+        if (change.commitOnSuccess) await ctx.host.commitNetworkConfig();
+      }),
     commit: (tx, reports, plan) => {
       storeReports(tx, change.hostId, reports ?? {});
       for (const a of networkAttachmentsRepo.listByHost(tx, change.hostId)) {
@@ -270,6 +310,8 @@ export async function recoverHostNetworks(
         problems.push(`${name}: ${f.message}`);
       }
     }
+    // Segment services (issue 12) of those networks, as the restored database wants them.
+    problems.push(...(await recoverSegmentServices(ctx, intent.hostId, intent.hostNetworks)));
   }
   dropIntent(ctx, intent);
   if (problems.length > 0)

@@ -11,6 +11,7 @@
 import { hostsRepo } from '../../db/repos/hosts.repo';
 import { type IntentRecord, intentsRepo } from '../../db/repos/intents.repo';
 import { auditRepo } from '../../db/repos/users.repo';
+import { STORAGE_INTENT_KINDS } from './commands/storage/storage-intents';
 import type { EngineServices } from './context';
 import { dropIntent, recoveries, restoreOnly, wasRestored } from './recoveries';
 
@@ -67,6 +68,11 @@ export async function recoverInterruptedCommands(services: EngineServices): Prom
     return 0;
   }
   for (const intent of intents) {
+    // Storage intents are settled by storage start-up, which runs first (startStorage); any
+    // still here belong to background jobs this process has just started (the bundled image's
+    // copy). Restoring their empty snapshot and dropping them would leave that disk `locked`
+    // for good if the process then died mid-copy.
+    if ((STORAGE_INTENT_KINDS as readonly string[]).includes(intent.kind)) continue;
     const recover = recoveries[intent.kind] ?? restoreOnly;
     try {
       await recover(services, intent);

@@ -40,6 +40,7 @@ import { AddStorageDomainCommand } from './commands/storage/add-storage-domain.c
 import { RemoveStorageDomainCommand } from './commands/storage/remove-storage-domain.command';
 import { AddVmTemplateCommand } from './commands/template/add-vm-template.command';
 import { RemoveVmTemplateCommand } from './commands/template/remove-vm-template.command';
+import { UpdateVmTemplateCommand } from './commands/template/update-vm-template.command';
 import { AddVmCommand } from './commands/vm/add-vm.command';
 import { AddVmInterfaceCommand } from './commands/vm/add-vm-interface.command';
 import { CloneVmCommand } from './commands/vm/clone-vm.command';
@@ -49,6 +50,7 @@ import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
+import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
 import { GetAllHosts } from './queries/get-all-hosts.query';
@@ -97,6 +99,7 @@ import { GetVmInterfaces } from './queries/get-vm-interfaces.query';
 import { GetVmStatistics } from './queries/get-vm-statistics.query';
 import { GetVnicProfileById } from './queries/get-vnic-profile-by-id.query';
 import { GetVnicProfilesByNetworkId } from './queries/get-vnic-profiles-by-network-id.query';
+import { GetNetworkSegment, GetVmReportedDevices } from './segment/segment.queries';
 
 export const commands = {
   AddNetwork: AddNetworkCommand,
@@ -137,6 +140,7 @@ export const commands = {
   DetachDiskFromVm: DetachDiskFromVmCommand,
   AddVmTemplate: AddVmTemplateCommand,
   RemoveVmTemplate: RemoveVmTemplateCommand,
+  UpdateVmTemplate: UpdateVmTemplateCommand,
   CreateSnapshot: CreateSnapshotCommand,
   RemoveSnapshot: RemoveSnapshotCommand,
   RestoreSnapshot: RestoreSnapshotCommand,
@@ -145,6 +149,7 @@ export const commands = {
   CancelImageTransfer: CancelImageTransferCommand,
   ExtendImageTransfer: ExtendImageTransferCommand,
   ImportImage: ImportImageCommand,
+  TestNetworkIsolation: TestNetworkIsolationCommand,
 } satisfies { [K in CommandName]: Command<K> };
 
 export const queries = {
@@ -192,4 +197,6 @@ export const queries = {
   GetAllImageTransfers,
   GetImageTransferById,
   GetImageTransferTicket,
+  GetNetworkSegment,
+  GetVmReportedDevices,
 } satisfies { [K in QueryName]: Query<K> };

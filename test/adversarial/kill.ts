@@ -10,9 +10,15 @@
  * API), and the marker is still there (no lost commit).
  *
  * Table-driven: a new command is one entry in {@link killCommands} (setup + the REST call +
- * the instrumented points that make sense for it).
+ * the instrumented points that make sense for it). The storage commands (kill-storage.ts) add
+ * the point `partial` (a `.partial` file appeared: a copy is under way) and their own checks
+ * (nothing stays locked, an `ok` disk has its files and passes `qemu-img check`, no orphan or
+ * `.partial` file in the storage domain).
+ *
+ * `AIO_KILL_ROUNDS=n` and `AIO_KILL_COMMANDS=a,b` (names in the table) narrow a run, e.g.
+ * `AIO_KILL_COMMANDS=disk-add,upload-finalize npm run adversarial -- --full --only kill`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,6 +28,13 @@ import { run, runJson } from '../../libvirt/exec';
 import { type HeadlessServer, startHeadlessServer } from '../e2e/support/headless-server';
 import { entity, httpRequest, items, parseXmlDoc, type Reply } from '../functional/support';
 import { claimRunPrefix, releaseRunPrefix, runDir, sweepStale } from '../support/run-prefix';
+import {
+  partialExists,
+  STORAGE_KILL_COMMANDS,
+  storageFigures,
+  storageInconsistencies,
+  storageKillCommands,
+} from './kill-storage';
 import type { PartOptions, PartResult } from './types';
 
 export const PASSWORD = 'adv-Recovery-Secret!';
@@ -129,7 +142,7 @@ export interface KillCommand {
   readonly weight?: number;
 }
 
-export type KillPoint = 'intent' | 'bridge' | 'domain';
+export type KillPoint = 'intent' | 'bridge' | 'domain' | 'partial';
 
 /** One VM (tiny, one vNIC on an isolated network) reused by the VM rounds. */
 export async function ensureVm(api: Api, w: World): Promise<string> {
@@ -256,6 +269,10 @@ export const killCommands: KillCommand[] = [
   },
 ];
 
+/** The run's scratch directory (the storage rounds keep their source image there). */
+let scratchDir = '';
+killCommands.push(...storageKillCommands(must, () => scratchDir));
+
 // ── Host and database inspection ───────────────────────────────────────────────────────
 
 interface Link {
@@ -346,6 +363,13 @@ export async function inconsistencies(api: Api, w: World, dataDir: string): Prom
     if (running && !known.has(d)) problems.push(`orphan domain ${d}`);
   const left = intentRows(dataDir);
   if (left > 0) problems.push(`${left} intent row(s) left behind`);
+  problems.push(
+    ...(await storageInconsistencies(dataDir, w, () =>
+      scratchDir !== '' && existsSync(join(scratchDir, 'image.qcow2'))
+        ? join(scratchDir, 'image.qcow2')
+        : null,
+    )),
+  );
   return problems;
 }
 
@@ -422,11 +446,14 @@ export interface KillOptions extends PartOptions {
 
 /** Run the kill rounds; see the file comment. */
 export async function runKillRounds(opts: KillOptions): Promise<PartResult> {
-  const rounds = opts.rounds ?? (opts.full ? 100 : 4);
+  const envRounds = Number(process.env.AIO_KILL_ROUNDS ?? Number.NaN);
+  const rounds = opts.rounds ?? (Number.isInteger(envRounds) ? envRounds : opts.full ? 100 : 4);
+  const envCommands = process.env.AIO_KILL_COMMANDS?.split(',').filter((c) => c !== '');
   const random = prng(opts.seed);
   await sweepStale(FAMILY).catch(() => undefined);
   const prefix = claimRunPrefix(FAMILY);
   const dataDir = mkdtempSync(join(runDir(prefix), 'engine-'));
+  scratchDir = mkdtempSync(join(runDir(prefix), 'scratch-'));
   const figures = {
     rounds: 0,
     killed: 0,
@@ -434,6 +461,7 @@ export async function runKillRounds(opts: KillOptions): Promise<PartResult> {
     'orphans/half states': 0,
     'lost commits': 0,
     'commands finished before kill': 0,
+    'instrumented points not seen': 0,
   };
   const failures: string[] = [];
   const perCommand: Record<string, number> = {};
@@ -442,7 +470,11 @@ export async function runKillRounds(opts: KillOptions): Promise<PartResult> {
   try {
     server = await startHeadlessServer(dataDir, PASSWORD);
     const w = await discoverWorld(api, prefix);
-    const chosen = killCommands.filter((c) => !opts.commands || opts.commands.includes(c.name));
+    const only = opts.commands ?? envCommands;
+    const chosen = killCommands.filter((c) => !only || only.includes(c.name));
+    // The bundled debian-12 is copied into the domain at first start; let that finish so the
+    // rounds do not each restart a 450 MB copy (its own recovery is checked like any other).
+    await waitFor(() => !startupCopyRunning(dataDir), 300_000);
     // Every command once per cycle; the costly ones (weight < 1, a QEMU start) every other.
     const table = [...chosen, ...chosen.filter((c) => (c.weight ?? 1) >= 1)];
     for (let round = 0; round < rounds; round++) {
@@ -464,18 +496,22 @@ export async function runKillRounds(opts: KillOptions): Promise<PartResult> {
       void request.then(() => {
         finished = true;
       });
+      let hit = true;
       if (point === 'random') await sleep(delay);
-      else if (point === 'intent') await waitFor(() => intentRows(dataDir) > 0, 3000);
+      else if (point === 'intent') hit = await waitFor(() => intentRows(dataDir) > 0, 3000);
+      else if (point === 'partial') hit = await waitFor(() => partialExists(dataDir), 3000);
       else if (point === 'bridge')
-        await waitFor(
+        hit = await waitFor(
           async () => [...(await hostBridges(prefix)).keys()].some((b) => !bridgesBefore.has(b)),
           3000,
         );
       else
-        await waitFor(
+        hit = await waitFor(
           async () => [...(await hostDomains(prefix))].some(([d, r]) => r && !domainsBefore.get(d)),
           5000,
         );
+      // A point that never showed (the command was faster than the poll) kills after it.
+      if (!hit) figures['instrumented points not seen']++;
       if (finished) figures['commands finished before kill']++;
       killEngine(dataDir);
       figures.killed++;
@@ -504,6 +540,8 @@ export async function runKillRounds(opts: KillOptions): Promise<PartResult> {
       // Keep the host small: the round's network goes (removal is not under test here).
       if (w.vars.net && cmd.name !== 'remove') await api.call('DELETE', `/networks/${w.vars.net}`);
       delete w.vars.net;
+      if ((STORAGE_KILL_COMMANDS as readonly string[]).includes(cmd.name))
+        await cleanupStorageRound(api, w);
       figures.rounds++;
       opts.log(`${label}: ${problems.length === 0 ? 'consistent' : problems.join('; ')}`);
     }
@@ -526,10 +564,42 @@ export async function runKillRounds(opts: KillOptions): Promise<PartResult> {
     name: 'kill',
     figures: {
       ...figures,
+      ...storageFigures,
       ...Object.fromEntries(Object.entries(perCommand).map(([k, v]) => [`rounds ${k}`, v])),
     },
     failures,
   };
+}
+
+/** True while a template is still `locked` (the bundled image's first-start copy). */
+function startupCopyRunning(dataDir: string): boolean {
+  const db = new BetterSqlite3(join(dataDir, 'engine.db'), { readonly: true, timeout: 5000 });
+  try {
+    const r = db.prepare("SELECT count(*) AS n FROM vm_template WHERE status = 'locked'").get() as {
+      n: number;
+    };
+    return r.n > 0;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * After a storage round: remove what the round made (VMs from the template with their disks,
+ * loose disks) so the domain stays small; the run's base template and snapshot VM stay.
+ */
+async function cleanupStorageRound(api: Api, w: World): Promise<void> {
+  const keep = new Set([`${w.prefix}src`, `${w.prefix}snap`]);
+  const vms = items((await api.call('GET', '/vms')).body, 'vms', 'vm');
+  for (const v of vms.filter((x) => String(x.name).startsWith(w.prefix))) {
+    if (keep.has(String(v.name)) || String(v.name) === `${w.prefix}vm`) continue;
+    await api.call('DELETE', `/vms/${String(v.id)}`);
+  }
+  const disks = items((await api.call('GET', '/disks')).body, 'disks', 'disk');
+  for (const d of disks.filter((x) => /^[a-z]{2}[0-9a-z]{3}[dux]/.test(String(x.name)))) {
+    if (!String(d.name).startsWith(w.prefix)) continue;
+    await api.call('DELETE', `/disks/${String(d.id)}`);
+  }
 }
 
 /** Stop and remove our VMs and networks through the API (what an admin would do). */

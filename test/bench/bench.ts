@@ -8,7 +8,9 @@
  *  2. one isolated network deployed through the API vs raw iproute2 vs virsh net-define/start;
  *  3. 10/100/1000 isolated networks: setup time and GET /networks (XML, JSON), per network;
  *  4. a two-VM lab from nothing to both guests answering ping vs a hand-written virsh script;
- *  5. GET /networks/{id} throughput and p50/p99 latency with concurrent clients.
+ *  5. GET /networks/{id} throughput and p50/p99 latency with concurrent clients;
+ *  6. storage (storage.ts): thin VM from template vs qemu-img create -b, upload through
+ *     /imagetransfers vs cp, a debian-12 VM to its login prompt vs a qemu-img + virsh script.
  * Prints a table and writes bench-results.json. Numbers are never asserted.
  */
 import { writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { deployBreakdown } from './breakdown';
 import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
 import { apiLab, virshLab } from './lab-vms';
 import { median, quantile, time } from './measure';
+import { storageBench } from './storage';
 
 export interface Result {
   readonly metric: string;
@@ -210,6 +213,10 @@ async function main(): Promise<void> {
       sizes: { type: 'string' },
       out: { type: 'string', default: 'bench-results.json' },
       'skip-lab': { type: 'boolean', default: false },
+      'skip-storage': { type: 'boolean', default: false },
+      /** The debian-12 boot rows (6c) run in the full bench only, unless --boot. */
+      'skip-boot': { type: 'boolean', default: false },
+      boot: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
@@ -226,6 +233,11 @@ async function main(): Promise<void> {
     if (values['skip-lab']) console.log('4. two-VM lab skipped (--skip-lab)');
     else await lab(a);
     await reads(a, quick ? 4 : 16, quick ? 1 : 5);
+    if (values['skip-storage']) console.log('6. storage skipped (--skip-storage)');
+    else {
+      const boot = values.boot || (!quick && !values['skip-boot']);
+      await storageBench(a, { quick, boot }, record);
+    }
   } finally {
     await a.stop();
     releaseRunPrefix(benchPrefix());

@@ -49,6 +49,19 @@ describe('validateNetworkDefinition', () => {
       'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_VLAN',
     );
   });
+  // Issue 13 item 5: only the MTU applies to an isolated network; STP and port isolation
+  // were accepted (and STP applied). Both are refused now.
+  it('refuses STP and port isolation on an isolated network', () => {
+    expect(code({ isolated: true, stp: true })).toBe(
+      'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_STP',
+    );
+    expect(code({ isolated: true, portIsolation: true })).toBe(
+      'ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_PORT_ISOLATION',
+    );
+    // …while a non-isolated VM network keeps both (oVirt allows them there).
+    expect(code({ stp: true })).toBeNull();
+    expect(code({ portIsolation: true })).toBeNull();
+  });
   it('applies VLAN and VM-only rules', () => {
     expect(code({ vlanId: 4095 })).toBe('NETWORK_VLAN_OUT_OF_RANGE');
     expect(code({ stp: true, vmNetwork: false })).toBe('NON_VM_NETWORK_CANNOT_SUPPORT_STP');

@@ -59,6 +59,14 @@ export function validateNetworkDefinition(d: NetworkDefinition): ValidationResul
       failWith('ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_VLAN').when(
         d.isolated && d.vlanId !== null,
       ),
+    // Seed: "only MTU should be relevant" on an isolated network. STP only matters between
+    // bridges (an isolated bridge has no uplink that could loop) and port isolation would cut
+    // guests off from each other — their only peers — so both are refused, not ignored.
+    () => failWith('ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_STP').when(d.isolated && d.stp),
+    () =>
+      failWith('ACTION_TYPE_FAILED_ISOLATED_NETWORK_CANNOT_HAVE_PORT_ISOLATION').when(
+        d.isolated && d.portIsolation,
+      ),
     () => failWith('NON_VM_NETWORK_CANNOT_SUPPORT_STP').when(d.stp && !d.vmNetwork),
     () =>
       failWith('NON_VM_NETWORK_CANNOT_SUPPORT_PORT_ISOLATION').when(

@@ -11,6 +11,7 @@ import type { OpInput } from '../../../contract/operations';
 import type { DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
 import { bool, enumValue, type InputObject, int, obj, type Ref, ref, str, strList } from '../input';
+import { addressPlanDoc, addressPlanInput } from './address-plan.mapper';
 import { refTo, subLinks } from './links';
 
 /** A network at `/networks/{id}`. */
@@ -22,7 +23,7 @@ export function networkDoc(base: string, n: Network): DocObject {
     name: n.name,
     description: n.description || undefined,
     comment: n.comment || undefined,
-    link: subLinks(href, ['networklabels', 'permissions', 'vnicprofiles']),
+    link: subLinks(href, ['networklabels', 'vnicprofiles']),
     data_center: refTo(base, 'datacenters', n.dataCenterId),
     isolated: n.isolated,
     mtu: n.mtu,
@@ -31,6 +32,7 @@ export function networkDoc(base: string, n: Network): DocObject {
     usages: { usage: n.vmNetwork ? ['vm'] : [] },
     vdsm_name: n.vdsmName,
     vlan: n.vlanId === null ? undefined : { id: String(n.vlanId) },
+    address_plan: addressPlanDoc(n.addressPlan),
   };
 }
 
@@ -67,7 +69,6 @@ export function vnicProfileDoc(base: string, p: VnicProfile): DocObject {
     id: p.id,
     name: p.name,
     description: p.description || undefined,
-    link: subLinks(href, ['permissions']),
     network: refTo(base, 'networks', p.networkId),
     pass_through: { mode: 'disabled' },
     port_mirroring: p.portMirroring,
@@ -123,6 +124,7 @@ function networkFields(o: InputObject): {
   isolated?: boolean;
   portIsolation?: boolean;
   profileRequired?: boolean;
+  addressPlan?: OpInput<'AddNetwork'>['addressPlan'];
 } {
   const description = str(o, 'description');
   const comment = str(o, 'comment');
@@ -134,6 +136,7 @@ function networkFields(o: InputObject): {
   const isolated = bool(o, 'isolated');
   const portIsolation = bool(o, 'port_isolation');
   const profileRequired = bool(o, 'profile_required');
+  const addressPlan = addressPlanInput(o);
   return {
     ...(description !== undefined ? { description } : {}),
     ...(comment !== undefined ? { comment } : {}),
@@ -145,6 +148,7 @@ function networkFields(o: InputObject): {
     ...(isolated !== undefined ? { isolated } : {}),
     ...(portIsolation !== undefined ? { portIsolation } : {}),
     ...(profileRequired !== undefined ? { profileRequired } : {}),
+    ...(addressPlan !== undefined ? { addressPlan } : {}),
   };
 }
 

@@ -79,7 +79,7 @@ export function attachedStorageDomainDoc(base: string, dcId: string, sd: Storage
   return {
     ...common(href, sd),
     actions: actionLinks(href, []),
-    link: subLinks(href, ['diskprofiles', 'disks']),
+    link: subLinks(href, ['disks']),
     data_center: refTo(base, 'datacenters', dcId),
     data_centers: { data_center: [refTo(base, 'datacenters', dcId)] },
     status: sd.status,

@@ -7,16 +7,22 @@
  * @see ../../../../../shared/reference/ovirt-guests-api.md §4, §11
  */
 import type { OpInput } from '../../../contract/operations';
-import type { Template } from '../../../contract/templates';
+import { BLANK_TEMPLATE_ID, type Template } from '../../../contract/templates';
 import { DateTime, type DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
-import { type InputObject, obj, ref, str } from '../input';
+import { type InputObject, int, obj, ref, str } from '../input';
 import { diskOverridesInput } from './disk.mapper';
+import { initializationDoc, initializationInput } from './initialization.mapper';
 import { actionLinks, refTo, subLinks } from './links';
 import { queryBool } from './params';
+import { vcpusOf } from './vm.mapper';
 
-/** `/templates/{id}`. */
-export function templateDoc(base: string, t: Template): DocObject {
+/**
+ * `/templates/{id}`. `clusterId`: the template's cluster — oVirt gives every template but
+ * Blank one (the source VM's), and Ansible's `ovirt_template` compares it with its `cluster`
+ * parameter on every run; this appliance has one cluster, so it is that one.
+ */
+export function templateDoc(base: string, t: Template, clusterId: string | null): DocObject {
   const href = `${base}/templates/${t.id}`;
   return {
     href,
@@ -24,10 +30,15 @@ export function templateDoc(base: string, t: Template): DocObject {
     name: t.name,
     description: t.description || undefined,
     actions: actionLinks(href, []),
-    link: subLinks(href, ['cdroms', 'diskattachments', 'nics', 'permissions']),
+    link: subLinks(href, ['cdroms', 'diskattachments', 'nics']),
     bios: { boot_menu: { enabled: false }, type: 'q35_sea_bios' },
+    cluster:
+      t.id === BLANK_TEMPLATE_ID || clusterId === null
+        ? undefined
+        : refTo(base, 'clusters', clusterId),
     cpu: { topology: { cores: 1, sockets: t.vcpus, threads: 1 } },
     creation_time: t.creationTime === null ? undefined : new DateTime(new Date(t.creationTime)),
+    initialization: initializationDoc(t.initialization),
     io: { threads: 0 },
     memory: t.memoryBytes,
     memory_policy: { ballooning: false, guaranteed: t.memoryBytes, max: t.memoryBytes },
@@ -84,5 +95,35 @@ export function addTemplateInput(o: InputObject, query: URLSearchParams): OpInpu
     ...(disks !== undefined ? { disks } : {}),
     ...(seal !== undefined ? { seal } : {}),
     ...(versionInput !== undefined ? { version: versionInput } : {}),
+    ...initializationOf(o),
   };
+}
+
+/**
+ * `<template>` → UpdateVmTemplate. What this appliance keeps of a template: name,
+ * description, `version.version_name`, memory and CPU topology. Clients such as Ansible send
+ * the whole entity back (`vm`, `cluster`, …): like oVirt, `vm` is not an update, and the rest
+ * describes devices every template here has alike.
+ */
+export function updateTemplateInput(id: string, o: InputObject): OpInput<'UpdateVmTemplate'> {
+  const name = str(o, 'name');
+  const description = str(o, 'description');
+  const version = obj(o, 'version');
+  const versionName = version === undefined ? undefined : str(version, 'version_name');
+  const memoryBytes = int(o, 'memory');
+  const vcpus = vcpusOf(o);
+  return {
+    id,
+    ...(name !== undefined ? { name } : {}),
+    ...(description !== undefined ? { description } : {}),
+    ...(versionName !== undefined ? { versionName } : {}),
+    ...(memoryBytes !== undefined ? { memoryBytes } : {}),
+    ...(vcpus !== undefined ? { vcpus } : {}),
+  };
+}
+
+/** The template's own `initialization`, when given (else it copies the VM's). */
+function initializationOf(o: InputObject): Pick<OpInput<'AddVmTemplate'>, 'initialization'> {
+  const initialization = initializationInput(o);
+  return initialization === undefined ? {} : { initialization };
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * VMs, VM NICs and audit events ⇄ oVirt documents (`types/Vm.java`, `Nic.java`,
- * `Event.java`). `initialization.nic_configurations` is oVirt's cloud-init shape.
+ * `Event.java`). `initialization` (cloud-init) is in initialization.mapper.ts.
  *
  * @see ../../../../../shared/reference/ovirt-api.md §2.9, §2.10
  */
@@ -10,7 +10,8 @@ import type { OpInput } from '../../../contract/operations';
 import type { Initialization, NicInterface, Vm, VmNic } from '../../../contract/vms';
 import { DateTime, type DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
-import { bool, enumOf, type InputObject, int, obj, objList, ref, str } from '../input';
+import { bool, enumOf, type InputObject, int, obj, ref, str } from '../input';
+import { initializationDoc, initializationInput } from './initialization.mapper';
 import { actionLinks, refTo, subLinks } from './links';
 
 export const VM_ACTIONS = ['shutdown', 'start', 'stop'];
@@ -24,7 +25,7 @@ export function vmDoc(base: string, v: Vm): DocObject {
     name: v.name,
     description: v.description || undefined,
     actions: actionLinks(href, VM_ACTIONS),
-    link: subLinks(href, ['diskattachments', 'nics', 'permissions', 'statistics']),
+    link: subLinks(href, ['diskattachments', 'nics', 'statistics']),
     cluster: refTo(base, 'clusters', v.clusterId),
     cpu: { topology: { cores: 1, sockets: v.vcpus, threads: 1 } },
     creation_time: new DateTime(new Date(v.creationTime)),
@@ -32,22 +33,7 @@ export function vmDoc(base: string, v: Vm): DocObject {
     // are reached through the serial console; no address/port is advertised.
     display: { allow_override: false, monitors: 1, smartcard_enabled: false, type: 'vnc' },
     host: v.hostId === null ? undefined : refTo(base, 'hosts', v.hostId),
-    initialization:
-      v.initialization === null
-        ? undefined
-        : {
-            nic_configurations: {
-              nic_configuration: v.initialization.nicConfigurations.map((c) => ({
-                name: c.name,
-                boot_protocol: c.bootProtocol,
-                ip:
-                  c.ip === undefined
-                    ? undefined
-                    : { address: c.ip.address, netmask: c.ip.netmask, version: 'v4' },
-                on_boot: true,
-              })),
-            },
-          },
+    initialization: initializationDoc(v.initialization),
     memory: v.memoryBytes,
     original_template: refTo(base, 'templates', v.templateId),
     os: { type: v.boot.kind === 'tiny' ? 'other_linux' : 'other' },
@@ -101,8 +87,6 @@ export function eventDoc(base: string, e: AuditEvent): DocObject {
 
 // ── Input ──────────────────────────────────────────────────────────────────────────────
 
-/** oVirt `BootProtocol`. */
-const BOOT_PROTOCOLS = ['autoconf', 'dhcp', 'none', 'poly_dhcp_autoconf', 'static'] as const;
 /** oVirt `NicInterface`. */
 const NIC_INTERFACES = [
   'e1000',
@@ -114,32 +98,8 @@ const NIC_INTERFACES = [
   'virtio',
 ] as const;
 
-/** `<initialization><nic_configurations>` (oVirt's cloud-init shape). */
-export function initializationInput(o: InputObject): Initialization | undefined {
-  const init = obj(o, 'initialization');
-  if (init === undefined) return undefined;
-  const configs = objList(init, 'nic_configurations', 'nic_configuration') ?? [];
-  return {
-    nicConfigurations: configs.map((c) => {
-      const name = str(c, 'name');
-      if (name === undefined) {
-        throw incompleteParameters('NicConfiguration', ['name'], 'add');
-      }
-      const bootProtocol = enumOf(c, 'boot_protocol', BOOT_PROTOCOLS, 'BootProtocol') ?? 'static';
-      const ip = obj(c, 'ip');
-      const address = ip === undefined ? undefined : str(ip, 'address');
-      const netmask = ip === undefined ? undefined : str(ip, 'netmask');
-      return {
-        name,
-        // The contract knows static/none/dhcp; others reach the engine and fail there.
-        bootProtocol: bootProtocol as 'static',
-        ...(address !== undefined ? { ip: { address, netmask: netmask ?? '24' } } : {}),
-      };
-    }),
-  };
-}
-
-function vcpusOf(o: InputObject): number | undefined {
+/** `cpu.topology` → vCPUs (sockets × cores × threads); undefined when absent. */
+export function vcpusOf(o: InputObject): number | undefined {
   const topology = obj(obj(o, 'cpu') ?? {}, 'topology');
   if (topology === undefined) return undefined;
   const sockets = int(topology, 'sockets') ?? 1;

@@ -4,10 +4,12 @@ import type { Handler } from '../rest';
 import { Router } from '../router';
 import { registerClusterRoutes } from './clusters.routes';
 import { registerDiskRoutes } from './disks.routes';
+import { registerEmptyListRoutes } from './empty-lists.routes';
 import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerNetworkRoutes } from './networks.routes';
 import { registerRootRoutes } from './root.routes';
+import { registerSegmentRoutes } from './segment.routes';
 import { registerSnapshotRoutes } from './snapshots.routes';
 import { registerStorageDomainRoutes } from './storage-domains.routes';
 import { registerTemplateRoutes } from './templates.routes';
@@ -26,5 +28,7 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerTemplateRoutes(router);
   registerSnapshotRoutes(router);
   registerImageTransferRoutes(router);
+  registerEmptyListRoutes(router);
+  registerSegmentRoutes(router);
   return router;
 }

@@ -5,6 +5,7 @@
  *
  * @see ../../../../../shared/reference/ovirt-api.md §2.3, §2.4, §2.11
  */
+import { obj, str } from '../input';
 import {
   addNetworkInput,
   addVnicProfileInput,
@@ -36,9 +37,40 @@ async function networkLabels(ctx: RestContext): Promise<Reply> {
   );
 }
 
+/**
+ * `POST /networks/{id}/isolationtest` (NEW, issue 13 item 7): the isolation self-test on the
+ * local host (or `<host id="…"/>`). Answers the completed action with an `isolation_test`:
+ * `passed` and one `check` (name, passed, detail) per check. Failures are a bare fault.
+ */
+async function isolationTest(ctx: RestContext): Promise<Reply> {
+  const body = await ctx.input('action');
+  const id = param(ctx, 'id');
+  await ctx.call('GetNetworkById', { id });
+  const hostId = obj(body, 'host') === undefined ? undefined : str(obj(body, 'host') ?? {}, 'id');
+  const r = await ctx.call('TestNetworkIsolation', {
+    id,
+    ...(hostId !== undefined ? { hostId } : {}),
+  });
+  return ok('action', {
+    status: 'complete',
+    isolation_test: {
+      passed: r.passed,
+      mtu: r.mtu,
+      start_time: r.startedAt,
+      end_time: r.finishedAt,
+      network: { href: `${ctx.base}/networks/${r.networkId}`, id: r.networkId },
+      host: { href: `${ctx.base}/hosts/${r.hostId}`, id: r.hostId },
+      checks: {
+        check: r.checks.map((x) => ({ name: x.name, passed: x.passed, detail: x.detail })),
+      },
+    },
+  });
+}
+
 /** Registers the network routes. */
 export function registerNetworkRoutes(router: Router<Handler>): void {
   router
+    .add('POST', '/networks/:id/isolationtest', isolationTest)
     .add('GET', '/networks', async (ctx) => {
       const [nets, dcs] = await Promise.all([
         ctx.call('GetAllNetworks', {}),

@@ -144,5 +144,16 @@ export function registerStorageDomainRoutes(router: Router<Handler>): void {
         'storage_domain',
         attachedStorageDomainDoc(ctx.base, param(ctx, 'dc'), await inDataCenter(ctx)),
       );
+    })
+    // oVirt's AttachedStorageDomainDisksService: the domain's disks, seen from its data center.
+    .add('GET', '/datacenters/:dc/storagedomains/:id/disks', async (ctx) => {
+      const sd = await inDataCenter(ctx);
+      const disks = await ctx.call('GetDisksByStorageDomainId', { storageDomainId: sd.id });
+      const hits = applySearch(disks, ctx.query, { name: (d) => d.name, id: (d) => d.id });
+      return collection(
+        'disks',
+        'disk',
+        hits.map((d) => diskDoc(ctx.base, d)),
+      );
     });
 }

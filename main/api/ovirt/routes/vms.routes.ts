@@ -68,16 +68,41 @@ export function registerVmRoutes(router: Router<Handler>): void {
 
   router
     .add('GET', '/vms', async (ctx) => {
-      const [vms, clusters] = await Promise.all([
+      const [vms, clusters, dcs, hosts, templates] = await Promise.all([
         ctx.call('GetAllVms', {}),
         ctx.call('GetAllClusters', {}),
+        ctx.call('GetAllDataCenters', {}),
+        ctx.call('GetAllHosts', {}),
+        ctx.call('GetAllTemplates', {}),
       ]);
       const clusterName = new Map(clusters.map((c) => [c.id, c.name]));
+      const clusterDc = new Map(clusters.map((c) => [c.id, c.dataCenterId]));
+      const dcName = new Map(dcs.map((d) => [d.id, d.name]));
+      const hostName = new Map(hosts.map((h) => [h.id, h.name]));
+      const templateName = new Map(templates.map((t) => [t.id, t.name]));
+      const datacenter = (v: (typeof vms)[number]): string | undefined => {
+        const dc = clusterDc.get(v.clusterId);
+        return dc === undefined ? undefined : dcName.get(dc);
+      };
+      const host = (v: (typeof vms)[number]): string | undefined =>
+        v.hostId === null ? undefined : hostName.get(v.hostId);
+      const template = (v: (typeof vms)[number]): string | undefined =>
+        templateName.get(v.templateId);
+      // oVirt's VM search keys that clients use (VmConditionFieldAutoCompleter and the
+      // vms–hosts/templates/clusters joins).
       const hits = applySearch(vms, ctx.query, {
         name: (v) => v.name,
         id: (v) => v.id,
         status: (v) => v.status,
+        description: (v) => v.description,
         cluster: (v) => clusterName.get(v.clusterId),
+        'cluster.name': (v) => clusterName.get(v.clusterId),
+        datacenter,
+        'datacenter.name': datacenter,
+        host,
+        'host.name': host,
+        template,
+        'template.name': template,
       });
       return collection(
         'vms',

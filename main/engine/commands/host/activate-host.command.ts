@@ -8,6 +8,7 @@ import type { Host } from '../../../contract/hosts';
 import { revalidateHostNetworks, storeCapabilities } from '../../activation';
 import { defineCommand, lockKey } from '../../command';
 import { hostFailure, withProgress } from '../../host-networks';
+import { restoreSegmentServices } from '../../segment/segment-watch';
 import { CommandFailure, failWith, invalid, notFound, valid } from '../../validation';
 
 export const ActivateHostCommand = defineCommand<'ActivateHost', Host>({
@@ -39,6 +40,8 @@ export const ActivateHostCommand = defineCommand<'ActivateHost', Host>({
         });
         storeCapabilities(ctx, id, caps);
         await revalidateHostNetworks(ctx, id, 'ActivateHost');
+        // Issue 12: DHCP/DNS segment services come back with their bridges (never fails).
+        await restoreSegmentServices(ctx, id);
       });
     } catch (e) {
       const detail =

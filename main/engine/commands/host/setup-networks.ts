@@ -25,6 +25,7 @@ import { resolveHostNic, resolveNetwork } from '../../resolve';
 import { type Failure, failWith, invalid, notFound, valid, type Validated } from '../../validation';
 import { validateLabel } from '../../validators/network.validator';
 import { notUsedByRunningVms } from '../../validators/usage.validator';
+import { validateVlanOnHost } from '../../validators/vlan.validator';
 import { toAttachment } from '../../views';
 
 export type SetupInput = OpParsedInput<'HostSetupNetworks'>;
@@ -187,6 +188,8 @@ export function validateSetup(ctx: EngineContext, input: SetupInput): Validated<
           .failure,
       );
     }
+    const untaggable = validateVlanOnHost(network);
+    if (untaggable) return invalid(untaggable);
     let nicId: string | null = null;
     let maxMtu = host.maxMtu;
     if (m.hostNic) {

@@ -8,9 +8,12 @@ import {
   vnicProfilesRepo,
 } from '../../../../db/repos/networks.repo';
 import type { DataCenter } from '../../../contract/data-centers';
+import type { AddressPlan } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import { resolveDataCenter } from '../../resolve';
-import { invalid, valid, type ValidationResult } from '../../validation';
+import { addressPlanColumn, resolveAddressPlan } from '../../segment/address-plan.validator';
+import { CommandFailure, invalid, valid, type ValidationResult } from '../../validation';
+import { hostDeviceFailure, validateOnHostName } from '../../validators/host-device.validator';
 import {
   type NetworkDefinition,
   validateLabel,
@@ -26,6 +29,8 @@ interface Plan {
   readonly vdsmName: string;
   /** The input with its defaults made explicit: validated, then stored as is. */
   readonly def: NetworkDefinition;
+  /** Issue 12: the canonical address plan, or null (off). */
+  readonly addressPlan: AddressPlan | null;
 }
 
 export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
@@ -56,11 +61,18 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
       validateNetworkDefinition(def) ??
       validateNameFree(c, dc.value.id, input.name, null) ??
       validateVdsmNameFree(c, dc.value.id, input.name, vdsmName, null) ??
+      validateOnHostName(input.name, vdsmName) ??
       (input.label === undefined ? null : validateLabel(input.label));
-    return failure ? invalid(failure) : valid({ dc: dc.value, id, vdsmName, def });
+    if (failure) return invalid(failure);
+    const plan = resolveAddressPlan(input.addressPlan, null, def);
+    if ('failure' in plan) return invalid(plan.failure);
+    return valid({ dc: dc.value, id, vdsmName, def, addressPlan: plan.plan });
   },
-  execute: (ctx, input, plan) => {
+  execute: async (ctx, input, plan) => {
     const { def } = plan;
+    // The host's devices are read here, not in validate() (which never touches the host).
+    const taken = await hostDeviceFailure(ctx, def.name, plan.vdsmName);
+    if (taken) throw new CommandFailure(taken.code, taken.vars);
     ctx.database.transaction((tx) => {
       networksRepo.insert(tx, {
         id: plan.id,
@@ -75,6 +87,7 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
         isIsolated: def.isolated,
         portIsolation: def.portIsolation,
         vdsmName: plan.vdsmName,
+        addressPlan: addressPlanColumn(plan.addressPlan),
       });
       // oVirt AddNetworkCommand.runAddVnicProfile: a VM network gets a profile named like it.
       if (def.vmNetwork && input.profileRequired !== false) {
@@ -89,7 +102,7 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
     ctx.events.entity('network', plan.id, 'added');
     const n = networksRepo.findById(ctx.database.db, plan.id);
     if (!n) throw new Error('network vanished after insert');
-    return Promise.resolve(n);
+    return n;
   },
   subject: (input, plan) => ({
     description: `Network ${input.name}`,

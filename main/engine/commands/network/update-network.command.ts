@@ -11,7 +11,9 @@ import { networkClustersRepo, networksRepo } from '../../../../db/repos/networks
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import { applyHostNetworks, REACHABLE } from '../../host-networks';
-import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { addressPlanColumn, resolveAddressPlan } from '../../segment/address-plan.validator';
+import { CommandFailure, failWith, firstFailure, invalid, notFound, valid } from '../../validation';
+import { hostDeviceFailure, validateOnHostName } from '../../validators/host-device.validator';
 import {
   validateMtuOnHosts,
   validateNameFree,
@@ -19,6 +21,7 @@ import {
   validateVdsmNameFree,
 } from '../../validators/network.validator';
 import { notUsedByVms } from '../../validators/usage.validator';
+import { validateVlanOnHost } from '../../validators/vlan.validator';
 import { vdsmNameOf } from '../../vdsm-name';
 
 interface Plan {
@@ -75,6 +78,7 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
         after.name === before.name
           ? null
           : validateVdsmNameFree(c, before.dataCenterId, after.name, vdsmName, before.id),
+      () => (vdsmName === before.vdsmName ? null : validateOnHostName(after.name, vdsmName)),
       // oVirt notRenamingUsedNetwork: the bridge name is in use on hosts.
       () =>
         failWith(
@@ -95,11 +99,19 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
           !after.vmNetwork && attachments.some((a) => a.hostNicId === null),
         ),
       () => (after.mtu === before.mtu ? null : validateMtuOnHosts(c, before.id, after.mtu)),
+      () => (attachments.length > 0 ? validateVlanOnHost(after) : null),
     );
-    return failure ? invalid(failure) : valid({ before, after: { ...after, vdsmName } });
+    if (failure) return invalid(failure);
+    const plan = resolveAddressPlan(input.addressPlan, before.addressPlan ?? null, after);
+    if ('failure' in plan) return invalid(plan.failure);
+    return valid({ before, after: { ...after, vdsmName, addressPlan: plan.plan } });
   },
   execute: async (ctx, input, plan) => {
     const { after } = plan;
+    if (after.vdsmName !== plan.before.vdsmName) {
+      const taken = await hostDeviceFailure(ctx, after.name, after.vdsmName);
+      if (taken) throw new CommandFailure(taken.code, taken.vars);
+    }
     const patch = {
       name: after.name,
       description: after.description,
@@ -110,6 +122,7 @@ export const UpdateNetworkCommand = defineCommand<'UpdateNetwork', Plan>({
       vmNetwork: after.vmNetwork,
       isIsolated: after.isolated,
       vdsmName: after.vdsmName,
+      addressPlan: addressPlanColumn(after.addressPlan ?? null),
     };
     const hostIds = [
       ...new Set(

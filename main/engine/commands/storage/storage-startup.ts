@@ -21,6 +21,7 @@ import { LOCAL_STORAGE_DOMAIN_NAME } from '../../../contract/storage-domains';
 import type { EngineContext, EngineServices } from '../../context';
 import { startTransferTimeouts, stopTransferTimeouts } from '../image-transfer/transfer-timeouts';
 import { createDisks } from './create-disks';
+import { removeDisks } from './disk-ops';
 import { planNewDisk } from './new-disk';
 import { auditStorage, recoverStorageIntents } from './storage-intents';
 import { drainJobs } from './storage-jobs';
@@ -110,7 +111,26 @@ async function reconcileVolumes(ctx: EngineServices): Promise<void> {
 async function registerBundled(ctx: EngineContext, image: BundledImage): Promise<void> {
   const db = ctx.database;
   const existing = templatesRepo.findBundled(db.db, image.name);
-  if (existing) return; // Registered (maybe by an older build): templates are not replaced under VMs.
+  if (existing) {
+    // Registered (maybe by an older build): templates are not replaced under VMs. A copy a
+    // crash interrupted left it `illegal` (its files removed by the roll back): with no VM on
+    // it, drop that registration and copy again, instead of an unusable template for good.
+    if (
+      templatesRepo.findById(db.db, existing.id)?.status !== 'illegal' ||
+      vmsRepo.listByTemplate(db.db, existing.id).length > 0
+    )
+      return;
+    const diskIds = diskAttachmentsRepo.listRowsByTemplate(db.db, existing.id).map((a) => a.diskId);
+    await removeDisks(ctx, 'RegisterBundledImage', 'template-remove', diskIds, (tx) => {
+      templatesRepo.delete(tx, existing.id);
+    });
+    auditStorage(
+      ctx,
+      'BUNDLED_TEMPLATE_REREGISTERED',
+      'warning',
+      `Template ${image.name} was illegal (its first copy was interrupted); copying it again.`,
+    );
+  }
   const domain = storageDomainsRepo.findByName(db.db, LOCAL_STORAGE_DOMAIN_NAME);
   if (!domain) return;
   const id = randomUUID();

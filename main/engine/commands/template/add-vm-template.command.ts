@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 
 import { diskAttachmentsRepo, volumesRepo } from '../../../../db/repos/disks.repo';
 import { storageDomainsRepo } from '../../../../db/repos/storage-domains.repo';
-import { templatesRepo, vmsRepo } from '../../../../db/repos/vms.repo';
+import { initializationColumns, templatesRepo, vmsRepo } from '../../../../db/repos/vms.repo';
 import { BLANK_TEMPLATE_ID, type Template } from '../../../contract/templates';
 import type { Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
@@ -24,6 +24,11 @@ import {
 import { copyAllocation } from '../storage/chains';
 import { createDisks } from '../storage/create-disks';
 import { type NewDisk, planNewDisk } from '../storage/new-disk';
+import {
+  mergedInitialization,
+  storedInitializationFailure,
+  vmInitialization,
+} from '../vm/vm-initialization';
 
 interface Plan {
   readonly id: string;
@@ -93,6 +98,7 @@ export const AddVmTemplateCommand = defineCommand<'AddVmTemplate', Plan>({
             }).failure
           : null,
       () => validateDisksFree(c, rows),
+      () => (input.initialization ? storedInitializationFailure(input.initialization) : null),
     );
     if (f) return invalid(f);
     const id = randomUUID();
@@ -163,6 +169,10 @@ export const AddVmTemplateCommand = defineCommand<'AddVmTemplate', Plan>({
         versionName: input.version?.versionName ?? (plan.base ? input.name : 'base version'),
         baseTemplateId: plan.base ? plan.base.version.baseTemplateId : plan.id,
         sourceVmId: vm.id,
+        // oVirt copies the VM's initialization (password included) unless one is given.
+        ...initializationColumns(
+          mergedInitialization(vmInitialization(tx, vm.id), input.initialization),
+        ),
       });
       if (plan.disks.length > 0) vmsRepo.update(tx, vm.id, { status: 'image_locked' });
     };

@@ -16,7 +16,7 @@ import {
   type StorageDomainRow,
   storageDomainsRepo,
 } from '../../../../db/repos/storage-domains.repo';
-import { vmsRepo } from '../../../../db/repos/vms.repo';
+import { initializationColumns, templatesRepo, vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Cluster } from '../../../contract/clusters';
 import { ACTIVE_VM_SNAPSHOT_DESCRIPTION } from '../../../contract/snapshots';
 import type { Template } from '../../../contract/templates';
@@ -43,6 +43,7 @@ import { createDisks } from '../storage/create-disks';
 import { templateLock } from '../storage/disk-ops';
 import { type NewDisk, planNewDisk } from '../storage/new-disk';
 import { importDir, isInside } from '../storage/storage-paths';
+import { mergedInitialization, storedInitializationFailure } from './vm-initialization';
 
 interface Plan {
   readonly cluster: Cluster;
@@ -111,6 +112,7 @@ export const AddVmCommand = defineCommand<'AddVm', Plan>({
         ),
       () => validateVmSize(input.memoryBytes ?? t.memoryBytes, input.vcpus ?? t.vcpus),
       () => validateTemplateUsable(t),
+      () => (input.initialization ? storedInitializationFailure(input.initialization) : null),
     );
     if (f) return invalid(f);
     const id = randomUUID();
@@ -250,7 +252,14 @@ export const AddVmCommand = defineCommand<'AddVm', Plan>({
         status: disks.length > 0 ? 'image_locked' : 'down',
         bootKind,
         diskPath: null,
-        initialization: input.initialization ? JSON.stringify(input.initialization) : null,
+        // The template's initialization unless one is given (oVirt: the VM inherits it; a
+        // masked or absent password in the given one is the template's).
+        ...initializationColumns(
+          mergedInitialization(
+            templatesRepo.findInitialization(tx, plan.template.id),
+            input.initialization,
+          ),
+        ),
       });
       snapshotsRepo.insert(tx, {
         id: plan.snapshotId,

@@ -13,7 +13,7 @@ import {
   type StorageDomainRow,
   storageDomainsRepo,
 } from '../../../../db/repos/storage-domains.repo';
-import { vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
+import { initializationColumns, vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
 import { ACTIVE_VM_SNAPSHOT_DESCRIPTION } from '../../../contract/snapshots';
 import type { Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
@@ -118,7 +118,8 @@ export const CloneVmCommand = defineCommand<'CloneVm', Plan>({
         status: plan.disks.length > 0 ? 'image_locked' : 'down',
         bootKind: source.boot.kind === 'tiny' ? 'tiny' : plan.disks.length > 0 ? 'disks' : 'none',
         diskPath: null,
-        initialization: source.initialization ? JSON.stringify(source.initialization) : null,
+        // The stored one (password included), not the masked read.
+        ...initializationColumns(vmsRepo.findInitialization(tx, source.id)),
       });
       snapshotsRepo.insert(tx, {
         id: plan.snapshotId,

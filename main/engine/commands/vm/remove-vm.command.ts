@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * RemoveVm: only while down (and not `image_locked`); the libvirt definition (if any) goes
- * first. The VM's own disks are removed with it unless `detachOnly` (they stay as floating
+ * first, then its cloud-init seed. The VM's own disks are removed with it unless `detachOnly` (they stay as floating
  * disks), as oVirt's RemoveVmCommand.
  */
 import { diskAttachmentsRepo } from '../../../../db/repos/disks.repo';
@@ -48,6 +48,10 @@ export const RemoveVmCommand = defineCommand<'RemoveVm', Plan>({
   },
   execute: async (ctx, input, plan) => {
     await ctx.host.domainUndefine(input.id).catch((e: unknown) => {
+      throw hostFailure(e);
+    });
+    // Its cloud-init seed (holds a password hash) goes with the domain.
+    await ctx.host.removeCloudInitSeed(input.id).catch((e: unknown) => {
       throw hostFailure(e);
     });
     if (input.detachOnly === true || plan.diskIds.length === 0) {

@@ -3,8 +3,12 @@
  * RunVm. Scheduling on an All-in-One appliance is one question: is the local host Up and
  * does it carry every network the VM's vNICs use? Then: tx 1 marks the VM `wait_for_launch`
  * (with a compensation snapshot) → the host layer defines and starts the domain → tx 2 marks
- * it `up`. `initialization.nic_configurations` (oVirt cloud-init shape) become the guest's
- * static addresses; for `tiny` the host layer puts them on the kernel command line.
+ * it `up`. The VM's cloud-init `initialization` (or a run-once one, oVirt `use_cloud_init` +
+ * `vm.initialization`, used for this boot only) reaches a disk-image guest as a NoCloud seed
+ * the host builds and attaches as a CD-ROM, and the tiny guest as addresses on its kernel
+ * command line: one input, two paths. The seed is rebuilt at every start (its instance id
+ * changes with the configuration, so cloud-init applies a changed one); a start without
+ * cloud-init removes a stale seed. A failed seed build or start leaves no seed behind.
  */
 import { join } from 'node:path';
 
@@ -14,26 +18,40 @@ import { networkAttachmentsRepo } from '../../../../db/repos/network-attachments
 import { networksRepo, vnicProfilesRepo } from '../../../../db/repos/networks.repo';
 import { nowIso } from '../../../../db/repos/rows';
 import { vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
-import type {
-  DomainBoot,
-  DomainDesc,
-  DomainInterfaceDesc,
-  GuestNicAddress,
+import {
+  type CloudInitSeedRequest,
+  type DomainBoot,
+  type DomainDesc,
+  type DomainInterfaceDesc,
+  type GuestNicAddress,
+  type GuestNicDhcp,
+  tinyAddressesFor,
 } from '../../../../libvirt/host-agent';
-import type { Initialization, Vm } from '../../../contract/vms';
+import { HostError } from '../../../contract/errors';
+import { HIDDEN_PASSWORD, type Initialization, type Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
 import type { EngineServices } from '../../context';
 import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
 import { dropIntent, restoreIntent } from '../../intent-steps';
 import { runIntent } from '../../intents';
-import { failWith, invalid, notFound, valid, type ValidationResult } from '../../validation';
+import { failWith, invalid, notFound, valid } from '../../validation';
+import { validateHypervisorAnswers } from '../../validators/host.validator';
 import { validateVmTransition } from '../../validators/vm.validator';
 import { vmDomainDisks } from '../storage/vm-disks';
+import {
+  guestInitialization,
+  inDomain,
+  initializationFailure,
+  vmInitialization,
+  vnicsInGuestOrder,
+} from './vm-initialization';
 
 interface Plan {
   readonly vm: Vm;
   readonly desc: DomainDesc;
   readonly hostId: string;
+  /** The NoCloud seed to build and attach (disk-image VMs with an initialization), or null. */
+  readonly seed: CloudInitSeedRequest | null;
 }
 
 /** Netmask (dotted or prefix length) → prefix length; null when not a contiguous mask. */
@@ -57,26 +75,31 @@ export const tapNameOf = (vnicId: string): string =>
 export const domainNameOf = (vm: Pick<Vm, 'id' | 'name'>): string =>
   `${vm.name.replace(/[^0-9a-zA-Z_.-]/g, '_').slice(0, 40)}-${vm.id.slice(0, 8)}`;
 
-function guestAddresses(
-  init: Initialization | null,
-  vnicCount: number,
-): GuestNicAddress[] | ValidationResult {
-  const out: GuestNicAddress[] = [];
-  for (const nc of init?.nicConfigurations ?? []) {
-    const m = /^eth(\d+)$/.exec(nc.name);
-    if (!m || Number(m[1]) >= vnicCount) {
-      return failWith('ACTION_TYPE_FAILED_NIC_CONFIGURATION_UNKNOWN_NIC', { nicName: nc.name })
-        .failure;
-    }
-    if (nc.bootProtocol !== 'static' || !nc.ip) continue;
-    const prefix = prefixOf(nc.ip.netmask);
-    if (prefix === null)
-      return failWith('INVALID_INPUT', { detail: `netmask '${nc.ip.netmask}' is not valid` })
-        .failure;
-    out.push({ nic: nc.name, address: nc.ip.address, prefix });
+/**
+ * The initialization this start uses: none when `use_cloud_init` is false; the run-once one
+ * (its masked password = the stored one) or the stored one; an empty one when `use_cloud_init`
+ * is true and nothing is stored (the guest still gets its host name).
+ */
+export function effectiveInitialization(
+  stored: Initialization | null,
+  runOnce: Initialization | undefined,
+  useCloudInit: boolean | undefined,
+): Initialization | null {
+  if (useCloudInit === false) return null;
+  if (runOnce !== undefined) {
+    if (runOnce.rootPassword !== HIDDEN_PASSWORD) return runOnce;
+    const rest = { ...runOnce };
+    delete rest.rootPassword;
+    return stored?.rootPassword === undefined
+      ? rest
+      : { ...rest, rootPassword: stored.rootPassword };
   }
-  return out;
+  return stored ?? (useCloudInit === true ? { nicConfigurations: [] } : null);
 }
+
+/** A DNS label or name usable as the guest's host name, from the VM name; else undefined. */
+const hostNameOf = (name: string): string | undefined =>
+  /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(name) ? name : undefined;
 
 export const RunVmCommand = defineCommand<'RunVm', Plan>({
   action: 'run',
@@ -98,14 +121,14 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
     if (vmDisks.failure) return invalid(vmDisks.failure);
     if (vm.boot.kind !== 'tiny' && vmDisks.disks.length === 0)
       return invalid(failWith('VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK').failure);
+    const silent = validateHypervisorAnswers(c, vm.clusterId);
+    if (silent) return invalid(silent);
     const host = hostsRepo.list(c).find((h) => h.clusterId === vm.clusterId && h.status === 'up');
-    const nics = vmNicsRepo
-      .listByVm(c, vm.id)
-      .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    const nics = vnicsInGuestOrder(vmNicsRepo.listByVm(c, vm.id));
     const missing: string[] = [];
     const interfaces: DomainInterfaceDesc[] = [];
     for (const nic of nics) {
-      if (nic.vnicProfileId === null || !nic.plugged) continue;
+      if (!inDomain(nic) || nic.vnicProfileId === null) continue;
       const profile = vnicProfilesRepo.findById(c, nic.vnicProfileId);
       const network = profile ? networksRepo.findById(c, profile.networkId) : null;
       if (!network) continue;
@@ -128,11 +151,38 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
         }).failure,
       );
     }
-    const init = input.initialization ?? vm.initialization;
-    const addresses = guestAddresses(init, interfaces.length);
-    if (!Array.isArray(addresses)) return invalid(addresses ?? failWith('INVALID_INPUT').failure);
-    const boot: DomainBoot =
-      vm.boot.kind === 'tiny' ? { kind: 'tiny', addresses } : { kind: 'disks' };
+    // The guest names its NICs eth0, eth1, … in the order they are in the domain.
+    const guestNics = interfaces.map((n, i) => ({ name: `eth${String(i)}`, mac: n.mac }));
+    const init = effectiveInitialization(
+      vmInitialization(c, vm.id),
+      input.initialization,
+      input.useCloudInit,
+    );
+    if (init !== null) {
+      const bad = initializationFailure(init, guestNics, vm.id);
+      if (bad) return invalid(bad);
+    }
+    let boot: DomainBoot = { kind: 'disks' };
+    let seed: CloudInitSeedRequest | null = null;
+    if (vm.boot.kind === 'tiny') {
+      let addresses: (GuestNicAddress | GuestNicDhcp)[] = [];
+      try {
+        addresses = init === null ? [] : tinyAddressesFor(guestInitialization(init), guestNics);
+      } catch (e) {
+        if (!(e instanceof HostError)) throw e;
+        return invalid(
+          failWith('INVALID_INPUT', { detail: `initialization: ${e.message}` }).failure,
+        );
+      }
+      boot = { kind: 'tiny', addresses };
+    } else if (init !== null) {
+      const hostName = init.hostName ?? hostNameOf(vm.name);
+      seed = {
+        vmId: vm.id,
+        initialization: guestInitialization(hostName === undefined ? init : { ...init, hostName }),
+        nics: guestNics,
+      };
+    }
     const desc: DomainDesc = {
       uuid: vm.id,
       name: domainNameOf(vm),
@@ -143,7 +193,7 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
       ...(vmDisks.disks.length > 0 ? { disks: vmDisks.disks } : {}),
       serialLogPath: join(ctx.dataDir, 'vms', vm.id, 'serial.log'),
     };
-    return valid({ vm, desc, hostId: host.id });
+    return valid({ vm, desc, hostId: host.id, seed });
   },
   execute: async (ctx, input, plan) => {
     ctx.events.entity('vm', input.id, 'updated');
@@ -158,7 +208,7 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
             vmsRepo.update(tx, input.id, { status: 'wait_for_launch', hostId: plan.hostId });
             return { plan, vmIds: [input.id], payload: { vmIds: [input.id] } };
           },
-          host: (p) => ctx.host.domainStart(p.desc),
+          host: (p) => startWithSeed(ctx, p),
           // The domain runs but its start could not be recorded: power it off again.
           undoHost: (p) => ctx.host.domainPowerOff(p.desc.uuid),
           commit: (tx) => {
@@ -185,6 +235,26 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
     hostId: plan?.hostId ?? null,
   }),
 });
+
+/**
+ * The host step: build the seed (when there is one) and start the domain with it as a CD-ROM.
+ * Without a seed a stale one from an earlier start is removed (it holds a password hash). A
+ * failed start removes the seed it built, so nothing is left behind.
+ */
+async function startWithSeed(ctx: EngineServices, plan: Plan): Promise<void> {
+  if (plan.seed === null) {
+    if (plan.desc.boot.kind !== 'tiny') await ctx.host.removeCloudInitSeed(plan.vm.id);
+    await ctx.host.domainStart(plan.desc);
+    return;
+  }
+  const seed = await ctx.host.cloudInitSeed(plan.seed);
+  try {
+    await ctx.host.domainStart({ ...plan.desc, cdroms: [{ path: seed.path }] });
+  } catch (e) {
+    await ctx.host.removeCloudInitSeed(plan.vm.id).catch(() => undefined);
+    throw e;
+  }
+}
 
 /**
  * Recovery of a `vm` intent (RunVm, StopVm; see recoveries.ts): restore the VM rows, then let

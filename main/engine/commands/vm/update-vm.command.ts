@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** UpdateVm: name and description any time; size, boot and initialization while down. */
-import { vmsRepo } from '../../../../db/repos/vms.repo';
-import type { Vm } from '../../../contract/vms';
+import { initializationColumns, vmsRepo } from '../../../../db/repos/vms.repo';
+import type { Initialization, Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { validateVmNotImageLocked } from '../../validators/storage.validator';
@@ -10,8 +10,19 @@ import {
   validateVmSize,
   validateVmTransition,
 } from '../../validators/vm.validator';
+import {
+  mergedInitialization,
+  storedInitializationFailure,
+  vmInitialization,
+} from './vm-initialization';
 
-export const UpdateVmCommand = defineCommand<'UpdateVm', Vm>({
+interface Plan {
+  readonly vm: Vm;
+  /** The initialization to store (password merged), or undefined: unchanged. */
+  readonly initialization: Initialization | null | undefined;
+}
+
+export const UpdateVmCommand = defineCommand<'UpdateVm', Plan>({
   action: 'edit',
   type: 'VM',
   auditCode: 'USER_UPDATE_VM',
@@ -38,6 +49,7 @@ export const UpdateVmCommand = defineCommand<'UpdateVm', Vm>({
       () => (changesRuntime ? validateVmTransition(vm.status, 'edit') : null),
       // Issue 10 item 9: a host file is never booted in place any more. Import it into a
       // storage domain (ImportImage with vmId) instead; `null` is accepted as a no-op.
+      () => (input.initialization ? storedInitializationFailure(input.initialization) : null),
       () =>
         typeof input.diskPath === 'string'
           ? failWith('ACTION_TYPE_FAILED_IMAGE_PATH_NOT_IN_STORAGE_DOMAIN', {
@@ -46,21 +58,21 @@ export const UpdateVmCommand = defineCommand<'UpdateVm', Vm>({
             }).failure
           : null,
     );
-    return f ? invalid(f) : valid(vm);
+    if (f) return invalid(f);
+    const initialization =
+      input.initialization === undefined
+        ? undefined
+        : mergedInitialization(vmInitialization(c, vm.id), input.initialization);
+    return valid({ vm, initialization });
   },
-  execute: (ctx, input) => {
+  execute: (ctx, input, plan) => {
     ctx.database.transaction((tx) => {
       vmsRepo.update(tx, input.id, {
         name: input.name,
         description: input.description,
         memoryBytes: input.memoryBytes,
         vcpus: input.vcpus,
-        ...(input.initialization === undefined
-          ? {}
-          : {
-              initialization:
-                input.initialization === null ? null : JSON.stringify(input.initialization),
-            }),
+        ...(plan.initialization === undefined ? {} : initializationColumns(plan.initialization)),
       });
     });
     ctx.events.entity('vm', input.id, 'updated');
@@ -68,5 +80,8 @@ export const UpdateVmCommand = defineCommand<'UpdateVm', Vm>({
     if (!v) throw notFound('vm', input.id);
     return Promise.resolve(v);
   },
-  subject: (input, vm) => ({ description: `VM ${vm?.name ?? input.id}`, vmId: input.id }),
+  subject: (input, plan) => ({
+    description: `VM ${plan?.vm.name ?? input.id}`,
+    vmId: input.id,
+  }),
 });

@@ -26,6 +26,13 @@ import type { DataCenter } from '../../../../main/contract/data-centers';
 import { DEFAULT_MTU, type Network } from '../../../../main/contract/networks';
 import { Fault } from '../../components/Fault';
 import { useClient } from '../../context';
+import {
+  type AddressPlanFormValues,
+  addressPlanToForm,
+  formToAddressPlan,
+  validateAddressPlanForm,
+} from './address-plan-form';
+import { AddressPlanFields } from './AddressPlanFields';
 import { faultToFieldErrors } from './network-faults';
 import {
   emptyNetworkForm,
@@ -66,6 +73,13 @@ export function NetworkDialog({
   const [serverFields, setServerFields] = useState<NetworkFormErrors>({});
   const [fault, setFault] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Issue 12: the optional address plan (DHCP/DNS on the segment).
+  const [plan, setPlan] = useState<AddressPlanFormValues>(() =>
+    addressPlanToForm(network?.addressPlan),
+  );
+  const planErrors = touched
+    ? validateAddressPlanForm(plan, { name: values.name.trim(), isolated: values.isolated })
+    : {};
   const [choices, setChoices] = useState<Record<string, ClusterChoice>>(() =>
     Object.fromEntries(
       clusters.map((c) => [
@@ -103,6 +117,12 @@ export function NetworkDialog({
     setTouched(true);
     setFault(null);
     if (Object.keys(validateNetworkForm(values)).length > 0) return;
+    if (
+      Object.keys(
+        validateAddressPlanForm(plan, { name: values.name.trim(), isolated: values.isolated }),
+      ).length > 0
+    )
+      return;
     setBusy(true);
     try {
       const common = {
@@ -112,6 +132,8 @@ export function NetworkDialog({
         vmNetwork: values.vmNetwork,
         isolated: values.isolated,
         vlanId: values.vlanEnabled && !values.isolated ? Number(values.vlanId) : null,
+        // Sent when on, or to turn a stored plan off; omitted otherwise (off by default).
+        ...(plan.enabled || network?.addressPlan ? { addressPlan: formToAddressPlan(plan) } : {}),
       };
       let saved: Network;
       if (network) {
@@ -305,6 +327,14 @@ export function NetworkDialog({
               {fieldError('mtu')}
             </FormGroup>
           </FormSection>
+          <AddressPlanFields
+            values={plan}
+            errors={planErrors}
+            isolated={values.isolated}
+            onChange={(patch) => {
+              setPlan((p) => ({ ...p, ...patch }));
+            }}
+          />
           {clusters.length > 0 && (
             <FormSection title="Clusters">
               {clusters.map((c) => {

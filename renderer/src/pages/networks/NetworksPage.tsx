@@ -22,7 +22,9 @@ import { domId } from '../../components/ids';
 import { Table } from '../../components/Table';
 import { useClient } from '../../context';
 import { useClusterNetworks, useQuery } from '../../hooks';
+import { IsolationTestDialog } from './IsolationTestDialog';
 import { NetworkDialog } from './NetworkDialog';
+import { NetworkSegmentCell } from './NetworkSegment';
 
 export function NetworksPage() {
   const client = useClient();
@@ -38,6 +40,7 @@ export function NetworksPage() {
   const [editing, setEditing] = useState<Network | 'new' | null>(null);
   const [removing, setRemoving] = useState<Network | null>(null);
   const [removeError, setRemoveError] = useState<unknown>(null);
+  const [testing, setTesting] = useState<Network | null>(null);
 
   const clustersOf = (n: Network): string[] =>
     clusterList.filter((c) => byCluster[c.id]?.some((cn) => cn.id === n.id)).map((c) => c.id);
@@ -102,6 +105,7 @@ export function NetworksPage() {
               cell: (n) => (n.vlanId === null ? '—' : String(n.vlanId)),
             },
             { title: 'Label', field: 'label', cell: (n) => n.label ?? '—' },
+            { title: 'DHCP/DNS', field: 'dhcp', cell: (n) => <NetworkSegmentCell network={n} /> },
             {
               title: 'Clusters',
               field: 'clusters',
@@ -131,6 +135,21 @@ export function NetworksPage() {
                   >
                     Edit
                   </Button>{' '}
+                  {n.isolated && (
+                    <>
+                      <Button
+                        variant="secondary"
+                        size="sm"
+                        id={domId('network', n.name, 'isolation-test')}
+                        aria-label={`Isolation test of network ${n.name}`}
+                        onClick={() => {
+                          setTesting(n);
+                        }}
+                      >
+                        Isolation test
+                      </Button>{' '}
+                    </>
+                  )}
                   <Button
                     variant="danger"
                     size="sm"
@@ -162,6 +181,14 @@ export function NetworksPage() {
             setEditing(null);
             networks.reload();
             setVersion((v) => v + 1);
+          }}
+        />
+      )}
+      {testing && (
+        <IsolationTestDialog
+          network={testing}
+          onClose={() => {
+            setTesting(null);
           }}
         />
       )}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // New Virtual Machine: from `tiny` (boots at once), from a template with disks (`debian-12`,
 // or one made from a VM: a thin overlay by default, or a clone), or from `Blank` with an
-// uploaded/imported disk attached as its boot disk; NICs on vNIC profiles with static IPv4.
+// uploaded/imported disk attached as its boot disk; NICs on vNIC profiles with static IPv4 or
+// DHCP; an "Initial run" section (cloud-init: host name, user, password, SSH key).
 import {
   Button,
   Checkbox,
@@ -32,6 +33,8 @@ import type { Vm } from '../../../../main/contract/vms';
 import { formatBytes } from '../../components/bytes';
 import { Fault } from '../../components/Fault';
 import { useClient } from '../../context';
+import { EMPTY_INITIAL_RUN } from './initial-run';
+import { BootProtocolSelect, InitialRunFields } from './InitialRunFields';
 import {
   hasErrors,
   toAddVmInput,
@@ -67,6 +70,7 @@ export function NewVmDialog({
     clone: false,
     memoryMiB: String(Math.round((tiny?.memoryBytes ?? 192 * 1024 * 1024) / 1024 / 1024)),
     nics: [{ profileId: profiles[0]?.id ?? '', address: '', prefix: '24' }],
+    initialRun: EMPTY_INITIAL_RUN,
   });
   const [touched, setTouched] = useState(false);
   const [fault, setFault] = useState<unknown>(null);
@@ -297,6 +301,18 @@ export function NewVmDialog({
                   </FormGroup>
                 </FlexItem>
                 <FlexItem>
+                  <FormGroup label={`eth${i} boot protocol`} fieldId={`vm-dialog-nic${i + 1}-boot`}>
+                    <BootProtocolSelect
+                      id={`vm-dialog-nic${i + 1}-boot`}
+                      label={`Boot protocol of nic${i + 1}`}
+                      value={n.bootProtocol ?? 'static'}
+                      onChange={(v) => {
+                        setNic(i, { bootProtocol: v });
+                      }}
+                    />
+                  </FormGroup>
+                </FlexItem>
+                <FlexItem>
                   <FormGroup
                     label={`nic${i + 1} static IPv4 address`}
                     fieldId={`vm-dialog-nic${i + 1}-address`}
@@ -305,6 +321,7 @@ export function NewVmDialog({
                       id={`vm-dialog-nic${i + 1}-address`}
                       value={n.address}
                       placeholder="10.90.0.11"
+                      isDisabled={(n.bootProtocol ?? 'static') !== 'static'}
                       validated={errors.nics?.[i]?.address ? 'error' : 'default'}
                       onChange={(_e, v) => {
                         setNic(i, { address: v });
@@ -352,6 +369,20 @@ export function NewVmDialog({
             >
               Add network interface
             </Button>
+          </FormSection>
+          <FormSection title="Initial run (cloud-init)">
+            <InitialRunFields
+              idPrefix="vm-dialog-init"
+              values={values.initialRun ?? EMPTY_INITIAL_RUN}
+              errors={errors.initialRun ?? {}}
+              passwordStored={false}
+              onChange={(patch) => {
+                setValues((o) => ({
+                  ...o,
+                  initialRun: { ...(o.initialRun ?? EMPTY_INITIAL_RUN), ...patch },
+                }));
+              }}
+            />
           </FormSection>
         </Form>
       </ModalBody>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Virtual Machines: list with status and Run / Shutdown / Power off (oVirt's Compute → Virtual
-// Machines), New VM, and per VM the General, Network Interfaces and Console tabs.
+// Machines), New VM, and per VM the General, Network Interfaces and Console tabs, and the
+// initial run (cloud-init): edit it, or run once with another.
 import {
   Breadcrumb,
   BreadcrumbItem,
@@ -34,9 +35,11 @@ import { useClient } from '../../context';
 import { useQuery } from '../../hooks';
 import { href, navigate, type Route } from '../../router';
 import { CopyVmDialog } from './CopyVmDialog';
+import { InitialRunDialog } from './InitialRunDialog';
 import { NewVmDialog } from './NewVmDialog';
 import { VmConsole } from './VmConsole';
 import { VmDisks } from './VmDisks';
+import { VmReportedDevices } from './VmReportedDevices';
 import { VmSnapshots } from './VmSnapshots';
 
 const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'powering_down', 'paused']);
@@ -144,6 +147,11 @@ export function VmsPage({ route }: { route: Route }) {
   const actions = useVmActions(setError, vms.reload);
   const [creating, setCreating] = useState(false);
   const [copying, setCopying] = useState<'template' | 'clone' | null>(null);
+  const [initialRun, setInitialRun] = useState<'edit' | 'run-once' | null>(null);
+  // null op: no query on the list page.
+  const vmNics = useQuery(route.id ? 'GetVmInterfaces' : null, { vmId: route.id ?? '' }, [
+    'vm_nic',
+  ]);
   const templates = useQuery('GetAllTemplates', {}, ['template']);
   const clusters = useQuery('GetAllClusters', {}, ['cluster']);
   const profiles = useQuery('GetAllVnicProfiles', {}, ['vnic_profile']);
@@ -195,6 +203,28 @@ export function VmsPage({ route }: { route: Route }) {
                       }}
                     >
                       Clone
+                    </Button>{' '}
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      id={domId('vm', vm.name, 'initial-run')}
+                      isDisabled={vm.status !== 'down'}
+                      onClick={() => {
+                        setInitialRun('edit');
+                      }}
+                    >
+                      Initial run
+                    </Button>{' '}
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      id={domId('vm', vm.name, 'run-once')}
+                      isDisabled={vm.status !== 'down'}
+                      onClick={() => {
+                        setInitialRun('run-once');
+                      }}
+                    >
+                      Run once
                     </Button>
                   </ToolbarItem>
                 </ToolbarContent>
@@ -228,6 +258,22 @@ export function VmsPage({ route }: { route: Route }) {
                   )}
                 </Tab>
               </Tabs>
+              {initialRun && (
+                <InitialRunDialog
+                  vm={vm}
+                  mode={initialRun}
+                  nics={[...(vmNics.data ?? [])]
+                    .filter((n) => n.plugged && n.vnicProfileId !== null)
+                    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))}
+                  onClose={() => {
+                    setInitialRun(null);
+                  }}
+                  onDone={() => {
+                    setInitialRun(null);
+                    vms.reload();
+                  }}
+                />
+              )}
               {copying && (
                 <CopyVmDialog
                   vm={vm}
@@ -339,6 +385,23 @@ function VmGeneral({ vm }: { vm: Vm }) {
             : 'nothing',
     ],
     ['Static addresses', addresses(vm) || '—'],
+    [
+      'Initial run',
+      vm.initialization
+        ? [
+            vm.initialization.hostName ? `host ${vm.initialization.hostName}` : '',
+            vm.initialization.userName ? `user ${vm.initialization.userName}` : '',
+            vm.initialization.rootPassword ? 'password set' : '',
+            vm.initialization.authorizedSshKeys ? 'SSH key' : '',
+            ...vm.initialization.nicConfigurations.map(
+              (c) =>
+                `${c.name} ${c.bootProtocol === 'dhcp' ? 'DHCP' : (c.ip?.address ?? c.bootProtocol)}`,
+            ),
+          ]
+            .filter(Boolean)
+            .join(', ') || '—'
+        : '—',
+    ],
     ['Started', vm.startTime ?? '—'],
     ['Stop reason', vm.stopReason ?? '—'],
   ];
@@ -389,6 +452,8 @@ function VmNics({ vm }: { vm: Vm }) {
         await client.invoke('UpdateVm', {
           id: vm.id,
           initialization: {
+            // Everything else stays (a stored password reads as the mask, which keeps it).
+            ...(vm.initialization ?? {}),
             nicConfigurations: [
               ...others,
               {
@@ -455,6 +520,7 @@ function VmNics({ vm }: { vm: Vm }) {
           },
         ]}
       />
+      <VmReportedDevices vm={vm} />
       {down && (
         <Flex style={{ marginTop: 16 }} alignItems={{ default: 'alignItemsFlexEnd' }}>
           <FlexItem>

@@ -39,6 +39,36 @@ describe('vm form', () => {
     });
   });
 
+  it('adds the initial run (cloud-init) and DHCP NICs to the initialization', () => {
+    const input = toAddVmInput(
+      {
+        ...form,
+        nics: [...form.nics, { profileId: 'p', address: '', prefix: '24', bootProtocol: 'dhcp' }],
+        initialRun: { hostName: 'web1', userName: 'lab', rootPassword: 'pw', sshKeys: '' },
+      },
+      'c',
+      true,
+    );
+    expect(input.initialization).toEqual({
+      hostName: 'web1',
+      userName: 'lab',
+      rootPassword: 'pw',
+      nicConfigurations: [
+        { name: 'eth0', bootProtocol: 'static', ip: { address: '10.9.0.1', netmask: '24' } },
+        { name: 'eth1', bootProtocol: 'dhcp' },
+      ],
+    });
+    const bad = validateVmForm(
+      {
+        ...form,
+        initialRun: { hostName: 'a b', userName: 'Root', rootPassword: '', sshKeys: 'x' },
+      },
+      false,
+    );
+    expect(Object.keys(bad.initialRun ?? {}).sort()).toEqual(['hostName', 'sshKeys', 'userName']);
+    expect(hasErrors(bad)).toBe(true);
+  });
+
   it('asks for a clone only from a template with disks', () => {
     expect(toAddVmInput({ ...form, clone: true }, 'c', true).clone).toBe(true);
     expect(toAddVmInput({ ...form, clone: true }, 'c', false).clone).toBeUndefined();

@@ -2,15 +2,25 @@
 /**
  * The New VM form as data: template choice (tiny; a template with disks, thin or cloned; or
  * Blank with an existing disk to boot from), memory, and NICs each with a vNIC profile and a
- * static IPv4 address, turned into AddVm (+ AddDiskAttachment) + AddVmInterface inputs. The address goes into oVirt's cloud-init shaped
- * `initialization.nicConfigurations`, which the tiny guest receives on its command line.
+ * static IPv4 address or DHCP, and the initial run (cloud-init: host name, user, password, SSH
+ * key), turned into AddVm (+ AddDiskAttachment) + AddVmInterface inputs. Addresses go into
+ * oVirt's `initialization.nicConfigurations`: a disk-image guest gets them through cloud-init,
+ * the tiny guest on its command line.
  */
 import type { OpInput } from '../../../../main/contract/operations';
+import {
+  type InitialRunErrors,
+  type InitialRunValues,
+  toInitialization,
+  validateInitialRun,
+} from './initial-run';
 
 export interface VmNicRow {
   profileId: string;
   address: string;
   prefix: string;
+  /** oVirt `boot_protocol` of the guest NIC; absent = static (with an address) . */
+  bootProtocol?: 'static' | 'dhcp' | 'none';
 }
 
 export interface VmFormValues {
@@ -22,12 +32,15 @@ export interface VmFormValues {
   clone: boolean;
   memoryMiB: string;
   nics: VmNicRow[];
+  /** Initial run (cloud-init): host name, user, password, SSH key. */
+  initialRun?: InitialRunValues;
 }
 
 export type VmFormErrors = Partial<
   Record<'name' | 'templateId' | 'diskId' | 'memoryMiB', string>
 > & {
   nics?: Record<number, Partial<Record<keyof VmNicRow, string>>>;
+  initialRun?: InitialRunErrors;
 };
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -48,6 +61,10 @@ export function validateVmForm(v: VmFormValues, templateBootsNothing: boolean): 
   v.nics.forEach((n, i) => {
     const ne: Partial<Record<keyof VmNicRow, string>> = {};
     if (n.profileId === '') ne.profileId = 'Choose a vNIC profile.';
+    if (n.bootProtocol === 'dhcp' || n.bootProtocol === 'none') {
+      if (Object.keys(ne).length > 0) (e.nics ??= {})[i] = ne;
+      return;
+    }
     if (n.address.trim() !== '' && !IPV4.test(n.address.trim()))
       ne.address = 'Enter an IPv4 address.';
     const p = Number(n.prefix);
@@ -56,11 +73,17 @@ export function validateVmForm(v: VmFormValues, templateBootsNothing: boolean): 
     }
     if (Object.keys(ne).length > 0) (e.nics ??= {})[i] = ne;
   });
+  const init = v.initialRun ? validateInitialRun(v.initialRun) : {};
+  if (Object.keys(init).length > 0) e.initialRun = init;
   return e;
 }
 
 export function hasErrors(e: VmFormErrors): boolean {
-  return Object.keys(e).some((k) => k !== 'nics') || Object.keys(e.nics ?? {}).length > 0;
+  return (
+    Object.keys(e).some((k) => k !== 'nics' && k !== 'initialRun') ||
+    Object.keys(e.nics ?? {}).length > 0 ||
+    Object.keys(e.initialRun ?? {}).length > 0
+  );
 }
 
 /**
@@ -72,16 +95,13 @@ export function toAddVmInput(
   clusterId: string,
   templateHasDisks: boolean,
 ): OpInput<'AddVm'> {
-  const nicConfigurations = v.nics.flatMap((n, i) =>
-    n.address.trim() === ''
-      ? []
-      : [
-          {
-            name: `eth${i}`,
-            bootProtocol: 'static' as const,
-            ip: { address: n.address.trim(), netmask: n.prefix.trim() },
-          },
-        ],
+  const initialization = toInitialization(
+    v.initialRun ?? { hostName: '', userName: '', rootPassword: '', sshKeys: '' },
+    v.nics.map((n) => ({
+      bootProtocol: n.bootProtocol ?? 'static',
+      address: n.address,
+      prefix: n.prefix,
+    })),
   );
   return {
     name: v.name.trim(),
@@ -89,6 +109,6 @@ export function toAddVmInput(
     template: { id: v.templateId },
     memoryBytes: Number(v.memoryMiB) * 1024 * 1024,
     ...(templateHasDisks && v.clone ? { clone: true } : {}),
-    ...(nicConfigurations.length > 0 ? { initialization: { nicConfigurations } } : {}),
+    ...(initialization !== undefined ? { initialization } : {}),
   };
 }

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Does a device of this name exist on the host, and is it one this host layer manages? Asked
+ * by the engine when a network is created or renamed (issue 13 item 10), so a name that can
+ * never become the network's bridge (`lo`, `eth0`, a VM tap, docker0) is refused at once
+ * instead of only when the network is attached. One `ip` call: creating a network stays cheap.
+ */
+import { HostError, HostErrorCode } from '../../main/contract/errors';
+import { runJson } from '../exec';
+import type { HostDevice } from '../host-agent';
+
+/** Linux device names as iproute2 takes them on its command line (see the engine's rules). */
+const DEVICE_NAME = /^[^-/:\s][^/:\s]{0,14}$/u;
+
+/**
+ * The device `name` as the kernel reports it, or null when there is none.
+ * `managed`: a bridge this host layer created or adopted (its running config).
+ * @throws HostError HOST_NETWORK_INVALID for a name no device can have, HOST_COMMAND_FAILED
+ *   when iproute2 fails otherwise
+ */
+export async function lookupHostDevice(
+  name: string,
+  managed: ReadonlySet<string>,
+): Promise<HostDevice | null> {
+  if (!DEVICE_NAME.test(name) || name === '.' || name === '..') {
+    throw new HostError(HostErrorCode.HOST_NETWORK_INVALID, `not a device name: ${name}`);
+  }
+  let links: { linkinfo?: { info_kind?: string } }[];
+  try {
+    links = (await runJson('ip', ['-d', '-json', 'link', 'show', 'dev', name])) as typeof links;
+  } catch (e) {
+    if (e instanceof HostError && /does not exist/.test(`${e.detail} ${e.message}`)) return null;
+    throw e;
+  }
+  const kind = links[0]?.linkinfo?.info_kind ?? null;
+  return { name, kind, managed: kind === 'bridge' && managed.has(name) };
+}
