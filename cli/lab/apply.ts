@@ -82,9 +82,13 @@ export class LabApplier {
 
   private async step(label: string, work: () => Promise<unknown>): Promise<void> {
     const started = Date.now();
-    this.progress(`${label} …`);
-    await work();
-    this.progress(`${label} done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    try {
+      await work();
+    } catch (err) {
+      this.progress(`✗ ${label}`);
+      throw err;
+    }
+    this.progress(`✓ ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
 
   async run(plan: Plan): Promise<void> {
