@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 import { Command, CommanderError, Option } from 'commander';
 
+import { bashCompletion } from './completion';
 import {
   EngineAuthFailed,
   EngineClient,
@@ -23,7 +24,6 @@ import { loadLab } from './lab/load';
 import { type Lab, ownerOf } from './lab/model';
 import { hasChanges, type Plan, planLab } from './lab/plan';
 import { readEngineState } from './lab/state';
-import { bashCompletion } from './completion';
 import { table } from './table';
 
 /** Exit codes a script can rely on. */
@@ -175,7 +175,9 @@ async function applyPlan(
     if (output === 'table') say(`No changes: the engine already matches lab ${lab.name}.`);
     return EXIT.ok;
   }
-  await new LabApplier(client, lab, clusterId, (line) => warn(`  ${line}`)).run(plan);
+  await new LabApplier(client, lab, clusterId, (line) => {
+    warn(`  ${line}`);
+  }).run(plan);
   if (output === 'table') say(destroy ? `Lab ${lab.name} destroyed.` : `Lab ${lab.name} applied.`);
   return EXIT.ok;
 }
