@@ -109,7 +109,9 @@ function vmChanges(
     out.push(`memory: ${mib(c.memoryBytes)} → ${mib(d.memoryBytes)}`);
   const desc = markedDescription(lab, d.description);
   if (c.description !== desc) out.push(`description: "${c.description}" → "${desc}"`);
-  if (initText(c.initialization) !== initText(desiredInitialization(d)))
+  // A file without cloud-init leaves the VM's as it is: the API has no "clear" for it yet.
+  const init = desiredInitialization(d);
+  if (init !== null && initText(c.initialization) !== initText(init))
     out.push('cloud-init settings');
   d.nics.forEach((nic) => {
     const has = c.nics.find((n) => n.name === nic.name);

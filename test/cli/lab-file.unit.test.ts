@@ -4,6 +4,8 @@
  * field of the mistake — YAML syntax, the published JSON Schema (ajv), and the cross-reference
  * rules — and a valid file comes out with its defaults explicit. Also the pure planner.
  */
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import { loadLab } from '../../cli/lab/load';
@@ -214,6 +216,34 @@ describe('plan', () => {
     expect(destroy.items.map((i) => `${i.action} ${i.name}`)).toEqual(['remove red', 'remove old']);
   });
 
+  it('leaves a VM without cloud-init in the file alone, and sees a cloud-init edit', () => {
+    const l = lab();
+    const b = l.vms[1];
+    const a = l.vms[0];
+    if (a === undefined || b === undefined) throw new Error('bad fixture');
+    const vm = (name: string, withInit: boolean): EngineState['vms'][number] => ({
+      id: name,
+      name,
+      description: 'aio-lab:demo',
+      templateId: 't1',
+      cpus: name === 'a' ? 2 : 1,
+      memoryBytes: name === 'a' ? 1024 * 1024 * 1024 : 256 * 1024 * 1024,
+      status: 'down',
+      nics: [],
+      initialization: withInit ? { user: 'old', sshKeys: [], addresses: [] } : null,
+    });
+    const plan = planLab(
+      { ...l, networks: [], vms: [a, { ...b, nics: [] }] },
+      {
+        ...empty,
+        vms: [vm('a', true), vm('b', true)],
+      },
+    );
+    expect(plan.items.find((i) => i.name === 'b')?.action).toBe('leave');
+    const changeA = plan.items.find((i) => i.name === 'a');
+    expect(changeA?.changes).toContain('cloud-init settings');
+  });
+
   it('reports a name taken by something the lab does not own as a conflict', () => {
     const state: EngineState = {
       ...empty,
@@ -233,5 +263,16 @@ describe('plan', () => {
     const plan = planLab(lab(), state);
     expect(plan.conflicts).toContain('network "red" already exists and belongs to no lab');
     expect(plan.conflicts).toContain('VM "a": no template "tiny" in the engine');
+  });
+});
+
+describe('the example lab file', () => {
+  it('is valid', () => {
+    const text = readFileSync(
+      new URL('../../cli/examples/two-networks.lab.yml', import.meta.url),
+      'utf8',
+    );
+    const r = loadLab(text);
+    expect(r.ok ? r.lab.vms.map((v) => v.name) : r.errors).toEqual(['router', 'client']);
   });
 });
