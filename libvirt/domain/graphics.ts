@@ -6,12 +6,15 @@
  * is closed until `POST .../graphicsconsoles/{id}/ticket`).
  *
  * The binding has no virDomainUpdateDeviceFlags, so a new ticket goes through
- * `virsh update-device --live` with the device XML on stdin (argument array, no shell; the
- * password never appears on a command line).
+ * `virsh update-device --live` with the device XML in a private file (argument array, no
+ * shell; the password never appears on a command line).
  *
  * @see https://libvirt.org/formatdomain.html#graphical-framebuffers
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import { run } from '../exec';
@@ -95,10 +98,16 @@ export async function setVncTicket(
       `a VNC password has 1 to ${VNC_PASSWORD_LENGTH} characters`,
     );
   }
-  const device = graphicsElement(password, validTo).toString();
-  await run('virsh', ['-c', uri, 'update-device', uuid, '/dev/stdin', '--live'], {
-    input: device,
-  });
+  // virsh reads the device from a file (stdin here is a socket it cannot open): a private
+  // directory, removed at once, keeps the password from other users.
+  const dir = await mkdtemp(join(tmpdir(), 'aio-vnc-'));
+  try {
+    const file = join(dir, 'graphics.xml');
+    await writeFile(file, graphicsElement(password, validTo).toString(), { mode: 0o600 });
+    await run('virsh', ['-c', uri, 'update-device', uuid, file, '--live']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** What `remote-viewer` needs to open the screen: oVirt's `.vv` (virt-viewer) file. */
