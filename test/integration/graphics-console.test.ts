@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,8 @@ import { run } from '../../libvirt/exec';
 import type { HostAgent } from '../../libvirt/host-agent';
 import { createLocalHostAgent } from '../../libvirt/local-host-agent';
 import { TINY_GUEST_MEMORY_MIB } from '../../libvirt/tiny-guest';
-import { GraphicsTickets } from '../../main/api/graphics/tickets';
 import { GRAPHICS_WS_PREFIX, GraphicsProxy } from '../../main/api/graphics/ws-proxy';
+import { GraphicsTickets } from '../../main/engine/graphics/tickets';
 import { virshDumpxml } from '../support/host-inspect';
 import { ByteQueue, rfbLogin, type RfbResult } from '../support/rfb-client';
 import {
@@ -87,7 +87,10 @@ describe.skipIf(Boolean(skip))('graphical console of a tiny guest (VNC over the 
   let display: VncDisplay;
   const tickets = new GraphicsTickets();
   let originOk = true;
-  const proxy = new GraphicsProxy(tickets, () => originOk);
+  const proxy = new GraphicsProxy(
+    (value) => Promise.resolve(tickets.take(value)?.display ?? null),
+    () => originOk,
+  );
   let server: Server;
   let base: string;
 
@@ -165,7 +168,13 @@ describe.skipIf(Boolean(skip))('graphical console of a tiny guest (VNC over the 
 
     const opened = await openWs(`${base}${value}`);
     if (!('ws' in opened)) throw new Error(`refused with ${opened.status}`);
-    const result = await rfbLogin(opened.q, (d) => opened.ws.send(d), value);
+    const result = await rfbLogin(
+      opened.q,
+      (d) => {
+        opened.ws.send(d);
+      },
+      value,
+    );
     expect(result.greeting).toMatch(/^RFB 003\.00\d\n$/);
     expect(result.auth).toMatchObject({ ok: true });
     opened.ws.close();

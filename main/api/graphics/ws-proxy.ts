@@ -13,12 +13,35 @@ import type { Duplex } from 'node:stream';
 
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 
-import type { GraphicsTickets } from './tickets';
+import type { Principal } from '../../contract';
+import type { GraphicsEndpoint } from '../../contract/graphics';
+import type { Engine } from '../../engine/dispatch';
 
 export const GRAPHICS_WS_PREFIX = '/ovirt-engine/services/graphics/';
 
 /** Largest frame a client may send (VNC client messages are small; a paste is a few KiB). */
 const MAX_PAYLOAD = 1024 * 1024;
+
+/** Spends a ticket: where its screen listens, or null when it is unknown, used or expired. */
+export type TicketLookup = (ticket: string) => Promise<GraphicsEndpoint | null>;
+
+/**
+ * The ticket is the only credential here (as imageio's), so the proxy asks the engine as an
+ * internal principal; only an authenticated API caller could have obtained the ticket.
+ */
+const GRAPHICS_PRINCIPAL: Principal = {
+  userId: 'graphics',
+  userName: 'graphics@internal',
+  admin: true,
+};
+
+/** Tickets spent through the engine's contract (`UseGraphicsTicket`). */
+export function engineGraphicsTickets(engine: Pick<Engine, 'invoke'>): TicketLookup {
+  return async (ticket) => {
+    const env = await engine.invoke(GRAPHICS_PRINCIPAL, 'UseGraphicsTicket', { ticket });
+    return env.ok ? env.result : null;
+  };
+}
 
 /** Extra checks on the upgrade request (Host header, Origin), from the API server. */
 export type UpgradeCheck = (req: IncomingMessage) => boolean;
@@ -64,11 +87,11 @@ export class GraphicsProxy {
   });
 
   constructor(
-    private readonly tickets: GraphicsTickets,
+    private readonly lookup: TicketLookup,
     private readonly check: UpgradeCheck = () => true,
   ) {}
 
-  /** True when the request is for this proxy (then it has been answered). */
+  /** True when the request is for this proxy (then it is answered, maybe after a lookup). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (!path.startsWith(GRAPHICS_WS_PREFIX)) return false;
@@ -83,14 +106,22 @@ export class GraphicsProxy {
     } catch {
       value = '';
     }
-    const ticket = value === '' ? null : this.tickets.take(value);
-    if (ticket === null) {
+    if (value === '' || value.length > 64) {
       refuse(socket, 401, 'Unauthorized');
       return true;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      bridge(ws, ticket.display.address, ticket.display.port);
-    });
+    this.lookup(value)
+      .catch(() => null)
+      .then((target) => {
+        if (target === null) {
+          refuse(socket, 401, 'Unauthorized');
+          return;
+        }
+        this.#wss.handleUpgrade(req, socket, head, (ws) => {
+          bridge(ws, target.address, target.port);
+        });
+      })
+      .catch(() => socket.destroy());
     return true;
   }
 

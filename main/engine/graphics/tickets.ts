@@ -5,7 +5,7 @@
  * opens the WebSocket (once) and answers the VNC server's password challenge. Kept in memory:
  * an engine restart invalidates every ticket, as oVirt's do.
  */
-import type { VncDisplay } from '../../../libvirt/domain/graphics';
+import type { GraphicsEndpoint } from '../../contract/graphics';
 
 /** oVirt's default ticket lifetime (`ticket.expiry`), seconds. */
 export const DEFAULT_TICKET_SECONDS = 120;
@@ -16,7 +16,7 @@ export interface GraphicsTicket {
   readonly value: string;
   readonly vmId: string;
   /** Where the VM's VNC server listens (loopback). */
-  readonly display: VncDisplay;
+  readonly display: GraphicsEndpoint;
   /** Epoch ms after which the ticket no longer opens anything. */
   readonly expiresAt: number;
 }
