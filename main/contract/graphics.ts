@@ -50,6 +50,11 @@ export const SetVmTicketInput = z
   .object({
     id: Uuid,
     consoleId: z.string().max(64).optional(),
+    /** A password of the caller's choice (oVirt allows it); VNC uses at most 8 characters. */
+    value: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,8}$/, 'a VNC ticket has 1 to 8 printable ASCII characters')
+      .optional(),
     expiry: z.number().int().min(1).max(MAX_TICKET_SECONDS).optional(),
   })
   .strict();

@@ -63,7 +63,7 @@ export const SetVmTicket: Query<'SetVmTicket'> = async (ctx, i) => {
   const where = await display(ctx, vm.id);
   if (where === null) throw new CommandFailure('ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING');
   const expiry = i.expiry ?? DEFAULT_TICKET_SECONDS;
-  const value = newTicketValue();
+  const value = i.value ?? newTicketValue();
   const expiresAt = Date.now() + expiry * 1000;
   try {
     await ctx.host.domainGraphicsTicket(vm.id, value, new Date(expiresAt));

@@ -7,8 +7,8 @@
  */
 import type { GraphicsEndpoint } from '../../contract/graphics';
 
-/** oVirt's default ticket lifetime (`ticket.expiry`), seconds. */
-export const DEFAULT_TICKET_SECONDS = 120;
+/** oVirt's default ticket lifetime when `ticket.expiry` is absent (7200 s), seconds. */
+export const DEFAULT_TICKET_SECONDS = 7200;
 
 const MAX_TICKETS = 1024;
 
