@@ -56,6 +56,9 @@ export const GetVmGraphicsConsoles: Query<'GetVmGraphicsConsoles'> = async (ctx,
 };
 
 export const SetVmTicket: Query<'SetVmTicket'> = async (ctx, i) => {
+  // A ticket opens the VM's screen: as for the serial console, administrators only (queries
+  // are not authorized by the runner the way commands are).
+  if (!ctx.principal.admin) throw new CommandFailure('USER_NOT_AUTHORIZED_TO_PERFORM_ACTION');
   const vm = must(vmsRepo.findById(ctx.database.db, i.id), 'vm', i.id);
   if (i.consoleId !== undefined && i.consoleId !== VNC_ID)
     throw notFound('graphicsconsole', i.consoleId);
@@ -75,6 +78,7 @@ export const SetVmTicket: Query<'SetVmTicket'> = async (ctx, i) => {
 };
 
 export const UseGraphicsTicket: Query<'UseGraphicsTicket'> = (ctx, i) => {
+  if (!ctx.principal.admin) throw new CommandFailure('USER_NOT_AUTHORIZED_TO_PERFORM_ACTION');
   const ticket = ctx.graphicsTickets.take(i.ticket);
   if (ticket === null) throw notFound('ticket', '');
   return ticket.display;
