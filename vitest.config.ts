@@ -10,7 +10,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{main,db,libvirt,build,renderer}/**/*.test.{ts,tsx}'],
+          include: [
+            '{main,db,libvirt,build,renderer}/**/*.test.{ts,tsx}',
+            'test/cli/**/*.unit.test.ts',
+          ],
           environment: 'node',
         },
       },
@@ -23,6 +26,7 @@ export default defineConfig({
             'test/e2e/**/*.test.ts',
             'test/bench/**/*.test.ts',
             'test/adversarial/**/*.test.ts',
+            'test/cli/**/*.engine.test.ts',
           ],
           environment: 'node',
           pool: 'forks',

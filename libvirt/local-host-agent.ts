@@ -140,11 +140,13 @@ export class LocalHostAgent implements HostAgent {
           if (hit.length > 0) listener(hit);
         });
       },
-      () => this.#managed,
+      // The bridges whose event-less sysctls are re-checked: read from the config each time.
+      managed,
     );
   }
 
   async reportNetworks(names: readonly string[]): Promise<Record<string, ReportedNetwork>> {
+    this.#facts.readingFresh(names);
     const [facts, running] = await Promise.all([readDeviceFacts(names), this.#config.read()]);
     const out: Record<string, ReportedNetwork> = {};
     for (const name of names)

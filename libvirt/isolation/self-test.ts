@@ -21,6 +21,7 @@
  * Pings use busybox (a product dependency; iputils is not installed on the appliance).
  */
 import { createHash, randomInt } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
 
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import { run, runJson } from '../exec';
@@ -76,6 +77,33 @@ async function teardownProbe(p: Probe): Promise<string[]> {
   return problems;
 }
 
+/** Where `ip netns` keeps its namespaces (one file each, created with the namespace). */
+const NETNS_DIR = '/run/netns';
+/** A test takes seconds; a probe namespace this old belongs to a run that died (kill -9). */
+const STALE_PROBE_MS = 5 * 60_000;
+
+/**
+ * Remove probe namespaces left by runs that died mid-test, on any network (their veths go
+ * with them). Only old ones (a namespace file's time is its creation): a test running in
+ * another process right now is never touched. `now` is a test seam.
+ */
+export async function sweepStaleProbes(now = Date.now()): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(NETNS_DIR);
+  } catch {
+    return;
+  }
+  for (const name of names.filter((n) => n.startsWith('aio-probe-'))) {
+    try {
+      const { mtimeMs } = await stat(`${NETNS_DIR}/${name}`);
+      if (now - mtimeMs > STALE_PROBE_MS) await run('ip', ['netns', 'del', name]);
+    } catch {
+      // Gone meanwhile, or not removable now: the next test tries again.
+    }
+  }
+}
+
 /** Build a probe on `bridge`; the host end gets no address of any kind before it is up. */
 async function buildProbe(p: Probe, bridge: string, mtu: number): Promise<void> {
   await run('ip', ['netns', 'add', p.ns]);
@@ -109,7 +137,7 @@ async function buildProbe(p: Probe, bridge: string, mtu: number): Promise<void> 
 }
 
 /** Source addresses of the echo replies a busybox ping printed. */
-function repliesFrom(stdout: string): string[] {
+export function repliesFrom(stdout: string): string[] {
   const out = new Set<string>();
   // `64 bytes from fe80::1: seq=0 …` (an address may carry a `%scope`).
   for (const m of stdout.matchAll(/bytes from (\S+?): seq=/g))
@@ -221,6 +249,7 @@ export async function isolationSelfTest(bridge: string, mtu: number): Promise<Is
     checks.push({ name, passed, detail });
   };
   // A probe of a crashed earlier run goes first.
+  await sweepStaleProbes();
   await teardownProbe(a);
   await teardownProbe(b);
   try {

@@ -15,6 +15,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
+import { ISOLATED_SYSCTLS } from './desired-state';
 import {
   type BridgeSysctls,
   type HostNetFacts,
@@ -25,6 +26,9 @@ import {
   readDeviceFacts,
   readHostFacts,
 } from './host-facts';
+
+/** The sysctl key of an isolated bridge (see #checkSysctls). */
+const ISOLATED_KEY = `${ISOLATED_SYSCTLS.disableIpv6}/${ISOLATED_SYSCTLS.arpIgnore}/${ISOLATED_SYSCTLS.rpFilter}/none`;
 
 /** The device an `ip -o monitor` line is about, or null when the line names none. */
 export function monitorLineDevice(line: string): string | null {
@@ -67,7 +71,11 @@ export class HostFactWatch {
   #pending = new Set<string>();
   #notifyTimer: NodeJS.Timeout | null = null;
   #sysctlTimer: NodeJS.Timeout | null = null;
-  #watched: () => Iterable<string> = () => [];
+  #watched: () => Iterable<string> | Promise<Iterable<string>> = () => [];
+  /** When the latest event of each device arrived (performance.now()). */
+  readonly #eventAt = new Map<string, number>();
+  /** When a read straight from the kernel of each device last began. */
+  readonly #freshReadAt = new Map<string, number>();
   readonly #lastSysctls = new Map<string, string>();
 
   constructor(options: FactWatchOptions = {}) {
@@ -133,11 +141,22 @@ export class HostFactWatch {
 
   #changed(devices: Iterable<string>): void {
     if (this.#listeners.size === 0) return;
-    for (const d of devices) this.#pending.add(d);
+    const now = performance.now();
+    for (const d of devices) {
+      this.#pending.add(d);
+      this.#eventAt.set(d, now);
+    }
     this.#notifyTimer ??= setTimeout(() => {
       this.#notifyTimer = null;
-      const batch = this.#pending;
+      // A device read from the kernel after its latest event arrived (the read-back of this
+      // agent's own setupNetworks, or a report) is already known as it is: not worth telling.
+      const batch = new Set(
+        [...this.#pending].filter(
+          (d) => (this.#freshReadAt.get(d) ?? -1) <= (this.#eventAt.get(d) ?? 0),
+        ),
+      );
       this.#pending = new Set();
+      if (batch.size === 0) return;
       for (const l of this.#listeners) {
         try {
           l(batch);
@@ -147,6 +166,15 @@ export class HostFactWatch {
       }
     }, this.#notifyDelayMs);
     this.#notifyTimer.unref();
+  }
+
+  /**
+   * Say that `devices` are being read straight from the kernel now (a read-back or a report),
+   * so events that arrived before are not passed on to listeners as news.
+   */
+  readingFresh(devices: Iterable<string>): void {
+    const now = performance.now();
+    for (const d of devices) this.#freshReadAt.set(d, now);
   }
 
   /** Mark devices as changed (after this process changed them itself, before events arrive). */
@@ -212,7 +240,10 @@ export class HostFactWatch {
    * (disable_ipv6, arp_ignore, addr_gen_mode) are re-read every few seconds; a change there is
    * reported like an event. Returns the unsubscribe function.
    */
-  subscribe(listener: DeviceChangeListener, watched?: () => Iterable<string>): () => void {
+  subscribe(
+    listener: DeviceChangeListener,
+    watched?: () => Iterable<string> | Promise<Iterable<string>>,
+  ): () => void {
     this.#listeners.add(listener);
     if (watched) this.#watched = watched;
     this.#start();
@@ -235,12 +266,20 @@ export class HostFactWatch {
     // Also a chance to bring a dead monitor back.
     this.#start();
     const changed: string[] = [];
-    for (const dev of this.#watched()) {
+    let devices: Iterable<string>;
+    try {
+      devices = await this.#watched();
+    } catch {
+      return;
+    }
+    for (const dev of devices) {
       const s: BridgeSysctls = await readBridgeSysctls(dev);
       const key = `${s.disableIpv6}/${s.arpIgnore}/${s.rpFilter}/${(await readAddrGenMode(dev)) ?? ''}`;
       const before = this.#lastSysctls.get(dev);
       this.#lastSysctls.set(dev, key);
-      if (before !== undefined && before !== key) changed.push(dev);
+      // First sight of a bridge: news only when it is not isolated already (the setup that
+      // made it left it isolated, so a difference happened since).
+      if (before === undefined ? key !== ISOLATED_KEY : before !== key) changed.push(dev);
     }
     if (changed.length > 0) this.#changed(changed);
   }

@@ -76,6 +76,7 @@ async function setupNetworksNow(
   try {
     await applySteps(steps, hooks);
     watch?.invalidate(touched);
+    watch?.readingFresh(named);
     const after = await readDeviceFacts(named);
     const drift: string[] = [];
     const reports: Record<string, ReportedNetwork> = {};

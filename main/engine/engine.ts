@@ -24,7 +24,7 @@ import type { EngineContext, EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types';
 import { EventBus } from './events';
 import { GraphicsTickets } from './graphics/tickets';
-import { checkHost, monitorHost } from './host-monitor';
+import { checkHost, isUnreachable, monitorHost } from './host-monitor';
 import { LockManager } from './locks';
 import { watchHostNetworks } from './network-watch';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
@@ -108,7 +108,8 @@ class EngineImpl implements StartedEngine {
       throw new EngineError(
         errorBody(
           {
-            code: 'HYPERVISOR_ERROR',
+            // libvirtd down is "try again" (503), not a refusal of this console (issue 10).
+            code: isUnreachable(e) ? 'HYPERVISOR_UNREACHABLE' : 'HYPERVISOR_ERROR',
             vars: { detail: e instanceof Error ? e.message : String(e) },
           },
           words,

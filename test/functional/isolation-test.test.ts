@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { runJson } from '../../libvirt/exec';
+import { run, runJson } from '../../libvirt/exec';
 import { API, type Appliance, arrayAt, at, entity, startAppliance, uniqueName } from './support';
 
 const isRoot = process.getuid?.() === 0;
@@ -82,6 +82,34 @@ describe.skipIf(Boolean(skip))('POST /networks/{id}/isolationtest', () => {
     expect(json.status).toBe(200);
     // oVirt's JSON renders scalars as strings too.
     expect(at(json.body, 'isolation_test')).toMatchObject({ passed: 'true', mtu: '9000' });
+    expect(await probesLeft()).toEqual([]);
+  });
+
+  it('reports the failed checks (and a warning event) when the host answers on the bridge', async () => {
+    const id = await network(true, true);
+    const got = await a.request('GET', `${API}/networks/${id}`, { format: 'json' });
+    const vdsmName = entity(got.body, 'network').vdsm_name;
+    const bridge = typeof vdsmName === 'string' ? vdsmName : '';
+    expect(bridge).not.toBe('');
+    // Broken behind the product's back: an address and ARP answers on the bridge.
+    await run('ip', ['addr', 'add', '169.254.251.251/16', 'dev', bridge]);
+    await run('sysctl', ['-q', '-w', `net.ipv4.conf.${bridge}.arp_ignore=0`]);
+    const r = await a.request('POST', `${API}/networks/${id}/isolationtest`, {
+      format: 'json',
+      body: '{}',
+    });
+    expect(r.status).toBe(200);
+    const test = at(r.body, 'isolation_test');
+    expect(at(test, 'passed')).toBe('false');
+    const failed = arrayAt(test, 'checks.check').filter((c) => c.passed === 'false');
+    expect(failed.map((c) => c.name)).toEqual(['host-ipv4']);
+    expect(String(failed[0]?.detail)).toContain('169.254.251.251');
+    const events = await a.request('GET', `${API}/events`, { format: 'json' });
+    const warning = arrayAt(events.body, 'event').find(
+      (e) => e.custom_data === 'NETWORK_ISOLATION_TEST_FAILED_CHECKS',
+    );
+    expect(warning?.severity).toBe('warning');
+    expect(String(warning?.description)).toContain('host-ipv4');
     expect(await probesLeft()).toEqual([]);
   });
 

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createLocalHostAgent } from '../../libvirt/local-host-agent';
-import { httpStatusOf } from '../../main/contract/errors';
-import { type Harness, must, removeDir, startHarness } from '../fixtures/engine-harness';
+import { EngineError, HostError, HostErrorCode, httpStatusOf } from '../../main/contract/errors';
+import { ADMIN, type Harness, must, removeDir, startHarness } from '../fixtures/engine-harness';
+import { RecordingHostAgent } from '../fixtures/recording-host-agent';
 import { LibvirtRelay } from '../support/libvirt-relay';
 import { claimRunPrefix, releaseRunPrefix, runDir, sweepStale } from '../support/run-prefix';
 
@@ -76,5 +77,35 @@ describe.skipIf(Boolean(skip))('libvirtd down at engine start', () => {
       .toBe('up');
     await engine.ok('RemoveVm', { id: vm.id });
     await engine.ok('RemoveNetwork', { id: net.id });
+  });
+});
+
+describe('console while libvirtd is down', () => {
+  it('answers UNAVAILABLE (503), not a hypervisor refusal (400)', async () => {
+    const fake = new RecordingHostAgent();
+    const hh = await startHarness(fake);
+    try {
+      const vm = await hh.ok('AddVm', {
+        name: 'vm1',
+        cluster: { name: 'Default' },
+        template: { name: 'tiny' },
+      });
+      await hh.ok('RunVm', { id: vm.id });
+      fake.failNext(
+        'domainConsole',
+        new HostError(HostErrorCode.HYPERVISOR_UNREACHABLE, 'libvirtd does not answer'),
+      );
+      const error = await hh.engine.openVmConsole(ADMIN, vm.id).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EngineError);
+      const body = (error as EngineError).body;
+      expect(body.code).toBe('HYPERVISOR_UNREACHABLE');
+      expect(httpStatusOf[body.category]).toBe(503);
+    } finally {
+      await hh.close();
+      removeDir(hh.dir);
+    }
   });
 });

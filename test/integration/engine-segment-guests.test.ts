@@ -8,10 +8,8 @@
  * (GetNetworkSegment, oVirt's reported devices); the host holds no address on the segment
  * and the service answers only DNS (must-show 2); with the plan off there is no dnsmasq or
  * namespace for the network and DHCP gets nothing (must-show 3). Checked out of band.
- *
- * The guests are started through the host agent with the engine's vNIC MACs and bridge,
- * not through RunVm: RunVm hands tiny guests static addresses only until the cloud-init work
- * (DHCP boot protocol for tiny) is merged — see notes/segengine.md.
+ * The guests are started by RunVm with `initialization.nic_configurations` eth0 `dhcp` (the
+ * tiny guest gets `aio.ip=eth0:dhcp` on its kernel command line).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,13 +17,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { run, runJson } from '../../libvirt/exec';
-import { type DomainDesc, tinyAddressesFor } from '../../libvirt/host-agent';
 import { LocalHostAgent } from '../../libvirt/local-host-agent';
 import { hostPortOf, namespaceOf } from '../../libvirt/segment/names';
-import { TINY_GUEST_MEMORY_MIB } from '../../libvirt/tiny-guest';
 import type { Network } from '../../main/contract/networks';
 import type { VmNic } from '../../main/contract/vms';
-import { tapNameOf } from '../../main/engine/commands/vm/run-vm.command';
 import { ADMIN, type Harness, must, startHarness } from '../fixtures/engine-harness';
 import { GuestConsole, waitForTinyReady } from '../support/guest-console';
 import { hostPrimaryIpv4, ipLink } from '../support/host-inspect';
@@ -83,7 +78,7 @@ describe.skipIf(Boolean(skip))('segment services driven by the engine (real host
     name: string;
     nic: VmNic;
     ip: string;
-    desc: DomainDesc;
+    serialLog: string;
     console?: GuestConsole;
   }
   const guests: Guest[] = [];
@@ -126,6 +121,9 @@ describe.skipIf(Boolean(skip))('segment services driven by the engine (real host
         name: `${p}-${key}`,
         cluster: { name: 'Default' },
         template: { name: 'tiny' },
+        initialization: {
+          nicConfigurations: [{ name: 'eth0', bootProtocol: 'dhcp', onBoot: true }],
+        },
       });
       const nic = await h.ok('AddVmInterface', {
         vmId: vm.id,
@@ -137,29 +135,7 @@ describe.skipIf(Boolean(skip))('segment services driven by the engine (real host
         name: vm.name,
         nic,
         ip: '',
-        desc: {
-          uuid: vm.id,
-          name: `${p}${key}`,
-          memoryMiB: TINY_GUEST_MEMORY_MIB,
-          vcpus: 1,
-          boot: {
-            kind: 'tiny',
-            addresses: tinyAddressesFor(
-              { nicConfigurations: [{ name: 'eth0', onBoot: true, bootProtocol: 'dhcp' }] },
-              [{ name: 'eth0', mac: nic.mac }],
-            ),
-          },
-          interfaces: [
-            {
-              mac: nic.mac,
-              bridge: net.vdsmName,
-              mtu: 1500,
-              model: 'virtio',
-              tap: tapNameOf(nic.id),
-            },
-          ],
-          serialLogPath: join(dir, `${key}.serial.log`),
-        },
+        serialLog: join(h.dir, 'vms', vm.id, 'serial.log'),
       });
     }
     // The engine's plan reaches the host (the watcher reloads dnsmasq after the vNIC commands).
@@ -170,23 +146,22 @@ describe.skipIf(Boolean(skip))('segment services driven by the engine (real host
     const seg = await h.ok('GetNetworkSegment', { id: net.id });
     for (const g of guests)
       g.ip = must(seg.leases.find((l) => l.mac === g.nic.mac.toLowerCase()) ?? null, 'lease').ip;
-    for (const g of guests) await agent.domainStart(g.desc);
+    for (const g of guests) await h.ok('RunVm', { id: g.vmId });
     for (const g of guests) {
-      const ready = await waitForTinyReady(g.desc.serialLogPath, 180_000);
+      const ready = await waitForTinyReady(g.serialLog, 180_000);
       expect(ready.nics).toEqual([{ nic: 'eth0', cidr: `${g.ip}/24`, mtu: 1500 }]);
-      g.console = await GuestConsole.open(await agent.domainConsole(g.desc.uuid));
+      g.console = await GuestConsole.open(await agent.domainConsole(g.vmId));
     }
   });
 
   afterAll(async () => {
     try {
-      for (const g of guests) {
-        g.console?.close();
-        await agent.domainPowerOff(g.desc.uuid).catch(() => undefined);
-        await agent.domainUndefine(g.desc.uuid).catch(() => undefined);
-      }
+      for (const g of guests) g.console?.close();
       if (h !== undefined) {
-        for (const g of guests) await h.engine.invoke(ADMIN, 'RemoveVm', { id: g.vmId });
+        for (const g of guests) {
+          await h.engine.invoke(ADMIN, 'StopVm', { id: g.vmId });
+          await h.engine.invoke(ADMIN, 'RemoveVm', { id: g.vmId });
+        }
         if (net !== undefined) {
           const clusterId = must((await h.ok('GetAllClusters', {}))[0], 'cluster').id;
           await h.engine.invoke(ADMIN, 'DetachNetworkFromCluster', {

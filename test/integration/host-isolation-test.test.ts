@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { run, runJson } from '../../libvirt/exec';
 import type { HostAgent } from '../../libvirt/host-agent';
+import { sweepStaleProbes } from '../../libvirt/isolation/self-test';
 import { createLocalHostAgent } from '../../libvirt/local-host-agent';
 import { must } from '../fixtures/engine-harness';
 import { ipLink, ipLinks } from '../support/host-inspect';
@@ -94,6 +95,40 @@ describe.skipIf(Boolean(skip))('isolation self-test from probes on the segment',
     }
     const again = await must(agent).isolationTest(bridge, 9000);
     expect(again.passed).toBe(true);
+  });
+
+  it('removes probe namespaces left by a run that died long ago, not fresh ones', async () => {
+    const left = 'aio-probe-deadbeef-a';
+    const names = async (): Promise<string[]> =>
+      (((await runJson('ip', ['-json', 'netns', 'list'])) ?? []) as { name: string }[]).map(
+        (n) => n.name,
+      );
+    await run('ip', ['netns', 'add', left]);
+    try {
+      // Just created: could be a test running right now in another process — kept.
+      await sweepStaleProbes();
+      expect(await names()).toContain(left);
+      // Ten minutes later it can only be a leftover of a run killed mid-test.
+      await sweepStaleProbes(Date.now() + 10 * 60_000);
+      expect(await names()).not.toContain(left);
+    } finally {
+      await run('ip', ['netns', 'del', left]).catch(() => undefined);
+    }
+  });
+
+  it('works below MTU 1280 too (no IPv6 on the segment at all)', async () => {
+    const small = `${prefix}sm`;
+    await must(agent).setupNetworks({ networks: { [small]: { mtu: 1200 } } });
+    try {
+      const report = await must(agent).isolationTest(small, 1200);
+      for (const c of report.checks) expect(c.passed, `${c.name}: ${c.detail}`).toBe(true);
+      const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
+      expect(byName['host-ipv6']?.detail).toMatch(/below 1280/);
+      expect(byName.mtu?.detail).toMatch(/^1200-byte packets/);
+    } finally {
+      await must(agent).setupNetworks({ networks: { [small]: { remove: true } } });
+    }
+    expect(await probesLeft()).toEqual([]);
   });
 
   it('refuses a missing bridge without leaving probes', async () => {

@@ -9,6 +9,7 @@
 import { hostsRepo } from '../../../db/repos/hosts.repo';
 import { networkAttachmentsRepo } from '../../../db/repos/network-attachments.repo';
 import { networksRepo } from '../../../db/repos/networks.repo';
+import { auditRepo } from '../../../db/repos/users.repo';
 import type { Host } from '../../contract/hosts';
 import type { Network } from '../../contract/networks';
 import { defineCommand, lockKey } from '../command';
@@ -57,6 +58,28 @@ export const TestNetworkIsolationCommand = defineCommand<'TestNetworkIsolation',
       .catch((e: unknown) => {
         throw hostFailure(e);
       });
+    // The command succeeds either way (the test ran); a failed test is a warning in the log.
+    if (!report.passed) {
+      const failed = report.checks.filter((x) => !x.passed);
+      ctx.database.transaction((tx) => {
+        const event = auditRepo.insert(tx, {
+          time: new Date().toISOString(),
+          severity: 'warning',
+          code: 'NETWORK_ISOLATION_TEST_FAILED_CHECKS',
+          description: `Isolation test of network ${network.name} on host ${host.name} failed: ${failed
+            .map((x) => `${x.name}: ${x.detail}`)
+            .join('; ')}.`,
+          user: ctx.principal.userName,
+          correlationId: ctx.correlationId,
+          dataCenterId: network.dataCenterId,
+          clusterId: host.clusterId,
+          hostId: host.id,
+          networkId: network.id,
+          vmId: null,
+        });
+        ctx.events.publish({ type: 'audit', event });
+      });
+    }
     return {
       networkId: network.id,
       networkName: network.name,

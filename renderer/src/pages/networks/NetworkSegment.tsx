@@ -81,9 +81,10 @@ function SegmentLeases({ network, onClose }: { network: Network; onClose: () => 
 export function NetworkSegmentCell({ network }: { network: Network }) {
   const [open, setOpen] = useState(false);
   const plan = network.addressPlan;
-  if (!plan) return <span id={domId('network', network.name, 'dhcp')}>off</span>;
+  // The table cell itself carries the id `network-<name>-dhcp`.
+  if (!plan) return <span>off</span>;
   return (
-    <span style={{ whiteSpace: 'nowrap' }} id={domId('network', network.name, 'dhcp')}>
+    <span style={{ whiteSpace: 'nowrap' }}>
       <span className="aio-mono">{plan.subnet.cidr}</span>
       {plan.dnsDomain ? ` · ${plan.dnsDomain}` : ''}{' '}
       <Button

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Carries out a {@link Plan} through the REST API, one oVirt call per step, in an order
+ * that keeps references valid: networks first (a NIC needs its network's vNIC profile), then
+ * VMs; removals the other way round (VMs before the networks their NICs use). The first
+ * failing call stops the run: what was done stays done and the next `apply` plans the rest.
+ */
+import { type EngineClient, type Json, text } from '../engine/client';
+import {
+  type Lab,
+  type LabAddressPlan,
+  type LabNetwork,
+  type LabVm,
+  markedDescription,
+} from './model';
+import { desiredInitialization, type Plan, type PlanItem } from './plan';
+import type { EngineVm } from './state';
+
+export type Progress = (line: string) => void;
+
+function addressPlanBody(p: LabAddressPlan | null): Json {
+  if (p === null) return { enabled: false };
+  return {
+    subnet: {
+      cidr: p.cidr,
+      ip_version: 'v4',
+      ...(p.gateway !== undefined ? { gateway: p.gateway } : {}),
+      ...(p.dnsServers.length > 0 ? { dns_servers: { dns_server: p.dnsServers } } : {}),
+    },
+    ...(p.dhcp !== undefined ? { dhcp_range: { start: p.dhcp.start, end: p.dhcp.end } } : {}),
+    ...(p.dnsDomain !== undefined ? { dns_domain: p.dnsDomain } : {}),
+  };
+}
+
+function initializationBody(vm: LabVm): Json | undefined {
+  const init = desiredInitialization(vm);
+  if (init === null) return undefined;
+  return {
+    ...(init.hostName !== undefined ? { host_name: init.hostName } : {}),
+    ...(init.user !== undefined ? { user_name: init.user } : {}),
+    ...(init.script !== undefined ? { custom_script: init.script } : {}),
+    ...(init.sshKeys.length > 0 ? { authorized_ssh_keys: init.sshKeys.join('\n') } : {}),
+    ...(init.addresses.length > 0
+      ? {
+          nic_configurations: {
+            nic_configuration: init.addresses.map((a) => ({
+              name: a.name,
+              boot_protocol: 'static',
+              on_boot: true,
+              ip: { address: a.ip, netmask: a.netmask, version: 'v4' },
+            })),
+          },
+        }
+      : {}),
+  };
+}
+
+async function profileIds(client: EngineClient): Promise<Map<string, string>> {
+  const [networks, profiles] = await Promise.all([
+    client.list('/networks', 'network'),
+    client.list('/vnicprofiles', 'vnic_profile'),
+  ]);
+  const nameOf = new Map(networks.map((n) => [text(n, 'id'), text(n, 'name')]));
+  const out = new Map<string, string>();
+  for (const p of profiles) {
+    const name = nameOf.get(text(p, 'network.id'));
+    const id = text(p, 'id');
+    if (name !== undefined && id !== undefined && !out.has(name)) out.set(name, id);
+  }
+  return out;
+}
+
+export class LabApplier {
+  private profiles: Map<string, string> | null = null;
+
+  constructor(
+    private readonly client: EngineClient,
+    private readonly lab: Lab,
+    private readonly clusterId: string | null,
+    private readonly progress: Progress,
+  ) {}
+
+  private async step(label: string, work: () => Promise<unknown>): Promise<void> {
+    const started = Date.now();
+    try {
+      await work();
+    } catch (err) {
+      this.progress(`✗ ${label}`);
+      throw err;
+    }
+    this.progress(`✓ ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  async run(plan: Plan): Promise<void> {
+    const order = (kind: PlanItem['kind'], actions: readonly string[]): PlanItem[] =>
+      plan.items.filter((i) => i.kind === kind && actions.includes(i.action));
+    for (const item of order('network', ['create', 'change'])) await this.network(item);
+    for (const item of order('vm', ['remove', 'replace'])) {
+      if (item.current !== null) await this.removeVm(item.current as EngineVm);
+    }
+    for (const item of order('vm', ['create', 'replace', 'change'])) await this.vm(item);
+    for (const item of order('network', ['remove'])) {
+      const id = item.current?.id ?? '';
+      await this.step(`remove network ${item.name}`, () =>
+        this.client.call('DELETE', `/networks/${id}`),
+      );
+    }
+  }
+
+  private async network(item: PlanItem): Promise<void> {
+    const d = item.desired as LabNetwork;
+    const body: Json = {
+      description: markedDescription(this.lab.name, d.description),
+      mtu: d.mtu,
+      address_plan: addressPlanBody(d.addressPlan),
+    };
+    let id = item.current?.id ?? '';
+    if (item.action === 'create') {
+      if (d.addressPlan === null) delete body.address_plan;
+      await this.step(`create network ${d.name}`, async () => {
+        const created = await this.client.call('POST', '/networks', {
+          name: d.name,
+          isolated: true,
+          data_center: { name: this.lab.dataCenter },
+          ...body,
+        });
+        id = text(created, 'id') ?? '';
+      });
+      this.profiles = null;
+    } else {
+      await this.step(`change network ${d.name}`, () =>
+        this.client.call('PUT', `/networks/${id}`, body),
+      );
+    }
+    const attached = item.kind === 'network' && item.current !== null && item.current.attached;
+    if (!attached && this.clusterId !== null) {
+      const cluster = this.clusterId;
+      await this.step(`attach network ${d.name} to cluster ${this.lab.cluster}`, () =>
+        this.client.call('POST', `/clusters/${cluster}/networks`, { id }),
+      );
+    }
+  }
+
+  private async profileOf(network: string): Promise<string> {
+    this.profiles ??= await profileIds(this.client);
+    const id = this.profiles.get(network);
+    if (id === undefined) throw new Error(`network ${network} has no vNIC profile`);
+    return id;
+  }
+
+  private async vm(item: PlanItem): Promise<void> {
+    const d = item.desired as LabVm;
+    const fields: Json = {
+      description: markedDescription(this.lab.name, d.description),
+      memory: d.memoryBytes,
+      cpu: { topology: { sockets: d.cpus, cores: 1, threads: 1 } },
+    };
+    const init = initializationBody(d);
+    if (init !== undefined) fields.initialization = init;
+    const current = item.action === 'change' ? (item.current as EngineVm) : null;
+    let id = current?.id ?? '';
+    if (current === null) {
+      await this.step(`create VM ${d.name}`, async () => {
+        const created = await this.client.call('POST', '/vms', {
+          name: d.name,
+          cluster: { name: this.lab.cluster },
+          template: { name: d.template },
+          ...fields,
+        });
+        id = text(created, 'id') ?? '';
+      });
+    } else {
+      await this.step(`change VM ${d.name}`, () => this.client.call('PUT', `/vms/${id}`, fields));
+    }
+    const nics = current?.nics ?? [];
+    for (const nic of d.nics) {
+      const profile = await this.profileOf(nic.network);
+      const has = nics.find((n) => n.name === nic.name);
+      if (has === undefined) {
+        await this.step(`add ${d.name}/${nic.name} on ${nic.network}`, () =>
+          this.client.call('POST', `/vms/${id}/nics`, {
+            name: nic.name,
+            vnic_profile: { id: profile },
+          }),
+        );
+      } else if (has.profileId !== profile) {
+        await this.step(`move ${d.name}/${nic.name} to ${nic.network}`, () =>
+          this.client.call('PUT', `/vms/${id}/nics/${has.id}`, { vnic_profile: { id: profile } }),
+        );
+      }
+    }
+    for (const n of nics) {
+      if (!d.nics.some((x) => x.name === n.name)) {
+        await this.step(`remove ${d.name}/${n.name}`, () =>
+          this.client.call('DELETE', `/vms/${id}/nics/${n.id}`),
+        );
+      }
+    }
+  }
+
+  private async removeVm(vm: EngineVm): Promise<void> {
+    if (vm.status !== 'down') {
+      await this.step(`stop VM ${vm.name}`, () =>
+        this.client.call('POST', `/vms/${vm.id}/stop`, {}),
+      );
+    }
+    await this.step(`remove VM ${vm.name}`, () => this.client.call('DELETE', `/vms/${vm.id}`));
+  }
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * A lab file after validation, with defaults made explicit (VDSM's canonicalize step): what
+ * the planner compares with the engine. The file's shape is lab.schema.json.
+ */
+
+export interface LabAddressPlan {
+  readonly cidr: string;
+  readonly gateway?: string;
+  readonly dhcp?: { readonly start: string; readonly end: string };
+  readonly dnsDomain?: string;
+  readonly dnsServers: readonly string[];
+}
+
+export interface LabNetwork {
+  readonly name: string;
+  readonly description: string;
+  readonly mtu: number;
+  readonly addressPlan: LabAddressPlan | null;
+}
+
+export interface LabNic {
+  /** Engine NIC name: nic1, nic2… in file order. */
+  readonly name: string;
+  readonly network: string;
+  /** Static address set through cloud-init, with its netmask; null when none. */
+  readonly address: { readonly ip: string; readonly netmask: string } | null;
+}
+
+export interface LabCloudInit {
+  readonly hostName?: string;
+  readonly user?: string;
+  readonly sshKeys: readonly string[];
+  readonly script?: string;
+}
+
+export interface LabVm {
+  readonly name: string;
+  readonly description: string;
+  readonly template: string;
+  readonly cpus: number;
+  readonly memoryBytes: number;
+  readonly nics: readonly LabNic[];
+  readonly cloudInit: LabCloudInit | null;
+  readonly group: number;
+  readonly dependsOn: readonly string[];
+  readonly startDelaySeconds: number;
+}
+
+export interface Lab {
+  readonly name: string;
+  readonly cluster: string;
+  readonly dataCenter: string;
+  readonly networks: readonly LabNetwork[];
+  readonly vms: readonly LabVm[];
+}
+
+/** One problem in a lab file, located in it (1-based line and column). */
+export interface LabError {
+  readonly line: number;
+  readonly column: number;
+  /** Dotted field path (`vms.web.memory`); empty for the whole file. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * The ownership marker the engine stores for the lab (issue 15, first step): the
+ * `description` of every network and VM the lab created starts with it. A later step replaces
+ * this with a lab object in the engine.
+ */
+export const LAB_MARKER_PREFIX = 'aio-lab:';
+
+export function labMarker(lab: string): string {
+  return `${LAB_MARKER_PREFIX}${lab}`;
+}
+
+/** The description stored in the engine: the marker, then the file's own description. */
+export function markedDescription(lab: string, description: string): string {
+  return description === '' ? labMarker(lab) : `${labMarker(lab)} ${description}`;
+}
+
+/** The lab that owns a resource with this description, or null. */
+export function ownerOf(description: string | undefined): string | null {
+  if (description === undefined || !description.startsWith(LAB_MARKER_PREFIX)) return null;
+  const rest = description.slice(LAB_MARKER_PREFIX.length);
+  const end = rest.indexOf(' ');
+  return end === -1 ? rest : rest.slice(0, end);
+}

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `aio`: the command-line client (issue 15). Every command talks to the engine's oVirt REST
+ * API only, so it works against any engine given with `--url`. Exit codes are part of the
+ * interface (see {@link EXIT}); help shows examples.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+import { Command, CommanderError, Option } from 'commander';
+
+import { bashCompletion } from './completion';
+import {
+  EngineAuthFailed,
+  EngineClient,
+  type EngineConnection,
+  EngineFault,
+  EngineUnreachable,
+  text,
+} from './engine/client';
+import { LabApplier } from './lab/apply';
+import { loadLab } from './lab/load';
+import { type Lab, ownerOf } from './lab/model';
+import { hasChanges, type Plan, planLab } from './lab/plan';
+import { readEngineState } from './lab/state';
+import { table } from './table';
+
+/** Exit codes a script can rely on. */
+export const EXIT = {
+  ok: 0,
+  /** The engine refused a step, or the plan has conflicts. */
+  failed: 1,
+  /** Bad command line, or the lab file is missing or invalid (nothing was changed). */
+  usage: 2,
+  /** The engine could not be reached. */
+  unreachable: 3,
+  /** The engine refused the credentials. */
+  auth: 4,
+} as const;
+
+class UsageError extends Error {}
+
+interface GlobalOptions {
+  url?: string;
+  user?: string;
+  passwordFile?: string;
+}
+
+type Output = 'table' | 'json';
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const warn = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+function dataDir(): string {
+  return process.env.AIO_DATA_DIR ?? join(homedir(), '.local', 'share', 'aio-lab');
+}
+
+/** Where the engine is, and who logs in: flags, then environment, then the local engine's defaults. */
+export function connectionOf(opts: GlobalOptions): EngineConnection {
+  const url =
+    opts.url ??
+    process.env.AIO_URL ??
+    `http://127.0.0.1:${process.env.AIO_PORT ?? '8443'}/ovirt-engine`;
+  const user = opts.user ?? process.env.AIO_USER ?? 'admin@internal';
+  let password = process.env.AIO_PASSWORD;
+  const file =
+    opts.passwordFile ?? (password === undefined ? join(dataDir(), 'admin-password') : undefined);
+  if (file !== undefined) {
+    try {
+      password = readFileSync(file, 'utf8').split('\n')[0] ?? '';
+    } catch {
+      throw new UsageError(
+        `no password: set AIO_PASSWORD or --password-file (${file} could not be read)`,
+      );
+    }
+  }
+  return { url, user, password: password ?? '' };
+}
+
+function readLab(file: string): Lab {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
+  }
+  const result = loadLab(source);
+  if (!result.ok) {
+    for (const e of result.errors) {
+      warn(`${file}:${e.line}:${e.column}: ${e.field === '' ? '' : `${e.field}: `}${e.message}`);
+    }
+    throw new UsageError(
+      `${file}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}; nothing was changed`,
+    );
+  }
+  return result.lab;
+}
+
+const SIGN: Record<string, string> = {
+  create: '+',
+  change: '~',
+  leave: '=',
+  remove: '-',
+  replace: '±',
+};
+
+function printPlan(plan: Plan, output: Output): void {
+  if (output === 'json') {
+    say(
+      JSON.stringify(
+        {
+          lab: plan.lab,
+          changes: hasChanges(plan),
+          conflicts: plan.conflicts,
+          items: plan.items.map((i) => ({
+            kind: i.kind,
+            name: i.name,
+            action: i.action,
+            changes: i.changes,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  say(`Lab ${plan.lab}:`);
+  for (const i of plan.items) {
+    say(`  ${SIGN[i.action] ?? '?'} ${i.kind} ${i.name} (${i.action})`);
+    for (const c of i.changes) say(`      ${c}`);
+  }
+  for (const c of plan.conflicts) say(`  ! ${c}`);
+  const count = (a: string): number => plan.items.filter((i) => i.action === a).length;
+  say(
+    `Plan: ${count('create')} to create, ${count('change') + count('replace')} to change, ` +
+      `${count('remove')} to remove, ${count('leave')} unchanged.`,
+  );
+}
+
+async function planFor(
+  client: EngineClient,
+  lab: Lab,
+  destroy: boolean,
+): Promise<{ plan: Plan; clusterId: string | null }> {
+  const names = new Set(lab.vms.map((v) => v.name));
+  const state = await readEngineState(
+    client,
+    lab.cluster,
+    (name, description) => names.has(name) || ownerOf(description) === lab.name,
+  );
+  return { plan: planLab(lab, state, destroy), clusterId: state.clusterId };
+}
+
+async function applyPlan(
+  client: EngineClient,
+  lab: Lab,
+  destroy: boolean,
+  output: Output,
+): Promise<number> {
+  const { plan, clusterId } = await planFor(client, lab, destroy);
+  printPlan(plan, output);
+  if (plan.conflicts.length > 0) {
+    warn('The plan has conflicts; nothing was changed.');
+    return EXIT.failed;
+  }
+  if (!hasChanges(plan)) {
+    if (output === 'table') say(`No changes: the engine already matches lab ${lab.name}.`);
+    return EXIT.ok;
+  }
+  await new LabApplier(client, lab, clusterId, (line) => {
+    warn(`  ${line}`);
+  }).run(plan);
+  if (output === 'table') say(destroy ? `Lab ${lab.name} destroyed.` : `Lab ${lab.name} applied.`);
+  return EXIT.ok;
+}
+
+function outputOption(): Option {
+  return new Option('-o, --output <format>', 'output format')
+    .choices(['table', 'json'])
+    .default('table');
+}
+
+/** Builds the program; `run` parses and executes. Exported for tests and completion. */
+export function buildProgram(result: { code: number }): Command {
+  // exitOverride first: subcommands inherit it, so usage errors reach run() as exceptions.
+  const program = new Command('aio')
+    .exitOverride()
+    .description('AIO Lab command-line client: labs as code, VMs and networks of an AIO Lab engine')
+    .option(
+      '--url <url>',
+      'engine URL (env AIO_URL; default http://127.0.0.1:$AIO_PORT/ovirt-engine, port 8443)',
+    )
+    .option('--user <name>', 'user to log in as (env AIO_USER; default admin@internal)')
+    .option(
+      '--password-file <file>',
+      "file holding the password (else env AIO_PASSWORD, else the local engine's $AIO_DATA_DIR/admin-password)",
+    )
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  aio net list
+  aio vm list --output json
+  aio lab validate -f lab.yml
+  aio lab plan -f lab.yml
+  aio lab apply -f lab.yml
+  aio lab destroy -f lab.yml        (or: aio lab destroy mylab)
+  AIO_PASSWORD=… aio --url https://engine.example:8443/ovirt-engine vm list
+
+Exit codes:
+  0 success   1 the engine refused a step or the plan has conflicts
+  2 bad usage or invalid lab file (nothing changed)   3 engine unreachable   4 login refused`,
+    );
+  const client = (): EngineClient => new EngineClient(connectionOf(program.opts<GlobalOptions>()));
+
+  const vm = program.command('vm').description('virtual machines');
+  vm.command('list')
+    .description('list the VMs')
+    .addOption(outputOption())
+    .action(async (o: { output: Output }) => {
+      const vms = await client().list('/vms', 'vm');
+      const rows = vms.map((v) => {
+        const t = (k: string): number => Number(text(v, `cpu.topology.${k}`) ?? '1');
+        return {
+          name: text(v, 'name') ?? '',
+          status: text(v, 'status') ?? '',
+          cpus: t('sockets') * t('cores') * t('threads'),
+          memory_mib: Math.round(Number(text(v, 'memory') ?? '0') / 1048576),
+          lab: ownerOf(text(v, 'description')) ?? '',
+          id: text(v, 'id') ?? '',
+        };
+      });
+      say(o.output === 'json' ? JSON.stringify(rows, null, 2) : table(rows));
+    });
+
+  const net = program.command('net').description('networks');
+  net
+    .command('list')
+    .description('list the networks')
+    .addOption(outputOption())
+    .action(async (o: { output: Output }) => {
+      const networks = await client().list('/networks', 'network');
+      const rows = networks.map((n) => ({
+        name: text(n, 'name') ?? '',
+        isolated: text(n, 'isolated') === 'true',
+        mtu: Number(text(n, 'mtu') ?? '0') || 1500,
+        address_plan:
+          text(n, 'address_plan.enabled') === 'true'
+            ? (text(n, 'address_plan.subnet.cidr') ?? '')
+            : '',
+        lab: ownerOf(text(n, 'description')) ?? '',
+        id: text(n, 'id') ?? '',
+      }));
+      say(o.output === 'json' ? JSON.stringify(rows, null, 2) : table(rows));
+    });
+
+  const lab = program
+    .command('lab')
+    .description('labs as code: one YAML file declares networks and VMs')
+    .addHelpText('after', `\nThe file's JSON Schema: cli/lab/lab.schema.json`);
+  const fileOption = (): Option =>
+    new Option('-f, --file <lab.yml>', 'lab file').makeOptionMandatory();
+  lab
+    .command('validate')
+    .description('check a lab file (no engine needed)')
+    .addOption(fileOption())
+    .action((o: { file: string }) => {
+      const l = readLab(o.file);
+      say(`${o.file}: valid lab "${l.name}" (${l.networks.length} networks, ${l.vms.length} VMs)`);
+    });
+  lab
+    .command('plan')
+    .description('show what apply would create, change, leave and remove')
+    .addOption(fileOption())
+    .addOption(outputOption())
+    .action(async (o: { file: string; output: Output }) => {
+      const l = readLab(o.file);
+      const { plan } = await planFor(client(), l, false);
+      printPlan(plan, o.output);
+      if (plan.conflicts.length > 0) result.code = EXIT.failed;
+    });
+  lab
+    .command('apply')
+    .description('make the engine match the lab file (only the difference)')
+    .addOption(fileOption())
+    .addOption(outputOption())
+    .action(async (o: { file: string; output: Output }) => {
+      result.code = await applyPlan(client(), readLab(o.file), false, o.output);
+    });
+  lab
+    .command('destroy')
+    .description('remove everything the lab created (by file or by lab name)')
+    .argument('[name]', 'lab name (instead of -f)')
+    .option('-f, --file <lab.yml>', 'lab file')
+    .addOption(outputOption())
+    .action(async (name: string | undefined, o: { file?: string; output: Output }) => {
+      if ((name === undefined) === (o.file === undefined)) {
+        throw new UsageError('give either a lab name or -f lab.yml');
+      }
+      const l: Lab =
+        o.file !== undefined
+          ? readLab(o.file)
+          : { name: name ?? '', cluster: 'Default', dataCenter: 'Default', networks: [], vms: [] };
+      result.code = await applyPlan(client(), l, true, o.output);
+    });
+
+  program
+    .command('completion')
+    .description('print a bash completion script (eval "$(aio completion)")')
+    .action(() => {
+      say(bashCompletion(program));
+    });
+  return program;
+}
+
+/** Runs `aio` with `argv` (user arguments only); resolves to the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const result = { code: EXIT.ok as number };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      warn(`aio: ${err.message}`);
+      return EXIT.usage;
+    }
+    if (err instanceof EngineUnreachable) {
+      warn(`aio: ${err.message}`);
+      return EXIT.unreachable;
+    }
+    if (err instanceof EngineAuthFailed) {
+      warn(`aio: ${err.message}`);
+      return EXIT.auth;
+    }
+    if (err instanceof EngineFault) {
+      warn(`aio: ${err.message}`);
+      return EXIT.failed;
+    }
+    warn(`aio: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.failed;
+  }
+}
