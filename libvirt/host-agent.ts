@@ -322,6 +322,10 @@ export interface HostAgent {
   onDomainStateChange(listener: (change: DomainStateChange) => void): () => void;
   /** Open the serial console of a running domain. */
   domainConsole(uuid: string): Promise<ConsoleSession>;
+  /** Issue 16: where a running domain's screen (VNC, loopback) listens; null when it has none. */
+  domainGraphics(uuid: string): Promise<{ address: string; port: number } | null>;
+  /** Issue 16: a new VNC password on a running domain, valid until `validTo`; the old one ends. */
+  domainGraphicsTicket(uuid: string, password: string, validTo: Date): Promise<void>;
 
   // Storage. Every write is atomic: written under a temporary name in the same directory and
   // renamed when complete, so a failure or a crash never leaves a half file under `path`

@@ -14,6 +14,7 @@ import { openConsole } from './domain/console';
 import { DomainStateWatcher } from './domain/domain-events';
 import type { DomainXmlOptions } from './domain/domain-xml';
 import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './domain/domains';
+import { parseVncDisplay, setVncTicket, type VncDisplay } from './domain/graphics';
 import type {
   BundledImage,
   CloudInitSeed,
@@ -264,6 +265,14 @@ export class LocalHostAgent implements HostAgent {
       );
     }
     return openConsole(this.#uri, uuid);
+  }
+
+  async domainGraphics(uuid: string): Promise<VncDisplay | null> {
+    return parseVncDisplay(await this.#conn.xml(uuid));
+  }
+
+  domainGraphicsTicket(uuid: string, password: string, validTo: Date): Promise<void> {
+    return setVncTicket(this.#uri, uuid, password, validTo);
   }
 
   /** The live domain XML (`virsh dumpxml`), for out-of-band checks and diagnostics. */

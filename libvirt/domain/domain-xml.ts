@@ -16,6 +16,7 @@ import type {
   DomainInterfaceDesc,
 } from '../host-agent';
 import { tinyGuestCmdline } from '../tiny-guest';
+import { screenDevices } from './graphics';
 import { createElement, type XmlElement } from './xml-builder';
 
 /** Where the tiny guest's kernel and initrd are (from readTinyGuest()). */
@@ -219,6 +220,8 @@ export function domainXml(desc: DomainDesc, options: DomainXmlOptions): string {
     createElement('console', { type: 'pty' }, createElement('target', { type: 'serial', port: 0 })),
     createElement('memballoon', { model: 'none' }),
   );
+  // The screen (issue 16): VNC on loopback, password expired until the engine issues a ticket.
+  devices.append(...screenDevices());
   const domain = createElement(
     'domain',
     { type: domainType(options.accelerator) },

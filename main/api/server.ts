@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { Engine } from '../engine/dispatch';
 import { type AuthOptions, AuthService } from './auth';
+import { engineGraphicsTickets, GraphicsProxy } from './graphics/ws-proxy';
 import { hostnamesFromEnv, TrustedHosts } from './hosts';
 import { send } from './http';
 import { engineImageTickets } from './imageio/engine-tickets';
@@ -203,6 +204,16 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   // oVirt clients send `Expect: 201-created` / `202-accepted` (blocking add, async action);
   // node answers any Expect but 100-continue with 417 unless someone listens for it.
   server.on('checkExpectation', listener);
+  // Issue 16: the screen's WebSocket. Its one-time ticket comes from an authenticated
+  // `graphicsconsoles/{id}/ticket`; Host and Origin are checked as for every request, since
+  // browsers send WebSocket upgrades cross-site without asking.
+  const graphics = new GraphicsProxy(
+    engineGraphicsTickets(opts.engine),
+    (req) => trusted.checkHostHeader(req.headers.host) && trusted.checkOrigin(req.headers.origin),
+  );
+  server.on('upgrade', (req, socket, head) => {
+    if (!graphics.handleUpgrade(req, socket, head)) socket.destroy();
+  });
 
   return {
     server,
@@ -220,6 +231,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     close: () =>
       new Promise((resolve) => {
         rpc.closeAll();
+        graphics.close();
         auth.clear();
         server.close(() => {
           resolve();

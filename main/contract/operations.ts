@@ -18,6 +18,13 @@ import type { DataCenter } from './data-centers';
 import type { Disk, DiskAttachment } from './disks';
 import { DISK_CONTENT_TYPES, DISK_FORMATS, DISK_INTERFACES } from './disks';
 import type { AuditEvent } from './events';
+import {
+  type GraphicsConsole,
+  type GraphicsEndpoint,
+  SetVmTicketInput,
+  UseGraphicsTicketInput,
+  type VmTicket,
+} from './graphics';
 import type { Host, HostNetworkLabel, HostNic } from './hosts';
 import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
 import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
@@ -965,6 +972,12 @@ export const operations = {
   GetNetworkSegment: op<NetworkSegment>()('query', ById),
   /** oVirt `/vms/{id}/reporteddevices`: the addresses each vNIC holds (segment leases). */
   GetVmReportedDevices: op<ReportedDevice[]>()('query', ById),
+  /** Issue 16: oVirt `/vms/{id}/graphicsconsoles` (VNC on loopback; port null while down). */
+  GetVmGraphicsConsoles: op<GraphicsConsole[]>()('query', ById),
+  /** Issue 16: oVirt `graphicsconsoles/{id}/ticket`: a new short-lived VNC password. */
+  SetVmTicket: op<VmTicket>()('query', SetVmTicketInput),
+  /** Issue 16: the screen WebSocket spends a ticket (once); ENTITY_NOT_FOUND when not valid. */
+  UseGraphicsTicket: op<GraphicsEndpoint>()('query', UseGraphicsTicketInput),
   GetAllVnicProfiles: op<VnicProfile[]>()('query', NoInput),
   GetVnicProfileById: op<VnicProfile>()('query', ById),
   GetVnicProfilesByNetworkId: op<VnicProfile[]>()('query', NetworkIdInput),

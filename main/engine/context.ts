@@ -4,6 +4,7 @@ import type { Database } from '../../db/client';
 import type { HostAgent } from '../../libvirt/host-agent';
 import type { Principal } from '../contract/common';
 import type { EventBus } from './events';
+import type { GraphicsTickets } from './graphics/tickets';
 import type { LockManager } from './locks';
 import type { RateTracker } from './statistics';
 
@@ -18,6 +19,8 @@ export interface EngineServices {
   readonly lockTimeoutMs: number;
   /** Directory for serial logs and other per-VM files. */
   readonly dataDir: string;
+  /** Issue 16: one-time screen tickets, in memory (a restart ends them, as in oVirt). */
+  readonly graphicsTickets: GraphicsTickets;
 }
 
 export interface EngineContext extends EngineServices {

@@ -23,6 +23,7 @@ import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types';
 import { EventBus } from './events';
+import { GraphicsTickets } from './graphics/tickets';
 import { checkHost, isUnreachable, monitorHost } from './host-monitor';
 import { LockManager } from './locks';
 import { watchHostNetworks } from './network-watch';
@@ -193,6 +194,7 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
       localHostId,
       lockTimeoutMs: options.lockTimeoutMs ?? 20_000,
       dataDir: options.dataDir,
+      graphicsTickets: new GraphicsTickets(),
     };
     const engine = new EngineImpl(services, generated);
     // Storage (issue 11): its intents are settled first (roll forward/back on the host), then

@@ -50,6 +50,7 @@ import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
+import { GetVmGraphicsConsoles, SetVmTicket, UseGraphicsTicket } from './graphics/graphics.queries';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
@@ -199,4 +200,7 @@ export const queries = {
   GetImageTransferTicket,
   GetNetworkSegment,
   GetVmReportedDevices,
+  GetVmGraphicsConsoles,
+  SetVmTicket,
+  UseGraphicsTicket,
 } satisfies { [K in QueryName]: Query<K> };

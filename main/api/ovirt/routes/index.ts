@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The oVirt REST route table. */
+import { registerGraphicsConsoleRoutes } from '../../graphics/graphics-consoles.routes';
 import type { Handler } from '../rest';
 import { Router } from '../router';
 import { registerClusterRoutes } from './clusters.routes';
@@ -30,5 +31,6 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerImageTransferRoutes(router);
   registerEmptyListRoutes(router);
   registerSegmentRoutes(router);
+  registerGraphicsConsoleRoutes(router);
   return router;
 }

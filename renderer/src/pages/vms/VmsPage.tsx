@@ -40,6 +40,7 @@ import { NewVmDialog } from './NewVmDialog';
 import { VmConsole } from './VmConsole';
 import { VmDisks } from './VmDisks';
 import { VmReportedDevices } from './VmReportedDevices';
+import { VmScreen } from './VmScreen';
 import { VmSnapshots } from './VmSnapshots';
 
 const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'powering_down', 'paused']);
@@ -253,6 +254,14 @@ export function VmsPage({ route }: { route: Route }) {
                     <VmConsole
                       vmId={vm.id}
                       vmName={vm.name}
+                      running={vm.status === 'up' || vm.status === 'powering_up'}
+                    />
+                  )}
+                </Tab>
+                <Tab eventKey="screen" title={<TabTitleText>Screen</TabTitleText>}>
+                  {(route.tab ?? 'general') === 'screen' && (
+                    <VmScreen
+                      vmId={vm.id}
                       running={vm.status === 'up' || vm.status === 'powering_up'}
                     />
                   )}
