@@ -10,7 +10,9 @@
  *  4. a two-VM lab from nothing to both guests answering ping vs a hand-written virsh script;
  *  5. GET /networks/{id} throughput and p50/p99 latency with concurrent clients;
  *  6. storage (storage.ts): thin VM from template vs qemu-img create -b, upload through
- *     /imagetransfers vs cp, a debian-12 VM to its login prompt vs a qemu-img + virsh script.
+ *     /imagetransfers vs cp, a debian-12 VM to its login prompt vs a qemu-img + virsh script;
+ *     6d (cloud-init.ts): a debian-12 VM with cloud-init to its SSH banner, read from a probe
+ *     on the segment, vs qemu-img + a NoCloud seed + virsh (`--ssh-only` runs just this row).
  * Prints a table and writes bench-results.json. Numbers are never asserted.
  */
 import { writeFileSync } from 'node:fs';
@@ -20,10 +22,11 @@ import { releaseRunPrefix, sweepStale } from '../support/run-prefix';
 import { ServedAppliance } from './appliance';
 import { kernelBridgeDeploy, libvirtNetworkDeploy } from './baselines';
 import { deployBreakdown } from './breakdown';
+import { sshBench } from './cloud-init';
 import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
 import { apiLab, virshLab } from './lab-vms';
 import { median, quantile, time } from './measure';
-import { storageBench } from './storage';
+import { debianTemplate, storageBench } from './storage';
 
 export interface Result {
   readonly metric: string;
@@ -206,6 +209,22 @@ async function reads(a: ServedAppliance, clients: number, seconds: number): Prom
   }
 }
 
+/** 6d (cloud-init.ts): debian-12 to its SSH banner; boots, so only with `boot`. */
+async function sshRow(a: ServedAppliance, boot: boolean): Promise<void> {
+  if (!boot) {
+    console.log(
+      '6d skipped (quick mode or --skip-boot): the full bench boots debian-12 once each side',
+    );
+    return;
+  }
+  const template = await debianTemplate(a);
+  if (template === null) {
+    console.log('6d skipped: no template debian-12 (the image is not built: npm run setup)');
+    return;
+  }
+  await sshBench(a, template, record);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -217,16 +236,16 @@ async function main(): Promise<void> {
       /** The debian-12 boot rows (6c) run in the full bench only, unless --boot. */
       'skip-boot': { type: 'boolean', default: false },
       boot: { type: 'boolean', default: false },
+      /** Only row 6d (debian-12 to its SSH banner, two boots): nothing else is measured. */
+      'ssh-only': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
   const sizes = (values.sizes ?? (quick ? '10' : '10,100,1000')).split(',').map(Number);
   await sweepStale('bn').catch(() => undefined);
   console.log(`bench (${quick ? 'quick' : 'full'} mode) on ${new Date().toISOString()}`);
-  await coldStart(quick ? 2 : 5);
-  const a = await ServedAppliance.spawn();
-  try {
-    await a.waitUntilServing();
+  const boot = values.boot || (!quick && !values['skip-boot']);
+  const allRows = async (a: ServedAppliance): Promise<void> => {
     await deployOne(a, quick ? 2 : 5);
     await breakdown(quick ? 2 : 5);
     await scale(a, sizes);
@@ -235,9 +254,17 @@ async function main(): Promise<void> {
     await reads(a, quick ? 4 : 16, quick ? 1 : 5);
     if (values['skip-storage']) console.log('6. storage skipped (--skip-storage)');
     else {
-      const boot = values.boot || (!quick && !values['skip-boot']);
       await storageBench(a, { quick, boot }, record);
+      await sshRow(a, boot);
     }
+  };
+  const sshOnly = values['ssh-only'];
+  if (!sshOnly) await coldStart(quick ? 2 : 5);
+  const a = await ServedAppliance.spawn();
+  try {
+    await a.waitUntilServing();
+    if (sshOnly) await sshRow(a, true);
+    else await allRows(a);
   } finally {
     await a.stop();
     releaseRunPrefix(benchPrefix());
