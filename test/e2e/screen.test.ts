@@ -38,39 +38,50 @@ describe.skipIf(problem !== null)('web UI: the Screen tab (noVNC)', () => {
     await ui?.close();
   }, 180_000);
 
-  it('shows the running VM screen in a canvas that is not blank', async () => {
-    const page = ui.browser.page;
-    const vm = await ui.rest.post<{ id: string }>('/vms', {
-      name: `${ui.prefix}scr`,
-      memory: 192 * 1024 * 1024,
-      cluster: { name: 'Default' },
-      template: { name: 'tiny' },
-    });
-    await ui.rest.post(`/vms/${vm.id}/start`, {});
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-
-    await step('open the Screen tab', async () => {
-      await page.goto(`${ui.server.origin}/#/vms/${vm.id}/screen`);
-      await page
-        .locator('[data-testid="vm-screen"][data-state="connected"]')
-        .waitFor({ timeout: 60_000 });
-    });
-
-    await step('the canvas shows something', async () => {
-      const deadline = Date.now() + 60_000;
-      let lit = 0;
-      while (Date.now() < deadline) {
-        lit = await page.evaluate<number>(COUNT_LIT_PIXELS);
-        if (lit > 50) break;
-        await new Promise((r) => setTimeout(r, 1000));
+  it(
+    'shows the running VM screen in a canvas that is not blank',
+    { timeout: 420_000 },
+    async () => {
+      const page = ui.browser.page;
+      const vm = await ui.rest.post<{ id: string }>('/vms', {
+        name: `${ui.prefix}scr`,
+        memory: 192 * 1024 * 1024,
+        cluster: { name: 'Default' },
+        template: { name: 'tiny' },
+      });
+      await ui.rest.post(`/vms/${vm.id}/start`, {});
+      // The tab asks for a ticket once; a VM still starting (slow under load) answers "not
+      // running". Wait for `up` as a user would before opening the screen.
+      const upBy = Date.now() + 180_000;
+      while ((await ui.rest.get<{ status?: string }>(`/vms/${vm.id}`)).status !== 'up') {
+        if (Date.now() > upBy) throw new Error(`VM ${vm.id} not up within 180 s`);
+        await new Promise((r) => setTimeout(r, 500));
       }
-      expect(lit).toBeGreaterThan(50);
-    });
-    await page.screenshot({ path: join(ui.screenshots, 'screen.png') });
-    // The CSP let the WebSocket through (a violation is logged as a console error).
-    expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
-  });
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+
+      await step('open the Screen tab', async () => {
+        await page.goto(`${ui.server.origin}/#/vms/${vm.id}/screen`);
+        await page
+          .locator('[data-testid="vm-screen"][data-state="connected"]')
+          .waitFor({ timeout: 60_000 });
+      });
+
+      await step('the canvas shows something', async () => {
+        const deadline = Date.now() + 60_000;
+        let lit = 0;
+        while (Date.now() < deadline) {
+          lit = await page.evaluate<number>(COUNT_LIT_PIXELS);
+          if (lit > 50) break;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        expect(lit).toBeGreaterThan(50);
+      });
+      await page.screenshot({ path: join(ui.screenshots, 'screen.png') });
+      // The CSP let the WebSocket through (a violation is logged as a console error).
+      expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+    },
+  );
 });
