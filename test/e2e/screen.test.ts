@@ -64,9 +64,26 @@ describe.skipIf(problem !== null)('web UI: the Screen tab (noVNC)', () => {
 
       await step('open the Screen tab', async () => {
         await page.goto(`${ui.server.origin}/#/vms/${vm.id}/screen`);
-        await page
-          .locator('[data-testid="vm-screen"][data-state="connected"]')
-          .waitFor({ timeout: 60_000 });
+        try {
+          // The tab retries a connection that never came up (4 times, 2–8 s apart) by itself.
+          await page
+            .locator('[data-testid="vm-screen"][data-state="connected"]')
+            .waitFor({ timeout: 120_000 });
+        } catch (err) {
+          // Say what the user would see: the tab's state and its message, and the engine log.
+          const state = await page
+            .locator('[data-testid="vm-screen"]')
+            .getAttribute('data-state', { timeout: 1000 })
+            .catch(() => 'no screen element');
+          const message = await page
+            .locator('[data-testid="vm-screen-message"]')
+            .textContent({ timeout: 1000 })
+            .catch(() => 'none');
+          throw new Error(
+            `${(err as Error).message}\nscreen state: ${state}; message: ${message}; ` +
+              `console errors: ${errors.join(' | ')}\n--- server output ---\n${ui.server.log()}`,
+          );
+        }
       });
 
       await step('the canvas shows something', async () => {

@@ -10,8 +10,16 @@ import { useClient } from '../../context';
 
 /** WebSocket path of the engine's screen proxy (main/api/graphics/ws-proxy.ts). */
 const WS_PATH = '/ovirt-engine/services/graphics/';
-/** The ticket only has to last until the WebSocket opens. */
-const TICKET_SECONDS = 30;
+/**
+ * The ticket only has to last until the WebSocket opens; it is spent by that one connection.
+ * oVirt's default (120 s) leaves room for a slow host, where setting it can itself take seconds.
+ */
+const TICKET_SECONDS = 120;
+/**
+ * A connection that ends before it was ever up (the VM just started, a busy host) is retried
+ * with a fresh ticket this many times, after 2, 4, 6… s, before the user is asked.
+ */
+const AUTO_RETRIES = 4;
 
 /** The engine serves the WebSocket only over HTTP(S); an Electron window (file://) has none. */
 function wsBase(): string | null {
@@ -27,6 +35,7 @@ export function VmScreen({ vmId, running }: { vmId: string; running: boolean }) 
   const [state, setState] = useState<'connecting' | 'connected' | 'closed'>('connecting');
   const [message, setMessage] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const retries = useRef(0);
   const [scale, setScale] = useState(true);
   const [paste, setPaste] = useState('');
   const base = wsBase();
@@ -35,8 +44,23 @@ export function VmScreen({ vmId, running }: { vmId: string; running: boolean }) 
     const el = box.current;
     if (!el || !running || base === null) return;
     let disposed = false;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let everUp = false;
     setState('connecting');
-    setMessage(null);
+    /** Retry a connection that never came up, or tell the user why it ended. */
+    const ended = (why: string) => {
+      if (disposed) return;
+      if (!everUp && retries.current < AUTO_RETRIES) {
+        retries.current += 1;
+        setMessage(`${why} Retrying (${retries.current} of ${AUTO_RETRIES})…`);
+        retry = setTimeout(() => {
+          setAttempt((n) => n + 1);
+        }, 2000 * retries.current);
+        return;
+      }
+      setState('closed');
+      setMessage(why);
+    };
     client.invoke('SetVmTicket', { id: vmId, expiry: TICKET_SECONDS }).then(
       (ticket) => {
         if (disposed) return;
@@ -48,12 +72,13 @@ export function VmScreen({ vmId, running }: { vmId: string; running: boolean }) 
         r.resizeSession = false;
         r.background = '#151515';
         r.addEventListener('connect', () => {
+          everUp = true;
+          retries.current = 0;
           setState('connected');
+          setMessage(null);
         });
         r.addEventListener('disconnect', () => {
-          if (disposed) return;
-          setState('closed');
-          setMessage('The screen connection ended.');
+          ended('The screen connection ended.');
         });
         r.addEventListener('securityfailure', () => {
           setMessage('The VNC server refused the ticket.');
@@ -61,13 +86,12 @@ export function VmScreen({ vmId, running }: { vmId: string; running: boolean }) 
         rfb.current = r;
       },
       (e: unknown) => {
-        if (disposed) return;
-        setState('closed');
-        setMessage(e instanceof Error ? e.message : String(e));
+        ended(e instanceof Error ? e.message : String(e));
       },
     );
     return () => {
       disposed = true;
+      if (retry !== null) clearTimeout(retry);
       rfb.current?.disconnect();
       rfb.current = null;
     };
@@ -125,6 +149,7 @@ export function VmScreen({ vmId, running }: { vmId: string; running: boolean }) 
           <Button
             variant="link"
             onClick={() => {
+              retries.current = 0;
               setAttempt((n) => n + 1);
             }}
           >
@@ -132,7 +157,9 @@ export function VmScreen({ vmId, running }: { vmId: string; running: boolean }) 
           </Button>
         )}
       </div>
-      {message && <Alert variant="warning" isInline title={message} />}
+      {message && (
+        <Alert variant="warning" isInline title={message} data-testid="vm-screen-message" />
+      )}
       <div
         ref={box}
         data-testid="vm-screen"
