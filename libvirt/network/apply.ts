@@ -2,10 +2,12 @@
 /**
  * Fourth step of setupNetworks: carry out planned steps in order, stopping at the first
  * failure. Consecutive iproute2 commands go to one `ip -batch` process (a deploy used to fork
- * `ip` once per step, ~10 ms each); sysctl writes happen between batches where the plan puts
- * them, so the order the plan chose (isolation before the bridge is ever up) still holds.
+ * `ip` once per step, ~10 ms each); sysctl writes happen between batches, before the next step
+ * that could bring a bridge up, so the order the plan chose (isolation before the bridge is
+ * ever up) still holds.
  * Rollback (rollback.ts) decides what to do about a failure.
  */
+import { randomInt } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 
 import { HostError, HostErrorCode } from '../../main/contract/errors';
@@ -88,6 +90,42 @@ function partsOf(step: NetStep): { ip: string[][]; sysctls: (() => Promise<void>
   };
 }
 
+const isBridgeDel = (args: readonly string[]): boolean =>
+  args.length === 4 && args[0] === 'link' && args[1] === 'del' && args[2] === 'dev';
+
+/**
+ * Several bridges deleted in a row go in one request: each `ip link del` waits for the kernel
+ * to quiesce (tens of ms per bridge); `ip link del group G` unregisters them all at once. The
+ * group is a random number far above anything set by hand, assigned right before, so no other
+ * device can be in it.
+ */
+function groupDeletions(
+  commands: { args: string[]; index: number }[],
+): { args: string[]; index: number }[] {
+  if (commands.filter((c) => isBridgeDel(c.args)).length < 2) return commands;
+  const group = String(0x40000000 + randomInt(0x3fffffff));
+  const out: { args: string[]; index: number }[] = [];
+  let run: { args: string[]; index: number }[] = [];
+  const end = (): void => {
+    if (run.length >= 2) {
+      for (const c of run)
+        out.push({ args: ['link', 'set', 'dev', c.args[3] ?? '', 'group', group], index: c.index });
+      out.push({ args: ['link', 'del', 'group', group], index: run[run.length - 1]?.index ?? 0 });
+    } else out.push(...run);
+    run = [];
+  };
+  for (const c of commands) {
+    if (isBridgeDel(c.args)) {
+      run.push(c);
+      continue;
+    }
+    end();
+    out.push(c);
+  }
+  end();
+  return out;
+}
+
 /** A failure of the step at `index`. */
 class StepFailure extends Error {
   constructor(
@@ -105,7 +143,7 @@ class StepFailure extends Error {
  * interpret, runs as a plain argument array.
  */
 async function flush(queue: { args: string[]; index: number }[]): Promise<void> {
-  const commands = queue.splice(0);
+  const commands = groupDeletions(queue.splice(0));
   if (commands.length === 0) return;
   const batchable = commands.every((c) => c.args.every((a) => BATCH_SAFE_ARG.test(a)));
   if (commands.length === 1 || !batchable) {
@@ -146,26 +184,36 @@ async function flush(queue: { args: string[]; index: number }[]): Promise<void> 
  */
 export async function applySteps(steps: readonly NetStep[], hooks: ApplyHooks = {}): Promise<void> {
   const queue: { args: string[]; index: number }[] = [];
+  // Sysctl writes wait until the next step that is neither a bridge creation nor another
+  // sysctl step: nothing before then can bring a bridge up, so the isolation still precedes
+  // every `up`, and several new bridges (one turn of coalesced changes) cost one batch.
+  const writes: { index: number; write: () => Promise<void> }[] = [];
+  const settle = async (): Promise<void> => {
+    await flush(queue);
+    for (const w of writes.splice(0)) {
+      try {
+        await w.write();
+      } catch (error) {
+        throw new StepFailure(w.index, error);
+      }
+    }
+  };
   try {
     for (const [index, step] of steps.entries()) {
       try {
         await hooks.beforeStep?.(step, index);
       } catch (error) {
-        await flush(queue);
+        await settle();
         throw new StepFailure(index, error);
+      }
+      if (writes.length > 0 && step.op !== 'bridge-add' && step.op !== 'bridge-sysctls') {
+        await settle();
       }
       const { ip, sysctls } = partsOf(step);
       for (const args of ip) queue.push({ args, index });
-      if (sysctls !== null) {
-        await flush(queue);
-        try {
-          await sysctls();
-        } catch (error) {
-          throw new StepFailure(index, error);
-        }
-      }
+      if (sysctls !== null) writes.push({ index, write: sysctls });
     }
-    await flush(queue);
+    await settle();
   } catch (failure) {
     if (!(failure instanceof StepFailure)) throw failure;
     const { index, error } = failure;

@@ -98,11 +98,15 @@ export function desiredState(facts: HostNetFacts, request: CanonicalRequest): Ne
     deletions.push({ op: 'bridge-del', dev: name });
   }
 
+  // New bridges are all created and isolated first (none is up before its isolation, and
+  // apply.ts sends them to the kernel in one batch when several networks come at once).
+  const creations: NetStep[] = [];
+  const releases = steps.splice(0);
   for (const net of request.setups) {
     const cur = facts.links.get(net.name);
     if (cur === undefined) {
-      steps.push({ op: 'bridge-add', dev: net.name, stp: net.stp });
-      steps.push({
+      creations.push({ op: 'bridge-add', dev: net.name, stp: net.stp });
+      creations.push({
         op: 'bridge-sysctls',
         dev: net.name,
         addrGenMode: 'none',
@@ -153,7 +157,7 @@ export function desiredState(facts: HostNetFacts, request: CanonicalRequest): Ne
     }
     if (cur === undefined || !cur.up) steps.push({ op: 'up', dev: net.name });
   }
-  return [...steps, ...deletions];
+  return [...releases, ...creations, ...steps, ...deletions];
 }
 
 /** Devices a plan touches, plus the ports of every bridge it touches (their master may change). */

@@ -30,3 +30,44 @@ describe('LockManager', () => {
     r2();
   });
 });
+
+describe('LockManager shared mode', () => {
+  it('runs shared holders together, an exclusive one alone, in queue order', async () => {
+    const locks = new LockManager();
+    const shared = new Set(['c']);
+    const s1 = await locks.acquire(['c'], 50, shared);
+    const s2 = await locks.acquire(['c'], 50, shared);
+    // An exclusive holder waits for both shared ones…
+    const order: string[] = [];
+    const ex = locks.acquire(['c'], 1000).then((r) => {
+      order.push('exclusive');
+      return r;
+    });
+    // …and a shared one queued behind it waits for it.
+    const s3 = locks.acquire(['c'], 1000, shared).then((r) => {
+      order.push('shared after');
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual([]);
+    s1();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual([]);
+    s2();
+    const rex = await ex;
+    expect(order).toEqual(['exclusive']);
+    rex();
+    (await s3)();
+    expect(order).toEqual(['exclusive', 'shared after']);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(locks.isLocked('c')).toBe(false);
+  });
+  it('times out a shared waiter behind an exclusive holder', async () => {
+    const locks = new LockManager();
+    const r = await locks.acquire(['c'], 50);
+    await expect(locks.acquire(['c'], 20, new Set(['c']))).rejects.toBeInstanceOf(LockTimeoutError);
+    r();
+    const again = await locks.acquire(['c'], 50, new Set(['c']));
+    again();
+  });
+});

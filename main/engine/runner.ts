@@ -18,8 +18,10 @@ import {
   type OpOutput,
 } from '../contract/operations';
 import type { AuditSubject, CommandName, QueryName } from './command';
+import { acquireCommandLocks } from './command-locks';
 import type { EngineContext, EngineServices } from './context';
 import type { InvokeOptions } from './engine-types';
+import { withHeldLocks } from './held-locks';
 import { databaseUnavailable, isDatabaseUnavailable, unresolvedIntents } from './intents';
 import { LockTimeoutError } from './locks';
 import { commands, queries } from './registry';
@@ -159,7 +161,13 @@ export class Runner {
     let release: (() => void) | null = null;
     let subject: AuditSubject = { description: op };
     try {
-      release = await ctx.locks.acquire(cmd.locks(ctx, input), ctx.lockTimeoutMs);
+      const locked = await acquireCommandLocks(
+        ctx.locks,
+        op,
+        cmd.locks(ctx, input),
+        ctx.lockTimeoutMs,
+      );
+      release = locked.release;
       const prep = cmd.prepare(ctx, input);
       if (!prep.ok) {
         const body = errorBody(prep.failure, words);
@@ -174,7 +182,8 @@ export class Runner {
       }
       subject = prep.prepared.subject;
       if (options.validateOnly) return { ok: true, result: null as OpOutput<K> };
-      const result = await prep.prepared.execute();
+      const { prepared } = prep;
+      const result = await withHeldLocks(locked.held, () => prepared.execute());
       this.audit(
         ctx,
         cmd.auditCode,
