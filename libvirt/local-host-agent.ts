@@ -378,7 +378,9 @@ export class LocalHostAgent implements HostAgent {
 
   // ── Host devices (issue 13 item 10) ──
   async hostDevice(name: string): Promise<HostDevice | null> {
-    return lookupHostDevice(name, ownedNames(await this.#config.read()));
+    return lookupHostDevice(name, ownedNames(await this.#config.read()), (n) =>
+      this.#facts.link(n),
+    );
   }
 
   // ── Isolation self-test (issue 13 item 7) ──

@@ -3,7 +3,8 @@
  * Does a device of this name exist on the host, and is it one this host layer manages? Asked
  * by the engine when a network is created or renamed (issue 13 item 10), so a name that can
  * never become the network's bridge (`lo`, `eth0`, a VM tap, docker0) is refused at once
- * instead of only when the network is attached. One `ip` call: creating a network stays cheap.
+ * instead of only when the network is attached. Read from the host's fact cache when there is
+ * one, else one `ip` call: creating a network stays cheap.
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import { runJson } from '../exec';
@@ -21,9 +22,16 @@ const DEVICE_NAME = /^[^-/:\s][^/:\s]{0,14}$/u;
 export async function lookupHostDevice(
   name: string,
   managed: ReadonlySet<string>,
+  cached?: (name: string) => Promise<{ readonly kind: string | null } | null>,
 ): Promise<HostDevice | null> {
   if (!DEVICE_NAME.test(name) || name === '.' || name === '..') {
     throw new HostError(HostErrorCode.HOST_NETWORK_INVALID, `not a device name: ${name}`);
+  }
+  // The host's fact cache (kept current by `ip monitor`, issue 14) answers without a fork.
+  if (cached) {
+    const link = await cached(name);
+    if (link === null) return null;
+    return { name, kind: link.kind, managed: link.kind === 'bridge' && managed.has(name) };
   }
   let links: { linkinfo?: { info_kind?: string } }[];
   try {

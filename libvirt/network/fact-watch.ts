@@ -213,6 +213,15 @@ export class HostFactWatch {
     return this.#withProc(sysctlsOf);
   }
 
+  /**
+   * One link as the cache knows it (no sysctls), or null when the host has no such device:
+   * no fork while the monitor runs and the device had no event since it was last read.
+   * @throws HostError HOST_COMMAND_FAILED when iproute2 fails
+   */
+  async link(name: string): Promise<LinkState | null> {
+    return (await this.facts(new Set())).links.get(name) ?? null;
+  }
+
   #store(links: ReadonlyMap<string, LinkState>, replace: boolean): void {
     if (replace) this.#links = new Map();
     for (const [name, l] of links) this.#links.set(name, { ...l, sysctl: null, addrGenMode: null });

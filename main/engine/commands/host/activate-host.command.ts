@@ -7,7 +7,8 @@ import { hostsRepo } from '../../../../db/repos/hosts.repo';
 import type { Host } from '../../../contract/hosts';
 import { revalidateHostNetworks, storeCapabilities } from '../../activation';
 import { defineCommand, lockKey } from '../../command';
-import { hostFailure, withProgress } from '../../host-networks';
+import { hostFailure } from '../../intents';
+import { withProgress } from '../../progress';
 import { restoreSegmentServices } from '../../segment/segment-watch';
 import { CommandFailure, failWith, invalid, notFound, valid } from '../../validation';
 

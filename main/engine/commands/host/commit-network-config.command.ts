@@ -3,7 +3,8 @@
 import { hostsRepo } from '../../../../db/repos/hosts.repo';
 import type { Host } from '../../../contract/hosts';
 import { defineCommand, lockKey } from '../../command';
-import { hostFailure, REACHABLE } from '../../host-networks';
+import { REACHABLE } from '../../host-network';
+import { hostFailure } from '../../intents';
 import { failWith, invalid, notFound, valid } from '../../validation';
 
 export const CommitNetworkConfigCommand = defineCommand<'CommitNetworkConfig', Host>({
