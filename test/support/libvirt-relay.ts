@@ -6,7 +6,8 @@
  * reaches it with the URI `qemu:///system?socket=<path>`.
  *
  * The relay runs in its own process: the libvirt binding may block the engine's thread on the
- * socket, so the relay must not share that thread. (Same relay as test/adversarial/faults.ts.)
+ * socket, so the relay must not share that thread. Used by test/adversarial/faults.ts and the
+ * libvirtd-down integration tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
