@@ -63,15 +63,19 @@ export class LibvirtRelay {
             stdio: ['pipe', 'pipe', 'inherit'],
           });
           const child = this.#child;
+          // One listener per command, removed when it settles (no listener pile-up per round).
+          const onExit = (): void => {
+            child.stdout?.off('data', onData);
+            reject(new Error('libvirt relay exited'));
+          };
           const onData = (c: Buffer): void => {
             if (!c.toString().includes('ok')) return;
             child.stdout?.off('data', onData);
+            child.off('exit', onExit);
             resolve();
           };
           child.stdout?.on('data', onData);
-          child.once('exit', () => {
-            reject(new Error('libvirt relay exited'));
-          });
+          child.once('exit', onExit);
           child.stdin?.write(`${cmd}\n`);
         }),
     );
