@@ -82,9 +82,12 @@ async function drain(ctx: EngineServices, hostId: string, q: HostQueue): Promise
         for (const m of q.waiting.splice(0)) m.reject(e);
         continue;
       }
+      const batch = q.waiting.splice(0);
       try {
-        const next = await turn(q.waiting.splice(0));
-        q.waiting.unshift(...next);
+        q.waiting.unshift(...(await turn(batch)));
+      } catch (e) {
+        // Not expected (each member settles on its own); never leave a caller waiting.
+        for (const m of batch) m.reject(e);
       } finally {
         // An intent still being resolved in the background keeps the host (intents.ts).
         const unresolved = unresolvedIntents(ctx.database);
