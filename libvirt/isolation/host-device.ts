@@ -6,11 +6,9 @@
  * instead of only when the network is attached. One `ip` call: creating a network stays cheap.
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
+import { deviceNameProblem } from '../../main/contract/rules/names';
 import { runJson } from '../exec';
 import type { HostDevice } from '../host-agent';
-
-/** Linux device names as iproute2 takes them on its command line (see the engine's rules). */
-const DEVICE_NAME = /^[^-/:\s][^/:\s]{0,14}$/u;
 
 /**
  * The device `name` as the kernel reports it, or null when there is none.
@@ -22,7 +20,7 @@ export async function lookupHostDevice(
   name: string,
   managed: ReadonlySet<string>,
 ): Promise<HostDevice | null> {
-  if (!DEVICE_NAME.test(name) || name === '.' || name === '..') {
+  if (deviceNameProblem(name) !== null) {
     throw new HostError(HostErrorCode.HOST_NETWORK_INVALID, `not a device name: ${name}`);
   }
   let links: { linkinfo?: { info_kind?: string } }[];
