@@ -10,7 +10,7 @@ import type { z } from 'zod';
 
 import { auditRepo } from '../../db/repos/users.repo';
 import type { Principal } from '../contract/common';
-import type { Envelope, ErrorBody, FieldError } from '../contract/errors';
+import { type Envelope, type ErrorBody, errorEnvelope, type FieldError } from '../contract/errors';
 import { type EngineErrorCode, engineMessages, formatMessage } from '../contract/messages';
 import {
   isOpName,
@@ -107,8 +107,6 @@ export function errorBody(
   };
 }
 
-const fail = <T>(error: ErrorBody): Envelope<T> => ({ ok: false, error });
-
 function toFailure(e: unknown): Failure {
   if (e instanceof CommandFailure) return e.failure;
   if (e instanceof LockTimeoutError) return { code: 'ACTION_TYPE_FAILED_OBJECT_LOCKED', vars: {} };
@@ -156,7 +154,7 @@ export class Runner {
       try {
         return { ok: true, result: await runQuery(ctx(), op, parsed.input) };
       } catch (e) {
-        return fail(errorBody(toFailure(e), QUERY_WORDS));
+        return errorEnvelope(errorBody(toFailure(e), QUERY_WORDS));
       }
     }
     if (isOpKind(op, 'command')) {
@@ -165,7 +163,7 @@ export class Runner {
       return this.runCommand(ctx(), op, parsed.input, options);
     }
     // Transports pass names from the wire: one that is no operation is bad input.
-    return fail(
+    return errorEnvelope(
       errorBody(
         { code: 'INVALID_INPUT', vars: { detail: `unknown operation '${String(op)}'` } },
         QUERY_WORDS,
@@ -182,7 +180,9 @@ export class Runner {
     const cmd: Command<K> = commandRegistry[op];
     const words = { action: cmd.action, type: cmd.type };
     if (!ctx.principal.admin) {
-      return fail(errorBody({ code: 'USER_NOT_AUTHORIZED_TO_PERFORM_ACTION', vars: {} }, words));
+      return errorEnvelope(
+        errorBody({ code: 'USER_NOT_AUTHORIZED_TO_PERFORM_ACTION', vars: {} }, words),
+      );
     }
     let release: (() => void) | null = null;
     let subject: AuditSubject = { description: op };
@@ -198,7 +198,7 @@ export class Runner {
           prep.subject,
           `Validation failed: ${body.messages.join(' ')}`,
         );
-        return fail(body);
+        return errorEnvelope(body);
       }
       subject = prep.prepared.subject;
       if (options.validateOnly) return { ok: true, result: null as OpOutput<K> };
@@ -214,7 +214,7 @@ export class Runner {
     } catch (e) {
       const body = errorBody(toFailure(e), words);
       // A database that refused the command would refuse (slowly) its audit record too.
-      if (body.code === 'DATABASE_UNAVAILABLE') return fail(body);
+      if (body.code === 'DATABASE_UNAVAILABLE') return errorEnvelope(body);
       this.audit(
         ctx,
         `${cmd.auditCode}_FAILED`,
@@ -222,7 +222,7 @@ export class Runner {
         subject,
         `Failed: ${body.messages.join(' ')}`,
       );
-      return fail(body);
+      return errorEnvelope(body);
     } finally {
       // An intent still being resolved in the background keeps its command's locks, so no
       // other command works on rows a compensation is about to restore (intents.ts).
