@@ -5,8 +5,9 @@
  * on the bridges this layer manages (a new bridge would otherwise get a link-local address).
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
-import { effectiveMtu, MAX_MTU, MIN_MTU, mtuInRange } from '../../main/contract/rules/network';
+import { MAX_MTU, MIN_MTU, mtuInRange } from '../../main/contract/rules/network';
 import type { NetworkSetup, SetupNetworksRequest } from '../host-agent';
+import { explicitSetup } from './drift';
 
 /** A network with every attribute explicit. */
 export interface CanonicalNetwork {
@@ -31,8 +32,8 @@ function isRemoval(
 
 /** Make one network's defaults explicit. */
 export function canonicalizeNetwork(name: string, setup: NetworkSetup): CanonicalNetwork {
-  const mtu = effectiveMtu(setup.mtu);
-  return { name, nic: setup.nic ?? null, mtu, bridged: true, stp: setup.stp ?? false };
+  const { nic, mtu, stp } = explicitSetup(setup);
+  return { name, nic, mtu, bridged: true, stp };
 }
 
 /**
