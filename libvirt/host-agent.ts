@@ -309,7 +309,6 @@ export interface HostAgent {
   domainPowerOff(uuid: string): Promise<void>;
   /** Remove the definition (the domain must be down). No-op when it does not exist. */
   domainUndefine(uuid: string): Promise<void>;
-  domainState(uuid: string): Promise<DomainState>;
   domainList(): Promise<DomainStateChange[]>;
   /** Subscribe to state changes (delivered within ~1 s). Returns the unsubscribe function. */
   onDomainStateChange(listener: (change: DomainStateChange) => void): () => void;

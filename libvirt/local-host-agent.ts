@@ -23,7 +23,6 @@ import type {
   CopyVolumeRequest,
   CreateVolumeRequest,
   DomainDesc,
-  DomainState,
   DomainStateChange,
   HostAgent,
   HostAgentFactory,
@@ -216,10 +215,6 @@ export class LocalHostAgent implements HostAgent {
     } finally {
       await this.#observe(uuid, null);
     }
-  }
-
-  domainState(uuid: string): Promise<DomainState> {
-    return this.#conn.state(uuid);
   }
 
   async domainList(): Promise<DomainStateChange[]> {
