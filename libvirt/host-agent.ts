@@ -114,13 +114,9 @@ export interface ReportedNetwork {
   readonly ipv4HostBlocked?: boolean;
 }
 
-export type DriftField = 'missing' | 'mtu' | 'nic' | 'ports' | 'ipv4' | 'ipv6' | 'stp' | 'down';
-
-export interface NetworkDrift {
-  readonly field: DriftField;
-  readonly expected: string;
-  readonly actual: string;
-}
+// Drift types live beside the one function computing drift (network/drift.ts), so that file
+// needs nothing from here (no import cycle); they are part of this interface.
+export type { DriftField, NetworkDrift } from './network/drift';
 
 // ── Statistics ─────────────────────────────────────────────────────────────────────────
 
@@ -290,9 +286,6 @@ export interface HostAgent {
   /** Report the named networks as they are on the host now (missing ones with exists=false). */
   reportNetworks(names: readonly string[]): Promise<Record<string, ReportedNetwork>>;
 
-  /** Compare a report with the desired setup (pure; exposed so the engine stores drift). */
-  networkDrift(desired: NetworkSetup, reported: ReportedNetwork): NetworkDrift[];
-
   /** Persist the running network config so it survives a host restart (commitnetconfig). */
   commitNetworkConfig(): Promise<void>;
 
@@ -316,7 +309,6 @@ export interface HostAgent {
   domainPowerOff(uuid: string): Promise<void>;
   /** Remove the definition (the domain must be down). No-op when it does not exist. */
   domainUndefine(uuid: string): Promise<void>;
-  domainState(uuid: string): Promise<DomainState>;
   domainList(): Promise<DomainStateChange[]>;
   /** Subscribe to state changes (delivered within ~1 s). Returns the unsubscribe function. */
   onDomainStateChange(listener: (change: DomainStateChange) => void): () => void;
@@ -402,6 +394,9 @@ export type HostAgentFactory = (options: HostAgentOptions) => HostAgent;
 // Additive (host layer): the pure rates function, so the engine can compute rates from two
 // `deviceCounters` samples without importing anything else from libvirt/.
 export { deviceRates } from './network/statistics';
+// Drift is computed once, by this pure function (also the host layer's read-back check): a
+// function of a report and a desired setup is no call on a host (issue 14).
+export { networkDrift } from './network/drift';
 
 // ── Segment services and guest initialization (issue 12, host layer) ──────────────────────
 // Kept in one block (the interfaces below merge with HostAgent / DomainDesc above) so this

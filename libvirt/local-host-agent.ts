@@ -23,7 +23,6 @@ import type {
   CopyVolumeRequest,
   CreateVolumeRequest,
   DomainDesc,
-  DomainState,
   DomainStateChange,
   HostAgent,
   HostAgentFactory,
@@ -31,8 +30,6 @@ import type {
   HostCapabilities,
   HostDevice,
   IsolationTestReport,
-  NetworkDrift,
-  NetworkSetup,
   ReportedNetwork,
   SegmentLease,
   SegmentPlan,
@@ -48,7 +45,7 @@ import { isolationSelfTest, removeProbesOf } from './isolation/self-test';
 import type { ApplyHooks } from './network/apply';
 import { HostFactWatch } from './network/fact-watch';
 import { readDeviceFacts } from './network/host-facts';
-import { networkDrift, reportNetwork } from './network/report';
+import { reportNetwork } from './network/report';
 import { ownedNames, RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
@@ -162,32 +159,8 @@ export class LocalHostAgent implements HostAgent {
     return out;
   }
 
-  networkDrift(desired: NetworkSetup, reported: ReportedNetwork): NetworkDrift[] {
-    return networkDrift(desired, reported);
-  }
-
   commitNetworkConfig(): Promise<void> {
     return this.#config.commit();
-  }
-
-  /**
-   * Re-apply the persisted network config (what {@link commitNetworkConfig} saved), as VDSM's
-   * restore-net-config does after a host restart: every persisted network is set up again
-   * through setupNetworks, so it is validated, applied, verified and rolled back as one.
-   * @throws HOST_NETWORK_INVALID, SETUP_NETWORKS_ROLLBACK
-   */
-  async restorePersistedNetworks(): Promise<Record<string, ReportedNetwork>> {
-    const persisted = await this.#config.readPersistent();
-    const networks: Record<string, NetworkSetup> = {};
-    for (const [name, net] of Object.entries(persisted.networks)) {
-      networks[name] = {
-        ...(net.nic === null ? {} : { nic: net.nic }),
-        mtu: net.mtu,
-        stp: net.stp,
-      };
-    }
-    if (Object.keys(networks).length === 0) return {};
-    return this.setupNetworks({ networks });
   }
 
   deviceCounters(device: string): ReturnType<HostAgent['deviceCounters']> {
@@ -250,10 +223,6 @@ export class LocalHostAgent implements HostAgent {
     } finally {
       await this.#observe(uuid, null);
     }
-  }
-
-  domainState(uuid: string): Promise<DomainState> {
-    return this.#conn.state(uuid);
   }
 
   async domainList(): Promise<DomainStateChange[]> {

@@ -7,11 +7,9 @@
  * one, else one `ip` call: creating a network stays cheap.
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
+import { deviceNameProblem } from '../../main/contract/rules/names';
 import { runJson } from '../exec';
 import type { HostDevice } from '../host-agent';
-
-/** Linux device names as iproute2 takes them on its command line (see the engine's rules). */
-const DEVICE_NAME = /^[^-/:\s][^/:\s]{0,14}$/u;
 
 /**
  * The device `name` as the kernel reports it, or null when there is none.
@@ -24,7 +22,7 @@ export async function lookupHostDevice(
   managed: ReadonlySet<string>,
   cached?: (name: string) => Promise<{ readonly kind: string | null } | null>,
 ): Promise<HostDevice | null> {
-  if (!DEVICE_NAME.test(name) || name === '.' || name === '..') {
+  if (deviceNameProblem(name) !== null) {
     throw new HostError(HostErrorCode.HOST_NETWORK_INVALID, `not a device name: ${name}`);
   }
   // The host's fact cache (kept current by `ip monitor`, issue 14) answers without a fork.

@@ -24,12 +24,11 @@ import { createHash, randomInt } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 
 import { HostError, HostErrorCode } from '../../main/contract/errors';
+import { IPV6_MIN_MTU } from '../../main/contract/rules/network';
 import { run, runJson } from '../exec';
 import type { IsolationCheck, IsolationTestReport } from '../host-agent';
 import { hostPortOf } from '../segment/names';
 
-/** IPv6's minimum link MTU: below it no node on the segment runs IPv6. */
-const IPV6_MIN_MTU = 1280;
 /** Interface name inside a probe namespace. */
 const PROBE_IFACE = 'probe0';
 

@@ -5,12 +5,9 @@
  * on the bridges this layer manages (a new bridge would otherwise get a link-local address).
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
+import { MAX_MTU, MIN_MTU, mtuInRange } from '../../main/contract/rules/network';
 import type { NetworkSetup, SetupNetworksRequest } from '../host-agent';
-
-export const DEFAULT_MTU = 1500;
-/** iproute2/kernel bounds for an Ethernet MTU. */
-export const MIN_MTU = 68;
-export const MAX_MTU = 65535;
+import { explicitSetup } from './drift';
 
 /** A network with every attribute explicit. */
 export interface CanonicalNetwork {
@@ -35,8 +32,8 @@ function isRemoval(
 
 /** Make one network's defaults explicit. */
 export function canonicalizeNetwork(name: string, setup: NetworkSetup): CanonicalNetwork {
-  const mtu = setup.mtu === undefined || setup.mtu === 0 ? DEFAULT_MTU : setup.mtu;
-  return { name, nic: setup.nic ?? null, mtu, bridged: true, stp: setup.stp ?? false };
+  const { nic, mtu, stp } = explicitSetup(setup);
+  return { name, nic, mtu, bridged: true, stp };
 }
 
 /**
@@ -56,7 +53,7 @@ export function canonicalize(request: SetupNetworksRequest): CanonicalRequest {
       continue;
     }
     const net = canonicalizeNetwork(name, value);
-    if (!Number.isInteger(net.mtu) || net.mtu < MIN_MTU || net.mtu > MAX_MTU) {
+    if (!mtuInRange(net.mtu)) {
       problems.push(`${name}: MTU ${net.mtu} is outside ${MIN_MTU}..${MAX_MTU}`);
     }
     if ((value as { bridged?: unknown }).bridged === false) {

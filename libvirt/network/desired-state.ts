@@ -5,6 +5,7 @@
  * is unit-tested as a table. The same step language also describes the way back
  * ({@link restoreSteps}), which is how rollback restores the exact previous state.
  */
+import { IPV6_MIN_MTU } from '../../main/contract/rules/network';
 import { isSegmentPort } from '../segment/names';
 import type { CanonicalRequest } from './canonicalize';
 import type { BridgeSysctls, HostNetFacts, LinkState } from './host-facts';
@@ -33,9 +34,6 @@ export type NetStep =
   | { readonly op: 'down'; readonly dev: string }
   | { readonly op: 'addr-add'; readonly dev: string; readonly cidr: string }
   | { readonly op: 'addr-del'; readonly dev: string; readonly cidr: string };
-
-/** IPv6's minimum link MTU (RFC 8200): below it the kernel removes IPv6 from a device. */
-export const IPV6_MIN_MTU = 1280;
 
 /**
  * True when the device has no IPv6 at all: below 1280 the kernel drops its IPv6 state

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { DeviceCounters } from '../host-agent';
-import { networkDrift, reportNetwork } from './report';
+import { networkDrift } from './drift';
+import { reportNetwork } from './report';
 import { deviceRates } from './statistics';
 import { facts, isolatedBridge, link } from './test-facts';
 

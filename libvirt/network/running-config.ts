@@ -122,9 +122,4 @@ export class RunningConfig {
     const { networks } = await this.read();
     await writeJson(this.#persistentPath, { version: 1, networks });
   }
-
-  /** The persisted config (what a restart would restore). */
-  async readPersistent(): Promise<RunningConfigData> {
-    return readJson(this.#persistentPath);
-  }
 }

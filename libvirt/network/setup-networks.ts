@@ -13,9 +13,10 @@ import type { NetworkDrift, ReportedNetwork, SetupNetworksRequest } from '../hos
 import { type ApplyHooks, applySteps } from './apply';
 import { canonicalize } from './canonicalize';
 import { desiredState, touchedDevices } from './desired-state';
+import { networkDrift } from './drift';
 import type { HostFactWatch } from './fact-watch';
 import { readDeviceFacts, readHostFacts } from './host-facts';
-import { networkDrift, reportNetwork } from './report';
+import { reportNetwork } from './report';
 import { NetworkTransaction } from './rollback';
 import { ownedNames, type RunningConfig } from './running-config';
 import { validateRequest } from './validate';

@@ -4,11 +4,9 @@
  * anything is touched, and say every problem at once. Validation returns data (a list of
  * problems); the caller turns a non-empty list into HOST_NETWORK_INVALID.
  */
+import { BRIDGE_NAME_PATTERN as BRIDGE_NAME } from '../../main/contract/rules/names';
 import type { CanonicalRequest } from './canonicalize';
 import { type HostNetFacts, isNic, portsOf } from './host-facts';
-
-/** Linux allows more, but these names survive every tool (ip, sysctl paths, libvirt XML). */
-const BRIDGE_NAME = /^[0-9A-Za-z_][0-9A-Za-z_-]{0,14}$/;
 
 /** Is a kernel device of this kind a VM tap (libvirt creates `tun` devices in tap mode)? */
 export function isTapKind(kind: string | null): boolean {

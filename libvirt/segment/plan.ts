@@ -5,6 +5,7 @@
  * value that reaches a dnsmasq file is checked against a strict pattern here, so nothing in a
  * plan can add a line or an option to those files.
  */
+import { BRIDGE_NAME_PATTERN as BRIDGE_NAME } from '../../main/contract/rules/names';
 import type { SegmentPlan } from '../host-agent';
 import {
   broadcastOf,
@@ -46,7 +47,6 @@ export const DEFAULT_LEASE_SECONDS = 3600;
 const MIN_LEASE_SECONDS = 120;
 const MAX_LEASE_SECONDS = 365 * 24 * 3600;
 
-const BRIDGE_NAME = /^[0-9A-Za-z_][0-9A-Za-z_-]{0,14}$/;
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 /** One DNS label (RFC 1123 host name label). */
 const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;

@@ -39,21 +39,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { type ErrorBody, isOpName } from '../contract';
+import { type ErrorBody, errorEnvelope, isOpName } from '../contract';
+import { consoleHttpVerbs, consoleInputs, consoleOps } from '../contract/console';
 import type { ConsoleSession, Engine } from '../engine/dispatch';
 import { type AuthService, LoginThrottled } from './auth';
 import { BodyTooLargeError, mediaType, readBody, sendJson } from './http';
 
 export const RPC_PREFIX = '/rpc';
 
-const transportError = (
-  code: string,
-  category: ErrorBody['category'],
-  message: string,
-): { ok: false; error: ErrorBody } => ({
-  ok: false as const,
-  error: { code, category, reason: 'Operation Failed', messages: [message] } satisfies ErrorBody,
-});
+// Faults of the transport itself (auth, paths, bodies) use the contract's envelope builder.
+const transportError = errorEnvelope;
 
 /** The RPC transport: invoke, events and consoles. */
 export class RpcHandler {
@@ -212,7 +207,10 @@ export class RpcHandler {
       });
       return;
     }
-    if (req.method === 'POST' && (verb === 'input' || verb === 'resize')) {
+    if (
+      req.method === 'POST' &&
+      (verb === consoleHttpVerbs.write || verb === consoleHttpVerbs.resize)
+    ) {
       const session = this.consoles.get(id);
       const body = await readJson(req, res);
       if (body === undefined) return;
@@ -225,10 +223,13 @@ export class RpcHandler {
         );
         return;
       }
-      const b = body as { data?: unknown; cols?: unknown; rows?: unknown };
-      if (verb === 'input' && typeof b.data === 'string') session.write(b.data);
-      else if (verb === 'resize' && Number.isInteger(b.cols) && Number.isInteger(b.rows)) {
-        session.resize(b.cols as number, b.rows as number);
+      // The same inputs as over IPC (contract/console.ts), the session id from the path.
+      const input = { ...(body as object), sessionId: id };
+      const write = consoleInputs[consoleOps.write].safeParse(input);
+      const resize = consoleInputs[consoleOps.resize].safeParse(input);
+      if (verb === consoleHttpVerbs.write && write.success) session.write(write.data.data);
+      else if (verb === consoleHttpVerbs.resize && resize.success) {
+        session.resize(resize.data.cols, resize.data.rows);
       } else {
         sendJson(
           req,

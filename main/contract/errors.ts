@@ -55,6 +55,35 @@ export interface ErrorBody {
 export type Envelope<T> =
   { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: ErrorBody };
 
+/** An error envelope: what every boundary answers when something failed. */
+export interface ErrorEnvelope {
+  readonly ok: false;
+  readonly error: ErrorBody;
+}
+
+/**
+ * The one builder of error envelopes (runner, engine, RPC, Electron shell, renderer
+ * transports): from a full error body, or from a transport's own fault — a code, a category
+ * and one message, with oVirt's generic reason "Operation Failed".
+ */
+export function errorEnvelope(error: ErrorBody): ErrorEnvelope;
+export function errorEnvelope(
+  code: string,
+  category: ErrorCategory,
+  message: string,
+): ErrorEnvelope;
+export function errorEnvelope(
+  codeOrBody: string | ErrorBody,
+  category: ErrorCategory = 'INTERNAL_ERROR',
+  message = '',
+): ErrorEnvelope {
+  const error: ErrorBody =
+    typeof codeOrBody === 'string'
+      ? { code: codeOrBody, category, reason: 'Operation Failed', messages: [message] }
+      : codeOrBody;
+  return { ok: false, error };
+}
+
 /** The typed error clients rethrow from an `{ ok: false }` envelope. */
 export class EngineError extends Error {
   readonly body: ErrorBody;

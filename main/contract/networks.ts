@@ -6,14 +6,14 @@
  * @see ../../shared/reference/ovirt-api.md §2.3, §2.4, §2.11
  */
 
-/** MTU 0 means "the default", which is this value (oVirt `DefaultMTU`). */
-export const DEFAULT_MTU = 1500;
-export const MIN_MTU = 68;
-export const MAX_MTU = 65535;
-/** Network names: at most this many characters, any characters (oVirt ≥ 4.2). */
-export const NETWORK_NAME_MAX_LENGTH = 256;
-/** Label format (oVirt `@ValidName`, `NO_SPECIAL_CHARACTERS`). */
-export const LABEL_PATTERN = /^[0-9a-zA-Z_-]+$/;
+// The value rules (MTU range and default, name and label format) live in rules/network.ts.
+export {
+  DEFAULT_MTU,
+  LABEL_PATTERN,
+  MAX_MTU,
+  MIN_MTU,
+  NETWORK_NAME_MAX_LENGTH,
+} from './rules/network';
 
 export interface Network {
   readonly id: string;

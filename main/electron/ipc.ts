@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 
 import { ipcMain, type IpcMainInvokeEvent, type WebContents, webContents } from 'electron';
 
-import type { Envelope, ErrorBody } from '../contract/errors';
+import { consoleEvents, consoleInputs, consoleOps } from '../contract/console';
+import { type Envelope, errorEnvelope } from '../contract/errors';
 import { isOpName, type OpName } from '../contract/operations';
 import { IPC_EVENT, IPC_INVOKE, OP_NAME_PATTERN } from '../preload/channels';
 import { checkInput } from './input-check';
@@ -31,19 +32,7 @@ export interface IpcEngine {
   openVmConsole(vmId: string): Promise<IpcConsole>;
 }
 
-function fault(code: string, category: ErrorBody['category'], message: string): Envelope<never> {
-  return { ok: false, error: { code, category, reason: 'Operation Failed', messages: [message] } };
-}
-
-/** Console operations handled by the shell itself (mirrors renderer/src/client/ipc-transport.ts). */
-const CONSOLE = {
-  open: 'console.open',
-  write: 'console.write',
-  resize: 'console.resize',
-  close: 'console.close',
-  data: 'console.data',
-  exit: 'console.exit',
-} as const;
+const fault = errorEnvelope;
 
 interface Session {
   readonly owner: number;
@@ -77,26 +66,23 @@ export function registerIpc(engine: IpcEngine, appUrl: () => string): () => void
     );
   };
 
+  // Console operations are the contract's (contract/console.ts); the shell keeps the sessions.
   const consoleOp = async (
     event: IpcMainInvokeEvent,
     op: string,
     input: unknown,
   ): Promise<Envelope<unknown>> => {
-    const args = (typeof input === 'object' && input !== null ? input : {}) as Record<
-      string,
-      unknown
-    >;
-    if (op === CONSOLE.open) {
-      if (typeof args.vmId !== 'string')
-        return fault('BAD_INPUT', 'BAD_PARAMETERS', 'vmId is required.');
-      const console = await engine.openVmConsole(args.vmId);
+    if (op === consoleOps.open) {
+      const open = consoleInputs[consoleOps.open].safeParse(input);
+      if (!open.success) return fault('BAD_INPUT', 'BAD_PARAMETERS', 'vmId is required.');
+      const console = await engine.openVmConsole(open.data.vmId);
       const id = randomUUID();
       const owner = event.sender;
       const offData = console.onData((data) => {
-        send(owner, CONSOLE.data, { sessionId: id, data });
+        send(owner, consoleEvents.data, { sessionId: id, data });
       });
       const offExit = console.onExit(() => {
-        send(owner, CONSOLE.exit, { sessionId: id, reason: 'The VM console closed.' });
+        send(owner, consoleEvents.exit, { sessionId: id, reason: 'The VM console closed.' });
         closeSession(id);
       });
       sessions.set(id, {
@@ -112,19 +98,23 @@ export function registerIpc(engine: IpcEngine, appUrl: () => string): () => void
       });
       return { ok: true, result: { sessionId: id } };
     }
-    const s = typeof args.sessionId === 'string' ? sessions.get(args.sessionId) : undefined;
+    const given = (input as { sessionId?: unknown } | null)?.sessionId;
+    const sessionId = typeof given === 'string' ? given : '';
+    const s = sessions.get(sessionId);
     if (!s || s.owner !== event.sender.id) {
       return fault('CONSOLE_NOT_FOUND', 'NOT_FOUND', 'This console session is closed.');
     }
-    if (op === CONSOLE.write && typeof args.data === 'string') s.console.write(args.data);
-    else if (
-      op === CONSOLE.resize &&
-      typeof args.cols === 'number' &&
-      typeof args.rows === 'number'
-    ) {
-      s.console.resize(args.cols, args.rows);
-    } else if (op === CONSOLE.close) closeSession(args.sessionId as string);
-    else return fault('BAD_INPUT', 'BAD_PARAMETERS', `Bad input for ${op}.`);
+    const bad = (): Envelope<never> => fault('BAD_INPUT', 'BAD_PARAMETERS', `Bad input for ${op}.`);
+    if (op === consoleOps.write) {
+      const w = consoleInputs[consoleOps.write].safeParse(input);
+      if (!w.success) return bad();
+      s.console.write(w.data.data);
+    } else if (op === consoleOps.resize) {
+      const r = consoleInputs[consoleOps.resize].safeParse(input);
+      if (!r.success) return bad();
+      s.console.resize(r.data.cols, r.data.rows);
+    } else if (op === consoleOps.close) closeSession(sessionId);
+    else return bad();
     return { ok: true, result: null };
   };
 

@@ -13,12 +13,11 @@ import { hostNicsRepo, hostsRepo } from '../../db/repos/hosts.repo';
 import { networkAttachmentsRepo } from '../../db/repos/network-attachments.repo';
 import { nowIso } from '../../db/repos/rows';
 import { vmsRepo } from '../../db/repos/vms.repo';
-import type { HostCapabilities } from '../../libvirt/host-agent';
+import { type HostCapabilities, networkDrift } from '../../libvirt/host-agent';
 import { MAX_MTU } from '../contract/networks';
 import type { EngineServices } from './context';
 import {
   applyHostNetworks,
-  effectiveMtu,
   hostDesiredState,
   hostFailure,
   insertMissingAttachments,
@@ -85,17 +84,9 @@ export async function revalidateHostNetworks(
   for (const [name, d] of desired) {
     if (d.nicName !== null) continue;
     const r = reports[name];
-    if (
-      !r ||
-      !r.exists ||
-      r.mtu !== effectiveMtu(d.network.mtu) ||
-      (r.stp !== null && r.stp !== d.network.stp) ||
-      r.nic !== null ||
-      // Isolation drift (addresses, link down, foreign ports, sysctls): repaired too.
-      ctx.host.networkDrift(d.setup, r).length > 0
-    ) {
-      force.push(name);
-    }
+    // Missing bridge, MTU, STP, a NIC on a NIC-less network, and isolation drift (addresses,
+    // link down, foreign ports, sysctls): all repaired; drift is the host layer's one rule.
+    if (!r || networkDrift(d.setup, r).length > 0) force.push(name);
   }
   await applyHostNetworks(ctx, {
     command,

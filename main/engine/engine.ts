@@ -13,7 +13,7 @@ import { usersRepo } from '../../db/repos/users.repo';
 import { vmsRepo } from '../../db/repos/vms.repo';
 import type { ConsoleSession, DomainStateChange } from '../../libvirt/host-agent';
 import type { Principal } from '../contract/common';
-import { EngineError, type Envelope } from '../contract/errors';
+import { EngineError, type Envelope, errorEnvelope } from '../contract/errors';
 import type { EngineEvent } from '../contract/events';
 import type { OpInput, OpName, OpOutput } from '../contract/operations';
 import type { VmStatus } from '../contract/vms';
@@ -61,13 +61,14 @@ class EngineImpl implements StartedEngine {
     options?: InvokeOptions,
   ): Promise<Envelope<OpOutput<K>>> {
     if (this.closed) {
-      return Promise.resolve({
-        ok: false,
-        error: errorBody(
-          { code: 'ENGINE_INTERNAL_ERROR', vars: { detail: 'engine is shut down' } },
-          { action: 'run', type: op },
+      return Promise.resolve(
+        errorEnvelope(
+          errorBody(
+            { code: 'ENGINE_INTERNAL_ERROR', vars: { detail: 'engine is shut down' } },
+            { action: 'run', type: op },
+          ),
         ),
-      });
+      );
     }
     const p = this.runner.invoke(principal, op, input, options);
     this.pending.add(p);

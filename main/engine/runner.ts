@@ -6,9 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import type { z } from 'zod';
+
 import { auditRepo } from '../../db/repos/users.repo';
 import type { Principal } from '../contract/common';
-import type { Envelope, ErrorBody, FieldError } from '../contract/errors';
+import { type Envelope, type ErrorBody, errorEnvelope, type FieldError } from '../contract/errors';
 import { type EngineErrorCode, engineMessages, formatMessage } from '../contract/messages';
 import {
   isOpName,
@@ -16,8 +18,9 @@ import {
   type OpInput,
   type OpName,
   type OpOutput,
+  type OpParsedInput,
 } from '../contract/operations';
-import type { AuditSubject, CommandName, QueryName } from './command';
+import type { AuditSubject, Command, CommandName, Query, QueryName } from './command';
 import { acquireCommandLocks } from './command-locks';
 import type { EngineContext, EngineServices } from './context';
 import type { InvokeOptions } from './engine-types';
@@ -26,6 +29,64 @@ import { databaseUnavailable, isDatabaseUnavailable, unresolvedIntents } from '.
 import { LockTimeoutError } from './locks';
 import { commands, queries } from './registry';
 import { CommandFailure, type Failure } from './validation';
+
+// The registries as the runner reads them: each op name → the implementation of that op.
+// Plain assignments, so the compiler checks them again here (no cast after `satisfies`).
+const commandRegistry: { readonly [K in CommandName]: Command<K> } = commands;
+const queryRegistry: { readonly [K in QueryName]: Query<K> } = queries;
+
+const QUERY_WORDS = { action: 'get', type: 'entity' };
+
+/** Is `op` an operation of this kind? Narrows the name for the registries. */
+function isOpKind(op: string, kind: 'query'): op is QueryName;
+function isOpKind(op: string, kind: 'command'): op is CommandName;
+function isOpKind(op: string, kind: 'query' | 'command'): boolean {
+  return isOpName(op) && operations[op].kind === kind;
+}
+
+/**
+ * Parse an operation's input with its schema: the operation's parsed input, or the envelope
+ * of the fault (INCOMPLETE_PARAMETERS for missing fields, INVALID_INPUT otherwise).
+ */
+function parseInput<K extends OpName>(
+  op: K,
+  input: unknown,
+  words: { action: string; type: string },
+): { ok: true; input: OpParsedInput<K> } | { ok: false; error: ErrorBody } {
+  const schema: z.ZodType<OpParsedInput<K>, z.ZodTypeDef, unknown> = operations[op].input;
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return { ok: true, input: parsed.data };
+  const fields: FieldError[] = parsed.error.issues.map((i) => ({
+    field: i.path.join('.'),
+    message: i.message,
+  }));
+  const missing = parsed.error.issues.filter(
+    (i) => i.code === 'invalid_type' && i.received === 'undefined',
+  );
+  const failure: Failure =
+    missing.length > 0
+      ? {
+          code: 'INCOMPLETE_PARAMETERS',
+          vars: {
+            detail: `${op} [${missing.map((i) => i.path.join('.')).join('|')}] required`,
+          },
+        }
+      : {
+          code: 'INVALID_INPUT',
+          vars: { detail: fields.map((f) => `${f.field || 'input'}: ${f.message}`).join('; ') },
+        };
+  return { ok: false, error: errorBody(failure, words, fields) };
+}
+
+/** Run a query with its parsed input. */
+function runQuery<K extends QueryName>(
+  ctx: EngineContext,
+  op: K,
+  input: OpParsedInput<K>,
+): OpOutput<K> | Promise<OpOutput<K>> {
+  const run: Query<K> = queryRegistry[op];
+  return run(ctx, input);
+}
 
 const REASONS: Partial<Record<EngineErrorCode, string>> = {
   INVALID_INPUT: 'Invalid value',
@@ -47,8 +108,6 @@ export function errorBody(
     ...(fields ? { fields } : {}),
   };
 }
-
-const fail = <T>(error: ErrorBody): Envelope<T> => ({ ok: false, error });
 
 function toFailure(e: unknown): Failure {
   if (e instanceof CommandFailure) return e.failure;
@@ -90,73 +149,42 @@ export class Runner {
     input: OpInput<K>,
     options: InvokeOptions = {},
   ): Promise<Envelope<OpOutput<K>>> {
-    const queryWords = { action: 'get', type: 'entity' };
-    if (!isOpName(op)) {
-      return fail(
-        errorBody(
-          { code: 'INVALID_INPUT', vars: { detail: `unknown operation '${String(op)}'` } },
-          queryWords,
-        ),
-      );
-    }
-    const def = operations[op];
-    const words = def.kind === 'command' ? commands[op as CommandName] : queryWords;
-    const parsed = def.input.safeParse(input ?? {});
-    if (!parsed.success) {
-      const fields: FieldError[] = parsed.error.issues.map((i) => ({
-        field: i.path.join('.'),
-        message: i.message,
-      }));
-      const missing = parsed.error.issues.filter(
-        (i) => i.code === 'invalid_type' && i.received === 'undefined',
-      );
-      const failure: Failure =
-        missing.length > 0
-          ? {
-              code: 'INCOMPLETE_PARAMETERS',
-              vars: {
-                detail: `${op} [${missing.map((i) => i.path.join('.')).join('|')}] required`,
-              },
-            }
-          : {
-              code: 'INVALID_INPUT',
-              vars: { detail: fields.map((f) => `${f.field || 'input'}: ${f.message}`).join('; ') },
-            };
-      return fail(errorBody(failure, words, fields));
-    }
-    const ctx = this.context(principal, options.correlationId ?? null);
-    if (def.kind === 'query') {
+    const ctx = (): EngineContext => this.context(principal, options.correlationId ?? null);
+    if (isOpKind(op, 'query')) {
+      const parsed = parseInput(op, input, QUERY_WORDS);
+      if (!parsed.ok) return parsed;
       try {
-        const run = queries[op as QueryName] as (c: EngineContext, i: unknown) => unknown;
-        return { ok: true, result: (await run(ctx, parsed.data)) as OpOutput<K> };
+        return { ok: true, result: await runQuery(ctx(), op, parsed.input) };
       } catch (e) {
-        return fail(errorBody(toFailure(e), queryWords));
+        return errorEnvelope(errorBody(toFailure(e), QUERY_WORDS));
       }
     }
-    return this.runCommand(ctx, op as K & CommandName, parsed.data, options);
+    if (isOpKind(op, 'command')) {
+      const parsed = parseInput(op, input, commandRegistry[op]);
+      if (!parsed.ok) return parsed;
+      return this.runCommand(ctx(), op, parsed.input, options);
+    }
+    // Transports pass names from the wire: one that is no operation is bad input.
+    return errorEnvelope(
+      errorBody(
+        { code: 'INVALID_INPUT', vars: { detail: `unknown operation '${String(op)}'` } },
+        QUERY_WORDS,
+      ),
+    );
   }
 
   private async runCommand<K extends CommandName>(
     ctx: EngineContext,
     op: K,
-    input: unknown,
+    input: OpParsedInput<K>,
     options: InvokeOptions,
   ): Promise<Envelope<OpOutput<K>>> {
-    const cmd = commands[op] as unknown as {
-      action: string;
-      type: string;
-      auditCode: string;
-      locks(c: EngineContext, i: unknown): readonly string[];
-      prepare(
-        c: EngineContext,
-        i: unknown,
-      ):
-        | { ok: true; prepared: { subject: AuditSubject; execute(): Promise<OpOutput<K>> } }
-        | { ok: false; failure: Failure; subject: AuditSubject };
-    };
+    const cmd: Command<K> = commandRegistry[op];
     const words = { action: cmd.action, type: cmd.type };
     if (!ctx.principal.admin) {
-      return fail(errorBody({ code: 'USER_NOT_AUTHORIZED_TO_PERFORM_ACTION', vars: {} }, words));
+      return errorEnvelope(
+        errorBody({ code: 'USER_NOT_AUTHORIZED_TO_PERFORM_ACTION', vars: {} }, words),
+      );
     }
     let release: (() => void) | null = null;
     let subject: AuditSubject = { description: op };
@@ -178,7 +206,7 @@ export class Runner {
           prep.subject,
           `Validation failed: ${body.messages.join(' ')}`,
         );
-        return fail(body);
+        return errorEnvelope(body);
       }
       subject = prep.prepared.subject;
       if (options.validateOnly) return { ok: true, result: null as OpOutput<K> };
@@ -195,7 +223,7 @@ export class Runner {
     } catch (e) {
       const body = errorBody(toFailure(e), words);
       // A database that refused the command would refuse (slowly) its audit record too.
-      if (body.code === 'DATABASE_UNAVAILABLE') return fail(body);
+      if (body.code === 'DATABASE_UNAVAILABLE') return errorEnvelope(body);
       this.audit(
         ctx,
         `${cmd.auditCode}_FAILED`,
@@ -203,7 +231,7 @@ export class Runner {
         subject,
         `Failed: ${body.messages.join(' ')}`,
       );
-      return fail(body);
+      return errorEnvelope(body);
     } finally {
       // An intent still being resolved in the background keeps its command's locks, so no
       // other command works on rows a compensation is about to restore (intents.ts).

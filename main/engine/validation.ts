@@ -5,34 +5,17 @@
  * short-circuit chain that reads like the spec.
  */
 import type { EngineErrorCode } from '../contract/messages';
+import type { Failure, Vars } from '../contract/rules/validation';
 
-export type Vars = Readonly<Record<string, string | number>>;
-
-export interface Failure {
-  readonly code: EngineErrorCode;
-  readonly vars: Vars;
-}
-
-export type ValidationResult = Failure | null;
-export const VALID: ValidationResult = null;
-
-/** `failWith(code, vars).when(cond)` — the failure when `cond` holds, else VALID. */
-export function failWith(
-  code: EngineErrorCode,
-  vars: Vars = {},
-): { when(cond: boolean): ValidationResult; readonly failure: Failure } {
-  const failure: Failure = { code, vars };
-  return { when: (cond) => (cond ? failure : VALID), failure };
-}
-
-/** Evaluate checks in order and return the first failure. */
-export function firstFailure(...checks: readonly (() => ValidationResult)[]): ValidationResult {
-  for (const check of checks) {
-    const r = check();
-    if (r !== VALID) return r;
-  }
-  return VALID;
-}
+// The result shape and its builders are the contract's, so pure rules run in the UI too.
+export {
+  type Failure,
+  failWith,
+  firstFailure,
+  VALID,
+  type ValidationResult,
+  type Vars,
+} from '../contract/rules/validation';
 
 /** Result of a validate() that also prepares data for execute(). */
 export type Validated<P> =

@@ -8,13 +8,14 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 
+import type { ConsoleOpName } from '../contract/console';
 import type { Envelope } from '../contract/errors';
 import type { EngineEvent } from '../contract/events';
 import type { OpInput, OpName, OpOutput } from '../contract/operations';
 import { IPC_EVENT, IPC_INVOKE, OP_NAME_PATTERN } from './channels';
 
-/** Console session operations the shell handles next to the contract's (main/electron/ipc.ts). */
-export type ConsoleOpName = 'console.open' | 'console.write' | 'console.resize' | 'console.close';
+/** Console session operations (contract/console.ts), handled by main/electron/ipc.ts. */
+export type { ConsoleOpName };
 
 /**
  * What the renderer sees as `window.aio`, typed by the contract (types only: nothing of the

@@ -14,7 +14,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { run, runJson } from '../../libvirt/exec';
-import { type DomainDesc, type SegmentPlan, tinyAddressesFor } from '../../libvirt/host-agent';
+import {
+  type DomainDesc,
+  networkDrift,
+  type SegmentPlan,
+  tinyAddressesFor,
+} from '../../libvirt/host-agent';
 import { LocalHostAgent } from '../../libvirt/local-host-agent';
 import { isNic } from '../../libvirt/network/host-facts';
 import { BUILD_STEPS, type BuildStep } from '../../libvirt/segment/apply';
@@ -254,7 +259,7 @@ describe.skipIf(Boolean(skip))('segment services (DHCP + DNS in a namespace)', (
         expect((await ipLink(port))?.mtu).toBe(1500);
         const reported = (await agent.reportNetworks([spare]))[spare];
         if (reported === undefined) throw new Error('no report');
-        expect(agent.networkDrift({ mtu: 1500 }, reported)).toEqual([]);
+        expect(networkDrift({ mtu: 1500 }, reported)).toEqual([]);
         expect((await agent.getCapabilities()).nics.map((n) => n.name)).not.toContain(port);
         // Back to the bridge MTU the other tests expect.
         await agent.setupNetworks({ networks: { [spare]: { mtu: 9000 } } });

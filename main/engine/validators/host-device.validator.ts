@@ -5,26 +5,12 @@
  * existing host device this product does not manage. Checked when a network is created or
  * renamed, so such a name is refused at once instead of failing every later attach.
  */
+import { deviceNameProblem } from '../../contract/rules/names';
 import type { EngineServices } from '../context';
 import { type Failure, failWith, firstFailure, type ValidationResult } from '../validation';
 
-/** The kernel's IFNAMSIZ (16) minus the terminating NUL. */
-const MAX_DEVICE_NAME_BYTES = 15;
-
-/**
- * Why `vdsmName` can never be a device name, or null. Kernel `dev_valid_name`: not empty, at
- * most 15 bytes, not `.` or `..`, no `/`, `:` or white space; and not starting with `-`,
- * which iproute2 (and so the host layer) would read as an option.
- */
-export function deviceNameProblem(vdsmName: string): string | null {
-  if (vdsmName.length === 0) return 'it is empty';
-  if (Buffer.byteLength(vdsmName, 'utf8') > MAX_DEVICE_NAME_BYTES)
-    return `it is longer than ${MAX_DEVICE_NAME_BYTES} bytes`;
-  if (vdsmName === '.' || vdsmName === '..') return `'${vdsmName}' is reserved`;
-  if (/[/:\s]/u.test(vdsmName)) return "it contains '/', ':' or white space";
-  if (vdsmName.startsWith('-')) return "it starts with '-' (read as an option by iproute2)";
-  return null;
-}
+// The kernel's device name rule is the contract's (the host layer checks with it too).
+export { deviceNameProblem } from '../../contract/rules/names';
 
 /** The on-host name follows the kernel's rules (pure; no host I/O). */
 export function validateOnHostName(networkName: string, vdsmName: string): ValidationResult {

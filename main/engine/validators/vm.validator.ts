@@ -1,54 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-/** VM rules: names, sizes, and the power-state transition table (engine-side, not host-side). */
-import type { VmStatus } from '../../contract/vms';
-import { failWith, firstFailure, type ValidationResult } from '../validation';
-
-export const VM_NAME_MAX_LENGTH = 255;
-export const MIN_MEMORY_MIB = 16;
-export const MAX_MEMORY_MIB = 4 * 1024 * 1024;
-export const MAX_VCPUS = 256;
-
-export function validateVmName(name: string): ValidationResult {
-  return firstFailure(
-    () => failWith('ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY').when(name.trim().length === 0),
-    () =>
-      failWith('ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG', {
-        maxLength: VM_NAME_MAX_LENGTH,
-      }).when(name.length > VM_NAME_MAX_LENGTH),
-  );
-}
-
-export function validateVmSize(memoryBytes: number, vcpus: number): ValidationResult {
-  const mib = memoryBytes / (1024 * 1024);
-  return firstFailure(
-    () =>
-      failWith('ACTION_TYPE_FAILED_INVALID_MEMORY', {
-        min: MIN_MEMORY_MIB,
-        max: MAX_MEMORY_MIB,
-      }).when(mib < MIN_MEMORY_MIB || mib > MAX_MEMORY_MIB),
-    () =>
-      failWith('ACTION_TYPE_FAILED_INVALID_VCPUS', { max: MAX_VCPUS }).when(
-        vcpus < 1 || vcpus > MAX_VCPUS,
-      ),
-  );
-}
-
-export type VmAction = 'run' | 'stop' | 'shutdown' | 'edit' | 'remove' | 'change-nics';
-
-/** Which statuses allow which action (unraid/api's validTransitions idea, in oVirt's words). */
-const allowed: Readonly<Record<VmAction, readonly VmStatus[]>> = {
-  run: ['down'],
-  stop: ['wait_for_launch', 'powering_up', 'up', 'paused', 'powering_down', 'unknown'],
-  shutdown: ['powering_up', 'up', 'paused', 'powering_down'],
-  edit: ['down'],
-  remove: ['down'],
-  'change-nics': ['down'],
-};
-
-export function validateVmTransition(status: VmStatus, action: VmAction): ValidationResult {
-  if (allowed[action].includes(status)) return null;
-  if (action === 'stop' || action === 'shutdown') {
-    return failWith('ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING').failure;
-  }
-  return failWith('ACTION_TYPE_FAILED_VM_IS_RUNNING').failure;
-}
+/**
+ * VM rules: names, sizes, and the power-state transition table (engine-side, not host-side).
+ * Pure, so they live in the contract (the VMs page enables its buttons with the same table).
+ */
+export {
+  MAX_MEMORY_MIB,
+  MAX_VCPUS,
+  MIN_MEMORY_MIB,
+  validateVmName,
+  validateVmSize,
+  validateVmTransition,
+  VM_NAME_MAX_LENGTH,
+  type VmAction,
+} from '../../contract/rules/vm';

@@ -4,6 +4,7 @@
  * Authentication is oVirt's SSO password grant (`POST /ovirt-engine/sso/oauth/token`), so the
  * web UI logs in exactly as ovirtsdk4 does; the bearer token is kept for this tab only.
  */
+import { consoleHttpPaths } from '../../../main/contract/console';
 import type { Envelope } from '../../../main/contract/errors';
 import { SseParser } from './sse';
 import type { ConsoleChannel, ConsoleHandlers, Transport } from './transport';
@@ -14,9 +15,9 @@ export const HTTP_PATHS = {
   token: '/ovirt-engine/sso/oauth/token',
   rpc: (op: string) => `/rpc/${encodeURIComponent(op)}`,
   events: '/rpc/events',
-  consoleOpen: (vmId: string) => `/rpc/console/${encodeURIComponent(vmId)}`,
-  consoleInput: (sessionId: string) => `/rpc/console/${encodeURIComponent(sessionId)}/input`,
-  consoleResize: (sessionId: string) => `/rpc/console/${encodeURIComponent(sessionId)}/resize`,
+  consoleOpen: consoleHttpPaths.open,
+  consoleInput: consoleHttpPaths.write,
+  consoleResize: consoleHttpPaths.resize,
 } as const;
 
 const TOKEN_KEY = 'aio.token';

@@ -3,6 +3,12 @@
  * Electron transport: everything goes through the one object the preload exposes
  * (`window.aio`), never through `ipcRenderer` (the renderer has no Node and no Electron).
  */
+import {
+  type ConsoleEvent,
+  consoleEvents,
+  type ConsoleOpened,
+  consoleOps,
+} from '../../../main/contract/console';
 import type { Envelope } from '../../../main/contract/errors';
 import type { ConsoleChannel, ConsoleHandlers, Transport } from './transport';
 import { isEnvelope, transportFault } from './transport';
@@ -17,22 +23,6 @@ declare global {
   interface Window {
     aio?: AioBridge;
   }
-}
-
-/** The console operations the Electron main process handles (see main/electron/ipc.ts). */
-export const CONSOLE_OPS = {
-  open: 'console.open',
-  write: 'console.write',
-  resize: 'console.resize',
-  close: 'console.close',
-  dataEvent: 'console.data',
-  exitEvent: 'console.exit',
-} as const;
-
-interface ConsoleDataEvent {
-  readonly sessionId: string;
-  readonly data?: string;
-  readonly reason?: string;
 }
 
 export class IpcTransport implements Transport {
@@ -57,15 +47,15 @@ export class IpcTransport implements Transport {
   }
 
   async openConsole(vmId: string, handlers: ConsoleHandlers): Promise<ConsoleChannel> {
-    const opened = await this.invoke(CONSOLE_OPS.open, { vmId });
+    const opened = await this.invoke(consoleOps.open, { vmId });
     if (!opened.ok) throw new Error(opened.error.messages.join(' '));
-    const { sessionId } = opened.result as { sessionId: string };
-    const mine = (p: unknown): p is ConsoleDataEvent =>
-      typeof p === 'object' && p !== null && (p as ConsoleDataEvent).sessionId === sessionId;
-    const offData = this.subscribe(CONSOLE_OPS.dataEvent, (p) => {
+    const { sessionId } = opened.result as ConsoleOpened;
+    const mine = (p: unknown): p is ConsoleEvent =>
+      typeof p === 'object' && p !== null && (p as ConsoleEvent).sessionId === sessionId;
+    const offData = this.subscribe(consoleEvents.data, (p) => {
       if (mine(p) && p.data !== undefined) handlers.onData(p.data);
     });
-    const offExit = this.subscribe(CONSOLE_OPS.exitEvent, (p) => {
+    const offExit = this.subscribe(consoleEvents.exit, (p) => {
       if (mine(p)) handlers.onExit(p.reason ?? 'console closed');
     });
     const send = (op: string, input: object): void => {
@@ -73,15 +63,15 @@ export class IpcTransport implements Transport {
     };
     return {
       write: (data) => {
-        send(CONSOLE_OPS.write, { data });
+        send(consoleOps.write, { data });
       },
       resize: (cols, rows) => {
-        send(CONSOLE_OPS.resize, { cols, rows });
+        send(consoleOps.resize, { cols, rows });
       },
       close: () => {
         offData();
         offExit();
-        send(CONSOLE_OPS.close, {});
+        send(consoleOps.close, {});
       },
     };
   }

@@ -4,7 +4,7 @@
  * through the preload bridge, and HTTP to the headless engine — and every screen talks to
  * whichever one `main.tsx` picked, through {@link ContractClient}.
  */
-import type { Envelope } from '../../../main/contract/errors';
+import { type Envelope, errorEnvelope } from '../../../main/contract/errors';
 
 /** A live serial console of a VM, already attached. */
 export interface ConsoleChannel {
@@ -31,15 +31,11 @@ export interface Transport {
 
 /** Builds an error envelope for failures that happen before the engine answered. */
 export function transportFault(code: string, message: string): Envelope<never> {
-  return {
-    ok: false,
-    error: {
-      code,
-      category: code === 'NOT_AUTHENTICATED' ? 'NO_AUTHENTICATION' : 'INTERNAL_ERROR',
-      reason: 'Operation Failed',
-      messages: [message],
-    },
-  };
+  return errorEnvelope(
+    code,
+    code === 'NOT_AUTHENTICATED' ? 'NO_AUTHENTICATION' : 'INTERNAL_ERROR',
+    message,
+  );
 }
 
 /** True when `value` has the shape of an {@link Envelope}. */

@@ -23,6 +23,7 @@ import { useState } from 'react';
 import type { Host, HostNic } from '../../../../main/contract/hosts';
 import type { NetworkAttachment } from '../../../../main/contract/network-attachments';
 import type { OpInput } from '../../../../main/contract/operations';
+import { effectiveMtu } from '../../../../main/contract/rules/network';
 import { Fault } from '../../components/Fault';
 import { domId } from '../../components/ids';
 import { RateChart } from '../../components/RateChart';
@@ -95,7 +96,7 @@ export function SetupNetworks({ host }: { host: Host }) {
               )}{' '}
               {mtu !== undefined && (
                 <Label isCompact id={domId('attachment', a.networkName, 'mtu')}>
-                  MTU {mtu === 0 ? 1500 : mtu}
+                  MTU {effectiveMtu(mtu)}
                 </Label>
               )}{' '}
               {a.inSync ? (

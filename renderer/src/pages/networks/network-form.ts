@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The New/Edit network form as data: its values, the rules that tie fields together
- * (isolated ⇒ VM network, no VLAN), and field-level validation that gives the same answers
- * as the engine (cockpit's `validateParams` shape) so errors appear before a round trip.
+ * (isolated ⇒ VM network, no VLAN), and field-level validation (cockpit's `validateParams`
+ * shape) so errors appear before a round trip. The decisions are the contract's rules, the
+ * same functions the engine validates with; only parsing the typed text and the wording of
+ * each failure are the form's.
  */
+import type { EngineErrorCode } from '../../../../main/contract/messages';
+import type { Network } from '../../../../main/contract/networks';
 import {
   DEFAULT_MTU,
-  LABEL_PATTERN,
+  effectiveMtu,
   MAX_MTU,
+  MAX_VLAN_ID,
   MIN_MTU,
-  type Network,
   NETWORK_NAME_MAX_LENGTH,
-} from '../../../../main/contract/networks';
+  validateLabel,
+  validateMtu,
+  validateNetworkName,
+  validateVlanId,
+} from '../../../../main/contract/rules/network';
+import type { ValidationResult } from '../../../../main/contract/rules/validation';
 
 export interface NetworkFormValues {
   name: string;
@@ -50,7 +59,7 @@ export function networkToForm(n: Network): NetworkFormValues {
     description: n.description,
     dataCenterId: n.dataCenterId,
     mtuMode: n.mtu === 0 ? 'default' : 'custom',
-    mtu: String(n.mtu === 0 ? DEFAULT_MTU : n.mtu),
+    mtu: String(effectiveMtu(n.mtu)),
     isolated: n.isolated,
     vmNetwork: n.vmNetwork,
     vlanEnabled: n.vlanId !== null,
@@ -67,29 +76,42 @@ export function normalizeNetworkForm(v: NetworkFormValues): NetworkFormValues {
 
 const INTEGER = /^\d+$/;
 
+const VLAN_WORDS = `A VLAN tag is 0–${MAX_VLAN_ID}.`;
+
+/** The form's words for the rules' failures (the engine's are oVirt's, kept for REST). */
+const WORDS: Partial<Record<EngineErrorCode, string>> = {
+  ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY: 'Enter a name.',
+  ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG: `At most ${NETWORK_NAME_MAX_LENGTH} characters.`,
+  NETWORK_CANNOT_CONTAIN_BOND_NAME: "A network name cannot start with 'bond'.",
+  MTU_VALUE_INVALID: `The MTU must be between ${MIN_MTU} and ${MAX_MTU}.`,
+  NETWORK_VLAN_OUT_OF_RANGE: VLAN_WORDS,
+  NETWORK_LABEL_FORMAT_INVALID: 'Use only letters, digits, hyphens and underscores.',
+};
+
+const words = (r: ValidationResult): string | undefined =>
+  r === null ? undefined : (WORDS[r.code] ?? r.code);
+
 /** Field errors for the current values; an empty object means the form may be submitted. */
 export function validateNetworkForm(v: NetworkFormValues): NetworkFormErrors {
   const e: NetworkFormErrors = {};
-  const name = v.name.trim();
-  if (name === '') e.name = 'Enter a name.';
-  else if (name.length > NETWORK_NAME_MAX_LENGTH) {
-    e.name = `At most ${NETWORK_NAME_MAX_LENGTH} characters.`;
-  } else if (/^bond/i.test(name)) e.name = "A network name cannot start with 'bond'.";
+  const put = (field: keyof NetworkFormValues, r: ValidationResult): void => {
+    const text = words(r);
+    if (text !== undefined) e[field] = text;
+  };
+  put('name', validateNetworkName(v.name.trim()));
   if (v.dataCenterId === '') e.dataCenterId = 'Choose a data center.';
   if (v.mtuMode === 'custom') {
-    const mtu = Number(v.mtu);
+    // 0 means "default" to the engine; typed as a custom value it is out of range.
     if (!INTEGER.test(v.mtu.trim())) e.mtu = 'Enter a whole number.';
-    else if (mtu < MIN_MTU || mtu > MAX_MTU) {
-      e.mtu = `The MTU must be between ${MIN_MTU} and ${MAX_MTU}.`;
-    }
+    else put('mtu', validateMtu(Number(v.mtu) || -1));
   }
+  // The isolated-network constraint (no VLAN) is applied by normalizeNetworkForm.
   if (v.vlanEnabled && !v.isolated) {
-    const id = Number(v.vlanId);
-    if (!INTEGER.test(v.vlanId.trim()) || id > 4094) e.vlanId = 'A VLAN tag is 0–4094.';
+    if (!INTEGER.test(v.vlanId.trim())) e.vlanId = VLAN_WORDS;
+    else put('vlanId', validateVlanId(Number(v.vlanId)));
   }
-  if (v.label.trim() !== '' && !LABEL_PATTERN.test(v.label.trim())) {
-    e.label = 'Use only letters, digits, hyphens and underscores.';
-  }
+  const label = v.label.trim();
+  if (label !== '') put('label', validateLabel(label));
   return e;
 }
 

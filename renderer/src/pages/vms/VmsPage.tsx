@@ -26,6 +26,7 @@ import {
 } from '@patternfly/react-core';
 import { useState } from 'react';
 
+import { type VmAction, vmActionAllowed } from '../../../../main/contract/rules/vm';
 import type { Vm } from '../../../../main/contract/vms';
 import { Fault } from '../../components/Fault';
 import { domId } from '../../components/ids';
@@ -43,7 +44,8 @@ import { VmReportedDevices } from './VmReportedDevices';
 import { VmScreen } from './VmScreen';
 import { VmSnapshots } from './VmSnapshots';
 
-const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'powering_down', 'paused']);
+/** The engine's VM state table decides which buttons are offered (contract rules/vm.ts). */
+const can = (vm: Vm, action: VmAction): boolean => vmActionAllowed(vm.status, action);
 
 function addresses(vm: Vm): string {
   return (
@@ -77,7 +79,6 @@ function useVmActions(onError: (e: unknown) => void, onDone: () => void) {
 }
 
 function VmButtons({ vm, actions }: { vm: Vm; actions: ReturnType<typeof useVmActions> }) {
-  const running = RUNNING.has(vm.status);
   return (
     <>
       <Button
@@ -85,7 +86,7 @@ function VmButtons({ vm, actions }: { vm: Vm; actions: ReturnType<typeof useVmAc
         variant="primary"
         id={domId('vm', vm.name, 'run')}
         aria-label={`Run ${vm.name}`}
-        isDisabled={vm.status !== 'down'}
+        isDisabled={!can(vm, 'run')}
         onClick={() => {
           actions.run(vm);
         }}
@@ -97,7 +98,7 @@ function VmButtons({ vm, actions }: { vm: Vm; actions: ReturnType<typeof useVmAc
         variant="secondary"
         id={domId('vm', vm.name, 'shutdown')}
         aria-label={`Shutdown ${vm.name}`}
-        isDisabled={!running}
+        isDisabled={!can(vm, 'shutdown')}
         onClick={() => {
           actions.shutdown(vm);
         }}
@@ -109,7 +110,7 @@ function VmButtons({ vm, actions }: { vm: Vm; actions: ReturnType<typeof useVmAc
         variant="secondary"
         id={domId('vm', vm.name, 'poweroff')}
         aria-label={`Power off ${vm.name}`}
-        isDisabled={!running}
+        isDisabled={!can(vm, 'stop')}
         onClick={() => {
           actions.powerOff(vm);
         }}
@@ -131,7 +132,7 @@ function VmButtons({ vm, actions }: { vm: Vm; actions: ReturnType<typeof useVmAc
         variant="danger"
         id={domId('vm', vm.name, 'remove')}
         aria-label={`Remove ${vm.name}`}
-        isDisabled={vm.status !== 'down'}
+        isDisabled={!can(vm, 'remove')}
         onClick={() => {
           actions.remove(vm);
         }}
@@ -187,7 +188,7 @@ export function VmsPage({ route }: { route: Route }) {
                       size="sm"
                       variant="secondary"
                       id={domId('vm', vm.name, 'make-template')}
-                      isDisabled={vm.status !== 'down'}
+                      isDisabled={!can(vm, 'edit')}
                       onClick={() => {
                         setCopying('template');
                       }}
@@ -198,7 +199,7 @@ export function VmsPage({ route }: { route: Route }) {
                       size="sm"
                       variant="secondary"
                       id={domId('vm', vm.name, 'clone')}
-                      isDisabled={vm.status !== 'down'}
+                      isDisabled={!can(vm, 'edit')}
                       onClick={() => {
                         setCopying('clone');
                       }}
@@ -209,7 +210,7 @@ export function VmsPage({ route }: { route: Route }) {
                       size="sm"
                       variant="secondary"
                       id={domId('vm', vm.name, 'initial-run')}
-                      isDisabled={vm.status !== 'down'}
+                      isDisabled={!can(vm, 'edit')}
                       onClick={() => {
                         setInitialRun('edit');
                       }}
@@ -220,7 +221,7 @@ export function VmsPage({ route }: { route: Route }) {
                       size="sm"
                       variant="secondary"
                       id={domId('vm', vm.name, 'run-once')}
-                      isDisabled={vm.status !== 'down'}
+                      isDisabled={!can(vm, 'run')}
                       onClick={() => {
                         setInitialRun('run-once');
                       }}
@@ -437,7 +438,7 @@ function VmNics({ vm }: { vm: Vm }) {
   const [prefix, setPrefix] = useState('24');
   const configs = vm.initialization?.nicConfigurations ?? [];
   const list = nics.data ?? [];
-  const down = vm.status === 'down';
+  const down = can(vm, 'change-nics');
   const profileLabel = (id: string | null): string => {
     const p = profiles.data?.find((x) => x.id === id);
     if (!p) return 'Empty (unwired)';
