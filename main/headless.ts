@@ -91,7 +91,16 @@ async function main(): Promise<number> {
   console.log(`listening on ${app.origin}`);
   app.engine.ready.then(
     () => {
-      if (startupTraceWanted()) console.error(`startup-trace ${JSON.stringify(startupMarks())}`);
+      if (!startupTraceWanted()) return;
+      console.error(`startup-trace ${JSON.stringify(startupMarks())}`);
+      const m = process.memoryUsage();
+      const mib = (n: number): number => Math.round((n / 1024 ** 2) * 10) / 10;
+      const memory = {
+        heapTotal: mib(m.heapTotal),
+        heapUsed: mib(m.heapUsed),
+        external: mib(m.external),
+      };
+      console.error(`startup-memory ${JSON.stringify(memory)}`);
     },
     (err: unknown) => {
       console.error(`engine start-up failed: ${err instanceof Error ? err.message : String(err)}`);
