@@ -26,6 +26,12 @@ export const DEFAULT_STATIC_DIR = resolve(
   'dist/renderer',
 );
 
+/** The migrated empty database the engine bundle build leaves (build/engine-bundle.mjs). */
+export const DEFAULT_FRESH_DATABASE = resolve(
+  fileURLToPath(new URL('..', import.meta.url)),
+  'dist/engine/fresh-engine.db',
+);
+
 export interface ComposeOptions {
   readonly dataDir: string;
   /** Default 127.0.0.1. */
@@ -81,6 +87,7 @@ export async function compose(opts: ComposeOptions): Promise<Composed> {
       dataDir: opts.dataDir,
       hostAgent,
       deferStartupWork: true,
+      freshDatabase: DEFAULT_FRESH_DATABASE,
       // The local agent reports this machine's hostname: no need to wait for its capabilities.
       ...(opts.hostAgent === undefined ? { hostAddress: hostname() } : {}),
       ...(opts.adminPassword !== undefined ? { adminPassword: opts.adminPassword } : {}),

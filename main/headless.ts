@@ -11,7 +11,7 @@
  * SIGINT/SIGTERM close the server, the engine and the host agent, then exit 0.
  */
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -30,19 +30,19 @@ export function parseListen(value: string): { host: string; port: number } {
 }
 
 /**
- * Whether `HEAD /ovirt-engine/api` gets any HTTP answer. node:http rather than fetch: fetch
- * would load undici (~50 ms) on the way to the first answer.
+ * Whether the server accepts a connection on its own address. A TCP connect, not an HTTP
+ * request (fetch would load undici, ~50 ms, and the request would compete with the first
+ * client's on the way to the first answer).
  */
-function answers(origin: string): Promise<boolean> {
+function answers(host: string, port: number): Promise<boolean> {
   return new Promise((done) => {
-    const req = request(`${origin}/ovirt-engine/api`, { method: 'HEAD' }, (res) => {
-      res.resume();
+    const socket = connect({ host, port }, () => {
+      socket.destroy();
       done(true);
     });
-    req.once('error', () => {
+    socket.once('error', () => {
       done(false);
     });
-    req.end();
   });
 }
 
@@ -83,7 +83,7 @@ async function main(): Promise<number> {
     console.log(`admin@internal password (stored in ${file}): ${app.initialAdminPassword}`);
   }
   // Make sure it answers before saying so: scripts wait for this line.
-  if (app.certPath === null && !(await answers(app.origin))) {
+  if (!(await answers(app.address.address, app.address.port))) {
     await app.close();
     throw new Error('the server does not answer on its own address');
   }

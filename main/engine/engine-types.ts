@@ -73,6 +73,11 @@ export interface EngineOptions {
    * resolve after the start-up work.
    */
   readonly deferStartupWork?: boolean;
+  /**
+   * A migrated empty engine.db a new data dir starts from when it fits this engine's
+   * migrations (see fresh-database.ts); absent or unfit: the migrations run.
+   */
+  readonly freshDatabase?: string;
 }
 
 export interface StartedEngine extends Engine {

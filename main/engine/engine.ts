@@ -30,6 +30,7 @@ import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types';
 import { EventBus } from './events';
+import { copyFreshDatabase } from './fresh-database';
 import { GraphicsTickets } from './graphics/tickets';
 import { checkHost, isUnreachable, monitorHost } from './host-monitor';
 import { LockManager } from './locks';
@@ -280,7 +281,9 @@ class EngineImpl implements StartedEngine {
 export async function startEngine(options: EngineOptions): Promise<StartedEngine> {
   markStartup('engine loaded');
   mkdirSync(options.dataDir, { recursive: true });
-  const database = openDatabase(join(options.dataDir, 'engine.db'));
+  const file = join(options.dataDir, 'engine.db');
+  if (options.freshDatabase !== undefined) copyFreshDatabase(file, options.freshDatabase);
+  const database = openDatabase(file);
   markStartup('database opened and migrated');
   let seeded: Seeded | null = null;
   try {
