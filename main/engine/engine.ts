@@ -38,13 +38,7 @@ import { watchHostNetworks } from './network-watch';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
 import { errorBody, Runner } from './runner';
-import {
-  type PendingAdmin,
-  registerLocalHost,
-  samePassword,
-  seedDatabase,
-  type Seeded,
-} from './seed';
+import { type PendingAdmin, registerLocalHost, seedDatabase, type Seeded } from './seed';
 import { type SegmentWatch, watchSegments } from './segment/segment-watch';
 import { markStartup } from './startup-trace';
 import { RateTracker } from './statistics';
@@ -75,6 +69,8 @@ class EngineImpl implements StartedEngine {
   /** Set once the start-up work ended (well or not); operations stop waiting then. */
   private started = false;
   private startupError: Error | null = null;
+  /** The hash stored for {@link seededAdmin}, once it is. */
+  private seededAdminHash: string | null = null;
   /** Resolves when the start-up work is done; rejects when it failed. */
   ready: Promise<void> = Promise.resolve();
 
@@ -82,7 +78,7 @@ class EngineImpl implements StartedEngine {
     private readonly services: EngineServices,
     readonly initialAdminPassword: string | null,
     /** admin@internal while its password hash is being computed (a new data dir). */
-    private pendingAdmin: PendingAdmin | null,
+    private readonly seededAdmin: PendingAdmin | null,
   ) {
     this.runner = new Runner(services);
   }
@@ -170,20 +166,30 @@ class EngineImpl implements StartedEngine {
     const name = at < 0 ? user : user.slice(0, at);
     const domain = at < 0 ? 'internal' : user.slice(at + 1);
     const u = usersRepo.find(this.services.database.db, name, domain);
-    const pending = this.pendingAdmin;
-    if (!u && pending !== null && name === pending.name && domain === pending.domain) {
-      // A new data dir's admin before its hash is stored: the password is still in memory.
-      if (!samePassword(password, pending.password)) return null;
-      return { userId: pending.id, userName: `${pending.name}@${pending.domain}`, admin: true };
+    const seeded = this.seededAdmin;
+    if (
+      seeded !== null &&
+      name === seeded.name &&
+      domain === seeded.domain &&
+      (u === null ? this.seededAdminHash === null : u.passwordHash === this.seededAdminHash)
+    ) {
+      // A new data dir's admin (before or after its hash is stored, while it is unchanged):
+      // no second scrypt, which would also keep 16 MiB in a malloc arena for good.
+      if (!seeded.matches(password)) return null;
+      return {
+        userId: u?.id ?? seeded.id,
+        userName: `${seeded.name}@${seeded.domain}`,
+        admin: u?.admin ?? true,
+      };
     }
     const matches = await verifyPassword(password, u?.passwordHash ?? UNKNOWN_USER_HASH);
     if (!u || !matches) return null;
     return { userId: u.id, userName: `${u.name}@${u.domain}`, admin: u.admin };
   }
 
-  /** The admin's hash is stored: from now on the database alone decides. */
-  adminStored(): void {
-    this.pendingAdmin = null;
+  /** The seeded admin's row is stored with this hash. */
+  adminStored(hash: string): void {
+    this.seededAdminHash = hash;
   }
 
   async openVmConsole(principal: Principal, vmId: string): Promise<ConsoleSession> {
@@ -312,8 +318,7 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
     const engine = new EngineImpl(services, generated, pendingAdmin);
     engine.startUp(async (e) => {
       if (pendingAdmin !== null) {
-        await pendingAdmin.stored;
-        e.adminStored();
+        e.adminStored(await pendingAdmin.stored);
         markStartup('admin password hashed');
       }
       await startupWork(e, services, options);

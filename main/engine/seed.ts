@@ -4,7 +4,7 @@
  * (58cfb470-…-0000000003bc), cluster `Default`, template `Blank` (00000000-…), template
  * `tiny` (the bundled demo guest), user `admin@internal`; and the local host with its NICs.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import type { Database } from '../../db/client';
 import { clustersRepo, dataCentersRepo } from '../../db/repos/data-centers.repo';
@@ -19,15 +19,20 @@ const MiB = 1024 * 1024;
 /** Fixed id of the `tiny` template, so tests and docs can name it. */
 export const TINY_TEMPLATE_ID = '00000000-0000-0000-0000-0000000000aa';
 
-/** admin@internal of a new data dir while its scrypt hash is computed (start-up work). */
+/**
+ * admin@internal of a new data dir, whose scrypt hash is computed in the background
+ * (start-up work). Its password is checked without scrypt while this process runs and the row
+ * keeps the hash seeded here (a changed password goes through scrypt again).
+ */
 export interface PendingAdmin {
   /** The row id it gets: principals issued before the row exists carry it already. */
   readonly id: string;
   readonly name: 'admin';
   readonly domain: 'internal';
-  readonly password: string;
-  /** Resolves once the user row (with the hash) is stored. */
-  readonly stored: Promise<void>;
+  /** Whether `password` is the seeded one (HMAC under a per-process key; no plaintext kept). */
+  readonly matches: (password: string) => boolean;
+  /** Resolves to the stored hash once the user row is stored. */
+  readonly stored: Promise<string>;
 }
 
 export interface Seeded {
@@ -37,10 +42,12 @@ export interface Seeded {
   readonly pendingAdmin: PendingAdmin | null;
 }
 
-/** Constant-time comparison of two passwords (of any lengths). */
-export function samePassword(a: string, b: string): boolean {
-  const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
+/** A constant-time check of a password against `password`, keeping only an HMAC of it. */
+export function passwordMatcher(password: string): (candidate: string) => boolean {
+  const key = randomBytes(32);
+  const mac = (s: string): Buffer => createHmac('sha256', key).update(s, 'utf8').digest();
+  const expected = mac(password);
+  return (candidate) => timingSafeEqual(mac(candidate), expected);
 }
 
 /**
@@ -62,10 +69,17 @@ export function seedDatabase(database: Database, adminPassword: string | undefin
         if (usersRepo.find(tx, 'admin', 'internal') !== null) return;
         usersRepo.insert(tx, { id, name: 'admin', domain: 'internal', passwordHash, admin: true });
       });
+      return passwordHash;
     });
     // Awaited by the start-up work; a failure before that is not an unhandled rejection.
     stored.catch(() => undefined);
-    pendingAdmin = { id, name: 'admin', domain: 'internal', password, stored };
+    pendingAdmin = {
+      id,
+      name: 'admin',
+      domain: 'internal',
+      matches: passwordMatcher(password),
+      stored,
+    };
   }
   database.transaction((tx) => {
     if (!dataCentersRepo.findById(tx, DEFAULT_DATA_CENTER_ID)) {
