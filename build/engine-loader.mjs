@@ -16,6 +16,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
+// Node 20 flags USE_MAIN_CONTEXT_DEFAULT_LOADER (below) as experimental and says so on stderr
+// at the first dynamic import; it is the documented way for vm code to import(), and the
+// engine's log should not carry that line. Every other warning passes.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === 'string' ? warning : warning.message;
+  if (text.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+  emitWarning(warning, ...rest);
+};
+
 const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist/engine/headless.cjs');
 const CACHE = `${BUNDLE}.cache`;
 
