@@ -12,6 +12,10 @@ export const ENGINE_ENTRIES: { readonly headless: EngineEntry; readonly electron
 export const ENGINE_SOURCES: readonly string[];
 /** Packages that stay imports of node_modules (native addons, Electron). */
 export const ENGINE_EXTERNALS: readonly string[];
+/** A migrated empty engine.db (relative to the root) that new data dirs start from. */
+export const FRESH_DATABASE: string;
+/** sha256 of each migration file (`*.sql`, `meta/_journal.json`) in `dir`, by name. */
+export function migrationDigests(dir: string): Record<string, string>;
 /** Bundles both entries with esbuild. @throws when the build fails */
 export function buildEngine(root?: string): Promise<void>;
 /**

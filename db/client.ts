@@ -70,6 +70,8 @@ export interface Database {
 export const BUSY_TIMEOUT_MS = 1500;
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+/** The migrations folder (a fresh database copied from a template is checked against it). */
+export const MIGRATIONS_FOLDER = MIGRATIONS;
 const COLUMN = /^[a-z_]+$/;
 const PRIMARY_KEYS: Readonly<Record<SnapshotTable, readonly string[]>> = {
   network: ['id'],

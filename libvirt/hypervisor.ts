@@ -12,10 +12,39 @@
  *
  * @see https://libvirt.org/html/libvirt-libvirt-domain.html
  */
-import { type Domain, DomainState as LvState, Hypervisor, LibvirtError } from '@unraid/libvirt';
+import type * as Binding from '@unraid/libvirt';
+import type { Domain, Hypervisor, LibvirtError } from '@unraid/libvirt';
 
 import { HostError, HostErrorCode } from '../main/contract/errors';
 import type { DomainState } from './host-agent';
+
+/**
+ * The binding (and xml2js under it, ~30 ms) loads on the first connect, not with the engine:
+ * the engine's first answer needs no hypervisor (issue 14).
+ */
+let binding: Promise<typeof Binding> | null = null;
+const loadBinding = (): Promise<typeof Binding> => (binding ??= import('@unraid/libvirt'));
+
+/** libvirt's virDomainState values (stable ABI; the binding's DomainState enum has the same). */
+const LvState = {
+  NOSTATE: 0,
+  RUNNING: 1,
+  BLOCKED: 2,
+  PAUSED: 3,
+  SHUTDOWN: 4,
+  SHUTOFF: 5,
+  CRASHED: 6,
+  PMSUSPENDED: 7,
+} as const;
+
+/** The binding's LibvirtError, recognised without loading the binding. */
+function isLibvirtError(error: unknown): error is LibvirtError {
+  return (
+    error instanceof Error &&
+    error.name === 'LibvirtError' &&
+    typeof (error as { code?: unknown }).code === 'number'
+  );
+}
 
 /** libvirt virErrorNumber values we branch on (the binding often reports -1; text decides then). */
 const VIR_ERR_NO_DOMAIN = 42;
@@ -34,13 +63,10 @@ function textOf(error: unknown): string {
 
 /** True when the error means the connection is gone (reset and retry once). */
 export function isConnectionError(error: unknown): boolean {
-  if (
-    error instanceof LibvirtError &&
-    [VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN].includes(error.code)
-  )
+  if (isLibvirtError(error) && [VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN].includes(error.code))
     return true;
   if (
-    error instanceof LibvirtError &&
+    isLibvirtError(error) &&
     error.code === VIR_ERR_SYSTEM_ERROR &&
     UNREACHABLE_TEXT.test(error.message)
   ) {
@@ -54,7 +80,7 @@ export function toHostError(error: unknown, what: string): HostError {
   if (error instanceof HostError) return error;
   const text = textOf(error);
   const code =
-    (error instanceof LibvirtError && error.code === VIR_ERR_NO_DOMAIN) || NOT_FOUND_TEXT.test(text)
+    (isLibvirtError(error) && error.code === VIR_ERR_NO_DOMAIN) || NOT_FOUND_TEXT.test(text)
       ? HostErrorCode.DOMAIN_NOT_FOUND
       : isConnectionError(error)
         ? HostErrorCode.HYPERVISOR_UNREACHABLE
@@ -117,8 +143,12 @@ export class LibvirtConnection {
       );
     }
     if (this.#conn === null) {
-      const h = new Hypervisor({ uri: this.uri });
-      const opening = h.connectOpen().then(() => h);
+      const uri = this.uri;
+      const opening = loadBinding().then(async (lib) => {
+        const h = new lib.Hypervisor({ uri });
+        await h.connectOpen();
+        return h;
+      });
       this.#conn = opening;
       opening.catch(() => {
         if (this.#conn === opening) this.#conn = null;

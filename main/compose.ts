@@ -3,10 +3,14 @@
  * Composition root of the headless engine: host agent (our VDSM) → engine → HTTP server.
  * Used by main/headless.ts and by the functional tests, so the tests run exactly what
  * `npm run serve` runs.
+ *
+ * The server listens as soon as the database is ready; the engine's start-up work (storage,
+ * recovery, activation) goes on behind it and operations that need it wait (`engine.ready`).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +24,12 @@ import { createEngine, type StartedEngine } from './engine/dispatch';
 export const DEFAULT_STATIC_DIR = resolve(
   fileURLToPath(new URL('..', import.meta.url)),
   'dist/renderer',
+);
+
+/** The migrated empty database the engine bundle build leaves (build/engine-bundle.mjs). */
+export const DEFAULT_FRESH_DATABASE = resolve(
+  fileURLToPath(new URL('..', import.meta.url)),
+  'dist/engine/fresh-engine.db',
 );
 
 export interface ComposeOptions {
@@ -76,6 +86,10 @@ export async function compose(opts: ComposeOptions): Promise<Composed> {
     engine = await createEngine({
       dataDir: opts.dataDir,
       hostAgent,
+      deferStartupWork: true,
+      freshDatabase: DEFAULT_FRESH_DATABASE,
+      // The local agent reports this machine's hostname: no need to wait for its capabilities.
+      ...(opts.hostAgent === undefined ? { hostAddress: hostname() } : {}),
       ...(opts.adminPassword !== undefined ? { adminPassword: opts.adminPassword } : {}),
     });
   } catch (err) {

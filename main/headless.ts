@@ -11,10 +11,12 @@
  * SIGINT/SIGTERM close the server, the engine and the host agent, then exit 0.
  */
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { compose } from './compose';
+import { markStartup, startupMarks, startupTraceWanted } from './engine/startup-trace';
 
 const USAGE =
   'usage: npm run serve -- --data-dir DIR [--listen 127.0.0.1:8080] [--tls] [--static DIR]';
@@ -27,7 +29,25 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
 }
 
+/**
+ * Whether the server accepts a connection on its own address. A TCP connect, not an HTTP
+ * request (fetch would load undici, ~50 ms, and the request would compete with the first
+ * client's on the way to the first answer).
+ */
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host, port }, () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+  });
+}
+
 async function main(): Promise<number> {
+  markStartup('modules evaluated');
   const { values } = parseArgs({
     options: {
       'data-dir': { type: 'string' },
@@ -63,12 +83,29 @@ async function main(): Promise<number> {
     console.log(`admin@internal password (stored in ${file}): ${app.initialAdminPassword}`);
   }
   // Make sure it answers before saying so: scripts wait for this line.
-  const probe = await fetch(`${app.origin}/ovirt-engine/api`, { method: 'HEAD' }).catch(() => null);
-  if (app.certPath === null && probe === null) {
+  if (!(await answers(app.address.address, app.address.port))) {
     await app.close();
     throw new Error('the server does not answer on its own address');
   }
+  markStartup('listening');
   console.log(`listening on ${app.origin}`);
+  app.engine.ready.then(
+    () => {
+      if (!startupTraceWanted()) return;
+      console.error(`startup-trace ${JSON.stringify(startupMarks())}`);
+      const m = process.memoryUsage();
+      const mib = (n: number): number => Math.round((n / 1024 ** 2) * 10) / 10;
+      const memory = {
+        heapTotal: mib(m.heapTotal),
+        heapUsed: mib(m.heapUsed),
+        external: mib(m.external),
+      };
+      console.error(`startup-memory ${JSON.stringify(memory)}`);
+    },
+    (err: unknown) => {
+      console.error(`engine start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    },
+  );
   if (app.certPath !== null) console.log(`TLS certificate: ${app.certPath}`);
 
   return new Promise<number>((done) => {

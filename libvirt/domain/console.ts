@@ -4,12 +4,14 @@
  * (node-pty), argument array only. `--force` takes the console over from a stale session; the
  * binding has no stream API (virDomainOpenConsole), hence virsh.
  */
-import { spawn } from 'node-pty';
-
 import type { ConsoleSession } from '../host-agent';
 
-/** Open `virsh -c <uri> console <uuid> --force` in a pty. */
-export function openConsole(uri: string, uuid: string): ConsoleSession {
+/**
+ * Open `virsh -c <uri> console <uuid> --force` in a pty. node-pty loads on the first console,
+ * not with the engine (issue 14: start-up loads only what the first answer needs).
+ */
+export async function openConsole(uri: string, uuid: string): Promise<ConsoleSession> {
+  const { spawn } = await import('node-pty');
   const pty = spawn('virsh', ['-c', uri, 'console', uuid, '--force'], {
     name: 'xterm-256color',
     cols: 80,

@@ -62,9 +62,30 @@ export interface EngineOptions {
   readonly hostCheckIntervalMs?: number;
   /** Directory of the local data storage domain `local` (first start only); default `<dataDir>/storage`. */
   readonly storageDir?: string;
+  /**
+   * The local host's own name (its `hostname`), when the caller knows it: registering the host
+   * on first start then does not wait for the agent's capabilities. Default: the agent's.
+   */
+  readonly hostAddress?: string;
+  /**
+   * Resolve once the database is open and seeded, before the start-up work (storage start,
+   * recovery, activation, monitoring) is done; operations wait for it (`ready`). Default:
+   * resolve after the start-up work.
+   */
+  readonly deferStartupWork?: boolean;
+  /**
+   * A migrated empty engine.db a new data dir starts from when it fits this engine's
+   * migrations (see fresh-database.ts); absent or unfit: the migrations run.
+   */
+  readonly freshDatabase?: string;
 }
 
 export interface StartedEngine extends Engine {
   /** Set only when the engine generated the admin password on a new database. */
   readonly initialAdminPassword: string | null;
+  /**
+   * Resolves when the start-up work is done (at once unless `deferStartupWork`); rejects when
+   * it failed (operations then answer ENGINE_INTERNAL_ERROR).
+   */
+  readonly ready: Promise<void>;
 }

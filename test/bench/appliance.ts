@@ -39,6 +39,8 @@ export class ServedAppliance {
   readonly process: ChildProcess;
   readonly dataDir: string;
   readonly startedAt: number;
+  /** What the engine printed (stdout and stderr), when spawned here. */
+  private log = '';
 
   private constructor(origin: string, child: ChildProcess, dataDir: string, startedAt: number) {
     this.origin = origin;
@@ -47,11 +49,16 @@ export class ServedAppliance {
     this.startedAt = startedAt;
   }
 
+  /** Everything the engine printed so far. */
+  output(): string {
+    return this.log;
+  }
+
   /**
    * Spawns the engine as `npm run serve` runs it — the prebuilt bundle of `main/headless.ts`,
    * (re)built first when stale — on a fresh data dir; resolves once the process is spawned.
    */
-  static async spawn(): Promise<ServedAppliance> {
+  static async spawn(env: Readonly<Record<string, string>> = {}): Promise<ServedAppliance> {
     await buildEngineIfStale((line) => {
       console.log(`  ${line}`);
     });
@@ -63,17 +70,17 @@ export class ServedAppliance {
       [engineEntryPath('headless', ROOT), '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`],
       {
         cwd: ROOT,
-        env: { ...process.env, AIO_ADMIN_PASSWORD: ADMIN_PASSWORD },
+        env: { ...process.env, AIO_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    const a = new ServedAppliance(`http://127.0.0.1:${port}`, child, dataDir, startedAt);
+    child.stdout.on('data', (d: Buffer) => (a.log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (a.log += d.toString()));
     child.once('exit', (code) => {
-      if (code !== 0 && code !== null) console.error(`appliance exited ${code}:\n${log}`);
+      if (code !== 0 && code !== null) console.error(`appliance exited ${code}:\n${a.log}`);
     });
-    return new ServedAppliance(`http://127.0.0.1:${port}`, child, dataDir, startedAt);
+    return a;
   }
 
   /** Wraps an engine process started elsewhere (e.g. under a profiler, see breakdown.ts). */

@@ -4,7 +4,8 @@
  *
  * Measures the appliance side by side with what a user would do without it, in the same run,
  * alternating ours and the baseline so drift of the machine hits both alike:
- *  1. engine cold start to the first 200 of /ovirt-engine/api (fresh data dir), idle RSS;
+ *  1. engine cold start to the first 200 of /ovirt-engine/api (fresh data dir), idle RSS, and
+ *     where both go (startup.ts);
  *  2. one isolated network deployed through the API vs raw iproute2 vs virsh net-define/start;
  *  3. 10/100/1000 isolated networks: setup time and GET /networks (XML, JSON), per network;
  *  4. a two-VM lab from nothing to both guests answering ping vs a hand-written virsh script;
@@ -13,6 +14,7 @@
  *     /imagetransfers vs cp, a debian-12 VM to its login prompt vs a qemu-img + virsh script;
  *     6d (cloud-init.ts): a debian-12 VM with cloud-init to its SSH banner, read from a probe
  *     on the segment, vs qemu-img + a NoCloud seed + virsh (`--ssh-only` runs just this row).
+ * `--startup-only` runs row 1 alone.
  * Prints a table and writes bench-results.json. Numbers are never asserted.
  */
 import { writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { sshBench } from './cloud-init';
 import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
 import { apiLab, virshLab } from './lab-vms';
 import { median, quantile, time } from './measure';
+import { coldStart } from './startup';
 import { debianTemplate, storageBench } from './storage';
 
 export interface Result {
@@ -70,26 +73,6 @@ function withBaseline(
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return 'n/a';
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
-}
-
-async function coldStart(runs: number): Promise<void> {
-  console.log(`1. engine cold start (${runs} runs, fresh data dir each)`);
-  const samples: number[] = [];
-  let rss = Number.NaN;
-  for (let i = 0; i < runs; i++) {
-    const a = await ServedAppliance.spawn();
-    try {
-      samples.push(await a.waitUntilServing());
-      if (i === runs - 1) {
-        await new Promise((r) => setTimeout(r, 3_000)); // idle
-        rss = a.residentMiB();
-      }
-    } finally {
-      await a.stop();
-    }
-  }
-  record({ metric: 'cold start to first 200 (median)', value: median(samples), unit: 'ms' });
-  record({ metric: 'resident memory once idle', value: rss, unit: 'MiB' });
 }
 
 async function deployOne(a: ServedAppliance, runs: number): Promise<void> {
@@ -238,6 +221,8 @@ async function main(): Promise<void> {
       boot: { type: 'boolean', default: false },
       /** Only row 6d (debian-12 to its SSH banner, two boots): nothing else is measured. */
       'ssh-only': { type: 'boolean', default: false },
+      /** Only row 1 (cold start, idle memory and where they go). */
+      'startup-only': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
@@ -259,16 +244,18 @@ async function main(): Promise<void> {
     }
   };
   const sshOnly = values['ssh-only'];
-  if (!sshOnly) await coldStart(quick ? 2 : 5);
-  const a = await ServedAppliance.spawn();
-  try {
-    await a.waitUntilServing();
-    if (sshOnly) await sshRow(a, true);
-    else await allRows(a);
-  } finally {
-    await a.stop();
-    releaseRunPrefix(benchPrefix());
+  if (!sshOnly) await coldStart(quick ? 2 : 5, record);
+  if (!values['startup-only']) {
+    const a = await ServedAppliance.spawn();
+    try {
+      await a.waitUntilServing();
+      if (sshOnly) await sshRow(a, true);
+      else await allRows(a);
+    } finally {
+      await a.stop();
+    }
   }
+  releaseRunPrefix(benchPrefix());
   writeFileSync(
     values.out,
     `${JSON.stringify({ date: new Date().toISOString(), quick, results }, null, 2)}\n`,
