@@ -14,6 +14,7 @@ import { openConsole } from './domain/console';
 import { DomainStateWatcher } from './domain/domain-events';
 import type { DomainXmlOptions } from './domain/domain-xml';
 import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './domain/domains';
+import { changeMedia, isIsoImage } from './domain/cdrom';
 import { parseVncDisplay, setVncTicket, type VncDisplay } from './domain/graphics';
 import type {
   BundledImage,
@@ -213,6 +214,9 @@ export class LocalHostAgent implements HostAgent {
       const { path } = await this.#domains.resolve(disk.path);
       await requireVolumeFile(path);
     }
+    // Issue 16: the ISO in the VM's CD-ROM is a volume of a storage domain too.
+    if (desc.cdrom?.path != null)
+      await requireVolumeFile((await this.#domains.resolve(desc.cdrom.path)).path);
     try {
       await startDomain(this.#conn, desc, this.#xmlOptions(desc));
     } finally {
@@ -273,6 +277,15 @@ export class LocalHostAgent implements HostAgent {
 
   domainGraphicsTicket(uuid: string, password: string, validTo: Date): Promise<void> {
     return setVncTicket(this.#uri, uuid, password, validTo);
+  }
+
+  async domainChangeMedia(uuid: string, path: string | null): Promise<void> {
+    if (path !== null) await requireVolumeFile((await this.#domains.resolve(path)).path);
+    await changeMedia(this.#uri, uuid, await this.#conn.xml(uuid), path);
+  }
+
+  async isIsoImage(path: string): Promise<boolean> {
+    return isIsoImage((await this.#domains.resolve(path)).path);
   }
 
   /** The live domain XML (`virsh dumpxml`), for out-of-band checks and diagnostics. */

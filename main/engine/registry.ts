@@ -50,6 +50,8 @@ import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
+import { GetVmCdroms } from './commands/vm/cdrom.queries';
+import { UpdateVmCdromCommand } from './commands/vm/update-vm-cdrom.command';
 import { GetVmGraphicsConsoles, SetVmTicket, UseGraphicsTicket } from './graphics/graphics.queries';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
@@ -126,6 +128,7 @@ export const commands = {
   RemoveVm: RemoveVmCommand,
   AddVmInterface: AddVmInterfaceCommand,
   UpdateVmInterface: UpdateVmInterfaceCommand,
+  UpdateVmCdrom: UpdateVmCdromCommand,
   RemoveVmInterface: RemoveVmInterfaceCommand,
   RunVm: RunVmCommand,
   StopVm: StopVmCommand,
@@ -201,6 +204,7 @@ export const queries = {
   GetNetworkSegment,
   GetVmReportedDevices,
   GetVmGraphicsConsoles,
+  GetVmCdroms,
   SetVmTicket,
   UseGraphicsTicket,
 } satisfies { [K in QueryName]: Query<K> };
