@@ -6,6 +6,7 @@ import { debianGuestStep } from './debian-guest';
 import { guestStep } from './guest';
 import { accountsStep, daemonsStep, firewallChainsStep, qemuConfStep } from './libvirt-host';
 import { packagesStep } from './packages';
+import { tinyIsoStep } from './tiny-iso';
 import type { SetupStep } from './step';
 
 /** The steps of one setup run (`forTests` adds the test-only Debian packages). */
@@ -17,6 +18,7 @@ export function setupSteps(forTests: boolean, cacheDir: string = aioCacheDir()):
     daemonsStep(),
     firewallChainsStep(),
     guestStep(cacheDir),
+    tinyIsoStep(cacheDir),
     acceleratorStep(cacheDir),
     // Last: minutes on the first run, and nothing before it depends on it.
     debianGuestStep(cacheDir),
