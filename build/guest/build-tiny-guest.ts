@@ -196,7 +196,11 @@ export function modinfoDepends(ko: Buffer): string[] {
 }
 
 /** Packs a directory into a gzip-compressed newc cpio archive with busybox cpio. */
-export async function packInitramfs(stagingDir: string, busybox: string, output: string): Promise<void> {
+export async function packInitramfs(
+  stagingDir: string,
+  busybox: string,
+  output: string,
+): Promise<void> {
   const names = ['.', ...walkAll(stagingDir).map((p) => `./${relative(stagingDir, p)}`)];
   const cpio = spawn(busybox, ['cpio', '-o', '-H', 'newc'], {
     cwd: stagingDir,

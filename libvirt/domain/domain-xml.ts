@@ -232,7 +232,9 @@ export function domainXml(desc: DomainDesc, options: DomainXmlOptions): string {
   if (disk !== null) devices.append(disk);
   devices.append(...diskElements(desc, disk));
   const nicOrder = domainBootOrders(desc).interfaces;
-  desc.interfaces.forEach((nic, i) => devices.append(interfaceElement(nic, nicOrder.get(i) ?? null)));
+  desc.interfaces.forEach((nic, i) =>
+    devices.append(interfaceElement(nic, nicOrder.get(i) ?? null)),
+  );
   devices.append(
     createElement(
       'serial',

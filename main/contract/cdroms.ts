@@ -33,9 +33,7 @@ export interface VmCdrom {
   readonly fileId: string | null;
 }
 
-export const GetVmCdromsInput = z
-  .object({ vmId: Uuid, current: z.boolean().optional() })
-  .strict();
+export const GetVmCdromsInput = z.object({ vmId: Uuid, current: z.boolean().optional() }).strict();
 
 /** Insert (`fileId` = an ISO disk id) or eject (`fileId` null). */
 export const UpdateVmCdromInput = z
