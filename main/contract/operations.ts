@@ -995,8 +995,14 @@ export const operations = {
   GetVmReportedDevices: op<ReportedDevice[]>()('query', ById),
   /** Issue 16: oVirt `/vms/{id}/graphicsconsoles` (VNC on loopback; port null while down). */
   GetVmGraphicsConsoles: op<GraphicsConsole[]>()('query', ById),
-  /** Issue 16: oVirt `graphicsconsoles/{id}/ticket`: a new short-lived VNC password. */
-  SetVmTicket: op<VmTicket>()('query', SetVmTicketInput),
+  /**
+   * Issue 16: oVirt `graphicsconsoles/{id}/ticket`: a new short-lived VNC password. A command
+   * (oVirt's SetVmTicketCommand): admins only, audited as VM_SET_TICKET.
+   */
+  SetVmTicket: op<VmTicket>()('command', SetVmTicketInput, [
+    'ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING',
+    ...HOST_ERRORS,
+  ]),
   /** Issue 16: oVirt `/vms/{id}/cdroms` (exactly one; `current` = the running VM's medium). */
   GetVmCdroms: op<VmCdrom[]>()('query', GetVmCdromsInput),
   /** Issue 16: the screen WebSocket spends a ticket (once); ENTITY_NOT_FOUND when not valid. */

@@ -52,7 +52,8 @@ import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
 import { GetVmCdroms } from './commands/vm/cdrom.queries';
 import { UpdateVmCdromCommand } from './commands/vm/update-vm-cdrom.command';
-import { GetVmGraphicsConsoles, SetVmTicket, UseGraphicsTicket } from './graphics/graphics.queries';
+import { GetVmGraphicsConsoles, UseGraphicsTicket } from './graphics/graphics.queries';
+import { SetVmTicketCommand } from './graphics/set-vm-ticket.command';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
@@ -129,6 +130,7 @@ export const commands = {
   AddVmInterface: AddVmInterfaceCommand,
   UpdateVmInterface: UpdateVmInterfaceCommand,
   UpdateVmCdrom: UpdateVmCdromCommand,
+  SetVmTicket: SetVmTicketCommand,
   RemoveVmInterface: RemoveVmInterfaceCommand,
   RunVm: RunVmCommand,
   StopVm: StopVmCommand,
@@ -205,6 +207,5 @@ export const queries = {
   GetVmReportedDevices,
   GetVmGraphicsConsoles,
   GetVmCdroms,
-  SetVmTicket,
   UseGraphicsTicket,
 } satisfies { [K in QueryName]: Query<K> };

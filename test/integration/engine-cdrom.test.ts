@@ -141,6 +141,25 @@ describe('the VM CD-ROM', () => {
     expect(desc.bootDevices).toEqual(['cdrom', 'hd']);
     expect((await h.ok('GetVmCdroms', { vmId, current: true }))[0]?.fileId).toBe(iso);
 
+    // SetVmTicket is an audited command (oVirt VM_SET_TICKET); the entry never holds the password.
+    const ticket = await h.ok('SetVmTicket', { id: vmId, expiry: 60 });
+    const events = await h.ok('GetEvents', {});
+    const set = events.filter((e) => e.code === 'VM_SET_TICKET');
+    expect(set).toHaveLength(1);
+    expect(set[0]?.vmId).toBe(vmId);
+    expect(set[0]?.description).not.toContain(ticket.value);
+    await h.ok('StopVm', { id: vmId });
+    await expectRefused(
+      h,
+      agent,
+      'SetVmTicket',
+      { id: vmId },
+      'ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING',
+      'CONFLICT',
+    );
+    expect((await h.ok('GetEvents', {})).map((e) => e.code)).toContain('VM_SET_TICKET_FAILED');
+    await h.ok('RunVm', { id: vmId });
+
     // Eject from the running VM only: the host first, then the running medium; the
     // configuration keeps the ISO (next start), so it is still in use.
     await h.ok('UpdateVmCdrom', { vmId, fileId: null, current: true });
