@@ -10,11 +10,11 @@ import { HostError, HostErrorCode } from '../main/contract/errors';
 import { readCapabilities } from './capabilities';
 import { buildSeed, removeSeed } from './cloud-init/seed';
 import { readBundledImages } from './debian-guest';
+import { changeMedia, isIsoImage } from './domain/cdrom';
 import { openConsole } from './domain/console';
 import { DomainStateWatcher } from './domain/domain-events';
 import type { DomainXmlOptions } from './domain/domain-xml';
 import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './domain/domains';
-import { changeMedia, isIsoImage } from './domain/cdrom';
 import { parseVncDisplay, setVncTicket, type VncDisplay } from './domain/graphics';
 import type {
   BundledImage,
@@ -215,7 +215,7 @@ export class LocalHostAgent implements HostAgent {
       await requireVolumeFile(path);
     }
     // Issue 16: the ISO in the VM's CD-ROM is a volume of a storage domain too.
-    if (desc.cdrom?.path != null)
+    if (desc.cdrom !== undefined && desc.cdrom.path !== null)
       await requireVolumeFile((await this.#domains.resolve(desc.cdrom.path)).path);
     try {
       await startDomain(this.#conn, desc, this.#xmlOptions(desc));

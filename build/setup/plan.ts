@@ -6,8 +6,8 @@ import { debianGuestStep } from './debian-guest';
 import { guestStep } from './guest';
 import { accountsStep, daemonsStep, firewallChainsStep, qemuConfStep } from './libvirt-host';
 import { packagesStep } from './packages';
-import { tinyIsoStep } from './tiny-iso';
 import type { SetupStep } from './step';
+import { tinyIsoStep } from './tiny-iso';
 
 /** The steps of one setup run (`forTests` adds the test-only Debian packages). */
 export function setupSteps(forTests: boolean, cacheDir: string = aioCacheDir()): SetupStep[] {

@@ -43,15 +43,15 @@ import { RemoveVmTemplateCommand } from './commands/template/remove-vm-template.
 import { UpdateVmTemplateCommand } from './commands/template/update-vm-template.command';
 import { AddVmCommand } from './commands/vm/add-vm.command';
 import { AddVmInterfaceCommand } from './commands/vm/add-vm-interface.command';
+import { GetVmCdroms } from './commands/vm/cdrom.queries';
 import { CloneVmCommand } from './commands/vm/clone-vm.command';
 import { RemoveVmCommand } from './commands/vm/remove-vm.command';
 import { RemoveVmInterfaceCommand } from './commands/vm/remove-vm-interface.command';
 import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
-import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
-import { GetVmCdroms } from './commands/vm/cdrom.queries';
 import { UpdateVmCdromCommand } from './commands/vm/update-vm-cdrom.command';
+import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
 import { GetVmGraphicsConsoles, UseGraphicsTicket } from './graphics/graphics.queries';
 import { SetVmTicketCommand } from './graphics/set-vm-ticket.command';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';

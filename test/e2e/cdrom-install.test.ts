@@ -345,8 +345,12 @@ describe.skipIf(problem !== null)('issue 16: install an OS from an ISO (must-sho
         const { connect } = await import('node:net');
         const q = new ByteQueue();
         const socket = connect({ host: '127.0.0.1', port: Number(where?.port) });
-        socket.on('data', (c: Buffer) => q.push(c));
-        socket.on('close', () => q.close());
+        socket.on('data', (c: Buffer) => {
+          q.push(c);
+        });
+        socket.on('close', () => {
+          q.close();
+        });
         socket.on('error', () => undefined);
         try {
           const r = await rfbLogin(q, (d) => socket.write(d), 'wrong-pw');

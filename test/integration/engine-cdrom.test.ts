@@ -8,8 +8,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { CDROM_ID } from '../../main/contract/cdroms';
 import type { DomainDesc } from '../../libvirt/host-agent';
+import { CDROM_ID } from '../../main/contract/cdroms';
 import {
   expectRefused,
   type Harness,

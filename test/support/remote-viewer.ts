@@ -70,13 +70,14 @@ export async function openVvFile(dir: string, vvText: string): Promise<RemoteVie
           ['-root', '-silent', '-display', display],
           { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 20_000 },
           (err, stdout) => {
-            if (err) reject(err);
-            else {
-              try {
-                resolve(parseXwd(stdout));
-              } catch (e) {
-                reject(e as Error);
-              }
+            if (err) {
+              reject(new Error(`xwd: ${err.message}`));
+              return;
+            }
+            try {
+              resolve(parseXwd(stdout));
+            } catch (e) {
+              reject(e instanceof Error ? e : new Error(String(e)));
             }
           },
         );

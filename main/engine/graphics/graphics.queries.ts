@@ -5,8 +5,6 @@
  * an expiry, set on the domain and remembered as a one-time WebSocket ticket) and
  * `UseGraphicsTicket` (the WebSocket proxy spends a ticket: where to connect, once).
  * */
-import { randomBytes } from 'node:crypto';
-
 import { vmsRepo } from '../../../db/repos/vms.repo';
 import {
   type GraphicsConsole,
@@ -17,17 +15,9 @@ import type { Query } from '../command';
 import type { EngineContext } from '../context';
 import { must } from '../queries/must';
 import { CommandFailure, notFound } from '../validation';
-import { DEFAULT_TICKET_SECONDS } from './tickets';
 
 const VNC_ID = graphicsConsoleId('vnc');
 const RUNNING = new Set(['up', 'paused', 'powering_up', 'powering_down', 'reboot_in_progress']);
-
-const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** VNC passwords are 8 characters (RFB DES auth); URL-safe so it fits in the WebSocket path. */
-function newTicketValue(): string {
-  return randomBytes(6).toString('base64url');
-}
 
 async function display(ctx: EngineContext, vmId: string): Promise<GraphicsEndpoint | null> {
   try {
