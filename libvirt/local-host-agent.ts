@@ -45,7 +45,7 @@ import type {
 } from './host-agent';
 import { LibvirtConnection } from './hypervisor';
 import { lookupHostDevice } from './isolation/host-device';
-import { isolationSelfTest } from './isolation/self-test';
+import { isolationSelfTest, removeProbesOf } from './isolation/self-test';
 import type { ApplyHooks } from './network/apply';
 import { HostFactWatch } from './network/fact-watch';
 import { readDeviceFacts } from './network/host-facts';
@@ -100,6 +100,8 @@ export class LocalHostAgent implements HostAgent {
   readonly #facts = new HostFactWatch();
   /** Names of the managed networks, as last read from the running config (for the watch). */
   #managed: readonly string[] = [];
+  /** Removal of self-test probes left by a killed engine, started with the agent. */
+  readonly #probeSweep: Promise<void>;
 
   constructor(options: HostAgentOptions, testOptions: LocalHostAgentTestOptions = {}) {
     this.#uri = options.libvirtUri ?? 'qemu:///system';
@@ -113,6 +115,12 @@ export class LocalHostAgent implements HostAgent {
       hooks: testOptions.segmentHooks ?? {},
     };
     this.#domains = new StorageDomains(join(options.stateDir, 'storage-domains.json'));
+    // Probes of a self-test killed with the previous engine (off the start path; a new test
+    // waits for it).
+    this.#probeSweep = this.#config
+      .read()
+      .then((c) => removeProbesOf(ownedNames(c)))
+      .catch(() => undefined);
   }
 
   getCapabilities(): Promise<HostCapabilities> {
@@ -395,7 +403,8 @@ export class LocalHostAgent implements HostAgent {
   }
 
   // ── Isolation self-test (issue 13 item 7) ──
-  isolationTest(network: string, mtu: number): Promise<IsolationTestReport> {
+  async isolationTest(network: string, mtu: number): Promise<IsolationTestReport> {
+    await this.#probeSweep;
     return isolationSelfTest(network, mtu);
   }
 

@@ -21,6 +21,9 @@ export const usersRepo = {
       .from(users)
       .where(and(eq(users.name, name), eq(users.domain, domain)))
       .get() ?? null,
+  findById: (c: Conn, id: string): UserRecord | null =>
+    c.select().from(users).where(eq(users.id, id)).get() ?? null,
+  list: (c: Conn): UserRecord[] => c.select().from(users).orderBy(users.name).all(),
   insert: (c: Conn, row: typeof users.$inferInsert): void => {
     c.insert(users).values(row).run();
   },

@@ -39,11 +39,14 @@ interface Probe {
   readonly ipv4: string;
 }
 
+/** The part of a probe namespace's name that says which bridge it is on. */
+const probeTag = (bridge: string): string =>
+  createHash('sha256').update(bridge).digest('hex').slice(0, 8);
+
 /** Probe `which` of `bridge`: deterministic names, so leftovers can always be found. */
 function probeOf(bridge: string, which: 'a' | 'b', ipv4: string): Probe {
-  const tag = createHash('sha256').update(bridge).digest('hex').slice(0, 8);
   return {
-    ns: `aio-probe-${tag}-${which}`,
+    ns: `aio-probe-${probeTag(bridge)}-${which}`,
     // `aios…` (segment port pattern) from a key no segment service uses.
     port: hostPortOf(`${bridge}\u0000probe-${which}`),
     ipv4,
@@ -101,6 +104,27 @@ export async function sweepStaleProbes(now = Date.now()): Promise<void> {
     } catch {
       // Gone meanwhile, or not removable now: the next test tries again.
     }
+  }
+}
+
+/**
+ * Remove the probes of these bridges whatever their age (their veths go with the namespaces):
+ * at host agent start, when no test of this agent can be running, so a test killed with its
+ * engine leaves nothing behind even when its network is removed before the next test. One
+ * directory read; an `ip` fork only per leftover.
+ */
+export async function removeProbesOf(bridges: Iterable<string>): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(NETNS_DIR);
+  } catch {
+    return;
+  }
+  const tags = new Set([...bridges].map(probeTag));
+  for (const name of names) {
+    const m = /^aio-probe-([0-9a-f]{8})-[ab]$/.exec(name);
+    if (!m?.[1] || !tags.has(m[1])) continue;
+    await run('ip', ['netns', 'del', name]).catch(() => undefined);
   }
 }
 

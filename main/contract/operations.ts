@@ -39,6 +39,7 @@ import type {
   VnicProfile,
 } from './networks';
 import type { Snapshot } from './snapshots';
+import type { User } from './users';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
 import type { Vm, VmNic } from './vms';
@@ -1010,6 +1011,9 @@ export const operations = {
   GetAllVnicProfiles: op<VnicProfile[]>()('query', NoInput),
   GetVnicProfileById: op<VnicProfile>()('query', ById),
   GetVnicProfilesByNetworkId: op<VnicProfile[]>()('query', NetworkIdInput),
+  /** oVirt `/users`: administrators see every user, others themselves only. */
+  GetAllUsers: op<User[]>()('query', NoInput),
+  GetUserById: op<User>()('query', ById),
   GetAllHosts: op<Host[]>()('query', NoInput),
   GetHostById: op<Host>()('query', ById),
   GetHostNicsByHostId: op<HostNic[]>()('query', HostRef),

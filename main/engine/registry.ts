@@ -74,6 +74,7 @@ import {
 } from './queries/get-disks.query';
 import { GetEventById, GetEvents } from './queries/get-events.query';
 import { GetHostById } from './queries/get-host-by-id.query';
+import { GetAllUsers, GetUserById } from './queries/get-users.query';
 import { GetHostNetworkLabels } from './queries/get-host-network-labels.query';
 import { GetHostNicById } from './queries/get-host-nic-by-id.query';
 import { GetHostNicStatistics } from './queries/get-host-nic-statistics.query';
@@ -173,6 +174,8 @@ export const queries = {
   GetVnicProfilesByNetworkId,
   GetAllHosts,
   GetHostById,
+  GetAllUsers,
+  GetUserById,
   GetHostNicsByHostId,
   GetHostNicById,
   GetHostNetworkLabels,

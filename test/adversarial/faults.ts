@@ -26,16 +26,18 @@ import { LocalHostAgent } from '../../libvirt/local-host-agent';
 import type { NetStep } from '../../libvirt/network/desired-state';
 import { compose, type Composed } from '../../main/compose';
 import { ROOT } from '../e2e/support/headless-server';
+import { LibvirtRelay } from '../support/libvirt-relay';
 import { claimRunPrefix, releaseRunPrefix, runDir, sweepStale } from '../support/run-prefix';
 import {
   addNetwork,
   type Api,
-  attachToCluster,
   cleanupThroughApi,
   discoverWorld,
   ensureVm,
   freshName,
   inconsistencies,
+  type KillCommand,
+  killCommands,
   must,
   PASSWORD,
   prng,
@@ -46,94 +48,11 @@ import {
 import type { PartOptions, PartResult } from './types';
 
 const FAMILY = 'hq';
-const LIBVIRT_SOCKET = '/run/libvirt/libvirt-sock';
 
 const sleep = (ms: number): Promise<void> =>
   new Promise((r) => {
     setTimeout(r, ms);
   });
-
-/**
- * The relay itself: a separate process (libvirt calls of the binding may block the engine's
- * thread on the socket, so the relay must not share it). Commands on stdin: `up`, `down`.
- */
-const RELAY_SCRIPT = `
-const net = require('node:net'); const fs = require('node:fs');
-const [path, target] = process.argv.slice(1);
-let server = null; const socks = new Set();
-const up = (done) => {
-  if (server) return done();
-  fs.rmSync(path, { force: true });
-  server = net.createServer((c) => {
-    const u = net.createConnection(target); socks.add(c); socks.add(u);
-    const drop = () => { c.destroy(); u.destroy(); socks.delete(c); socks.delete(u); };
-    c.on('error', drop).on('close', drop); u.on('error', drop).on('close', drop);
-    c.pipe(u); u.pipe(c);
-  });
-  server.listen(path, done);
-};
-const down = (done) => {
-  const s = server; server = null;
-  for (const x of socks) x.destroy(); socks.clear();
-  try { fs.unlinkSync(path); } catch {}
-  if (s) s.close(); done();
-};
-let buf = '';
-process.stdin.on('data', (d) => {
-  buf += d; let i;
-  while ((i = buf.indexOf('\\n')) >= 0) {
-    const cmd = buf.slice(0, i); buf = buf.slice(i + 1);
-    (cmd === 'up' ? up : down)(() => process.stdout.write('ok\\n'));
-  }
-});
-process.stdin.on('end', () => down(() => process.exit(0)));
-`;
-
-/** A relay between the engine and libvirtd's socket that can be cut and restored. */
-class LibvirtRelay {
-  #child: ChildProcess | null = null;
-  #queue: Promise<void> = Promise.resolve();
-  constructor(readonly path: string) {}
-
-  #send(cmd: 'up' | 'down'): Promise<void> {
-    const next = this.#queue.then(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          this.#child ??= spawn(process.execPath, ['-e', RELAY_SCRIPT, this.path, LIBVIRT_SOCKET], {
-            stdio: ['pipe', 'pipe', 'inherit'],
-          });
-          const child = this.#child;
-          const onData = (c: Buffer): void => {
-            if (!c.toString().includes('ok')) return;
-            child.stdout?.off('data', onData);
-            resolve();
-          };
-          child.stdout?.on('data', onData);
-          child.once('exit', () => {
-            reject(new Error('libvirt relay exited'));
-          });
-          child.stdin?.write(`${cmd}\n`);
-        }),
-    );
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
-  up(): Promise<void> {
-    return this.#send('up');
-  }
-
-  /** libvirtd "stops": every connection drops and nobody can connect. */
-  down(): Promise<void> {
-    return this.#send('down');
-  }
-
-  /** Stop the relay process. */
-  close(): void {
-    this.#child?.stdin?.end();
-    this.#child = null;
-  }
-}
 
 /**
  * Another process ready to take the database's write lock: started beforehand (node start-up
@@ -181,73 +100,12 @@ async function lockHolder(
   };
 }
 
-/** A network command that can be faulted: set-up (committed), then one REST call. */
-interface FaultCommand {
-  readonly name: string;
-  setup(api: Api, w: World): Promise<void>;
-  run(api: Api, w: World): Promise<{ status: number; text: string; headers: Headers }>;
-}
-
-const networkCommands: FaultCommand[] = [
-  {
-    name: 'add+attach',
-    async setup(api, w) {
-      w.vars.net = await addNetwork(api, w, freshName(w, 'a'), { isolated: true, mtu: 4000 });
-    },
-    run: (api, w) => attachToCluster(api, w, w.vars.net ?? ''),
-  },
-  {
-    name: 'setup-networks',
-    async setup(api, w) {
-      const name = freshName(w, 's');
-      w.vars.net = await addNetwork(api, w, name);
-      w.vars.netName = name;
-      await must(
-        api,
-        'POST',
-        `/clusters/${w.clusterId}/networks`,
-        `<network id="${w.vars.net}"><required>false</required></network>`,
-      );
-    },
-    run: (api, w) =>
-      api.call(
-        'POST',
-        `/hosts/${w.hostId}/setupnetworks`,
-        `<action><modified_network_attachments><network_attachment><network><name>${w.vars.netName}</name></network></network_attachment></modified_network_attachments></action>`,
-      ),
-  },
-  {
-    name: 'label',
-    async setup(api, w) {
-      w.vars.net = await addNetwork(api, w, freshName(w, 'l'));
-      await must(
-        api,
-        'POST',
-        `/clusters/${w.clusterId}/networks`,
-        `<network id="${w.vars.net}"><required>false</required></network>`,
-      );
-    },
-    run: (api, w) =>
-      api.call('POST', `/networks/${w.vars.net}/networklabels`, `<network_label id="${w.label}"/>`),
-  },
-  {
-    name: 'mtu-change',
-    async setup(api, w) {
-      w.vars.net = await addNetwork(api, w, freshName(w, 'm'), { isolated: true, mtu: 1500 });
-      await must(api, 'POST', `/clusters/${w.clusterId}/networks`, `<network id="${w.vars.net}"/>`);
-    },
-    run: (api, w) =>
-      api.call('PUT', `/networks/${w.vars.net}`, '<network><mtu>7000</mtu></network>'),
-  },
-  {
-    name: 'remove',
-    async setup(api, w) {
-      w.vars.net = await addNetwork(api, w, freshName(w, 'r'), { isolated: true });
-      await must(api, 'POST', `/clusters/${w.clusterId}/networks`, `<network id="${w.vars.net}"/>`);
-    },
-    run: (api, w) => api.call('DELETE', `/networks/${w.vars.net}`),
-  },
-];
+/**
+ * The network commands of the kill table, faulted here instead of killed (one table: a command
+ * added there for the kill rounds is faulted too when it is a network command).
+ */
+const NETWORK_COMMANDS = new Set(['add+attach', 'setup-networks', 'label', 'mtu-change', 'remove']);
+const networkCommands: KillCommand[] = killCommands.filter((c) => NETWORK_COMMANDS.has(c.name));
 
 /** Answers a fault may give; anything else 5xx (or a 500) breaks the promise. */
 const ACCEPTABLE = new Set([200, 201, 400, 409, 503]);
@@ -324,7 +182,7 @@ export async function runFaultInjection(opts: FaultOptions): Promise<PartResult>
   const open = async (): Promise<Composed> => {
     mkdirSync(join(dataDir, 'host'), { recursive: true });
     const agent = new LocalHostAgent(
-      { stateDir: join(dataDir, 'host'), libvirtUri: `qemu:///system?socket=${relay.path}` },
+      { stateDir: join(dataDir, 'host'), libvirtUri: relay.uri },
       { applyHooks: hooks },
     );
     return compose({ dataDir, port: 0, adminPassword: PASSWORD, hostAgent: agent });

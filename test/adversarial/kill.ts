@@ -237,6 +237,23 @@ export const killCommands: KillCommand[] = [
       ),
   },
   {
+    name: 'address-plan',
+    points: ['intent'],
+    async setup(api, w) {
+      w.vars.net = await addNetwork(api, w, freshName(w, 'p'), { isolated: true });
+      await must(api, 'POST', `/clusters/${w.clusterId}/networks`, `<network id="${w.vars.net}"/>`);
+    },
+    // DHCP/DNS on the segment: a namespace with dnsmasq joined to the bridge (issue 12).
+    run: (api, w) => {
+      const net = `10.${String(100 + Math.floor(Math.random() * 100))}.${String(Math.floor(Math.random() * 250))}`;
+      return api.call(
+        'PUT',
+        `/networks/${w.vars.net}`,
+        `<network><address_plan><subnet><cidr>${net}.0/24</cidr><ip_version>v4</ip_version></subnet><dhcp_range><start>${net}.100</start><end>${net}.199</end></dhcp_range></address_plan></network>`,
+      );
+    },
+  },
+  {
     name: 'remove',
     points: ['intent'],
     async setup(api, w) {
@@ -299,6 +316,43 @@ export async function hostDomains(prefix: string): Promise<Map<string, boolean>>
   return new Map((await names(['--all'])).map((n) => [n, running.has(n)]));
 }
 
+/**
+ * Segment services (DHCP/DNS, issue 12) match the DB: an attached network with an enabled
+ * address plan has its namespace with dnsmasq running in it; no other network of the run has
+ * a namespace.
+ */
+async function segmentInconsistencies(
+  networks: readonly Record<string, unknown>[],
+  attached: ReadonlyMap<string, unknown>,
+  prefix: string,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const list = ((await runJson('ip', ['-json', 'netns', 'list'])) ?? []) as { name: string }[];
+  const namespaces = new Set(list.map((n) => n.name).filter((n) => n.startsWith('aio-seg-')));
+  const served = new Set<string>();
+  for (const n of networks) {
+    const raw = n.vdsm_name ?? n.name;
+    const vdsm = typeof raw === 'string' ? raw : '';
+    if (!vdsm.startsWith(prefix) || !attached.has(vdsm)) continue;
+    const plan = n.address_plan as { enabled?: unknown } | undefined;
+    if (plan === undefined || String(plan.enabled) === 'false') continue;
+    served.add(vdsm);
+    const ns = `aio-seg-${vdsm}`;
+    if (!namespaces.has(ns)) {
+      problems.push(`network ${vdsm}: address plan in the DB, no segment namespace`);
+      continue;
+    }
+    const pids = (await run('ip', ['netns', 'pids', ns])).stdout.trim();
+    if (pids === '') problems.push(`network ${vdsm}: segment namespace without dnsmasq`);
+  }
+  for (const ns of namespaces) {
+    const vdsm = ns.slice('aio-seg-'.length);
+    if (vdsm.startsWith(prefix) && !served.has(vdsm))
+      problems.push(`orphan segment namespace ${ns} (no address plan in the DB)`);
+  }
+  return problems;
+}
+
 /** Rows left in `command_intent` (read-only connection). */
 export function intentRows(dataDir: string): number {
   const db = new BetterSqlite3(join(dataDir, 'engine.db'), { readonly: true, timeout: 5000 });
@@ -344,6 +398,7 @@ export async function inconsistencies(api: Api, w: World, dataDir: string): Prom
   }
   for (const name of bridges.keys())
     if (!wanted.has(name)) problems.push(`orphan bridge ${name} (not attached in the DB)`);
+  problems.push(...(await segmentInconsistencies(networks, wanted, w.prefix)));
 
   const vms = items((await must(api, 'GET', '/vms')).body, 'vms', 'vm').filter((v) =>
     String(v.name).startsWith(w.prefix),

@@ -25,12 +25,19 @@ describe.skipIf(Boolean(skip))(
         full: false,
         seed,
         log: console.log,
-        rounds: 5,
-        commands: ['add+attach', 'setup-networks', 'mtu-change', 'remove', 'vm-run'],
+        rounds: 6,
+        commands: [
+          'add+attach',
+          'setup-networks',
+          'mtu-change',
+          'address-plan',
+          'remove',
+          'vm-run',
+        ],
       });
       console.log(JSON.stringify(r.figures));
       expect(r.failures).toEqual([]);
-      expect(r.figures.rounds).toBe(5);
+      expect(r.figures.rounds).toBe(6);
       expect(r.figures['start-up failures']).toBe(0);
       expect(r.figures['orphans/half states']).toBe(0);
       expect(r.figures['lost commits']).toBe(0);

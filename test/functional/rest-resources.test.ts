@@ -95,6 +95,21 @@ describe.each(['xml', 'json'] as const)('resources in %s', (format) => {
     expect(items(bySearch.body, 'data_centers', 'data_center').map((d) => d.id)).toContain(dcId);
   });
 
+  it('follows the API root to the authenticated user (admin@internal-authz, no password)', async () => {
+    const root = await get('');
+    const href = String(at(entity(root.body, 'api'), 'authenticated_user.href'));
+    expect(href).toMatch(new RegExp(`^${API}/users/`));
+    const user = await a.request('GET', href, { format });
+    expect(user.status).toBe(200);
+    const u = entity(user.body, 'user');
+    expect(u.user_name).toBe('admin@internal-authz');
+    expect(at(u, 'domain.name')).toBe('internal-authz');
+    expect(JSON.stringify(user.body)).not.toMatch(/scrypt|password/i);
+    const all = items((await get('/users?search=name%3Dadmin')).body, 'users', 'user');
+    expect(all.map((x) => x.href)).toEqual([href]);
+    expect((await get('/users/00000000-0000-0000-0000-00000000abcd')).status).toBe(404);
+  });
+
   it('lists templates Blank and tiny', async () => {
     const r = await get('/templates');
     const names = items(r.body, 'templates', 'template').map((t) => t.name);

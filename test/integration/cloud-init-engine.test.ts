@@ -20,6 +20,7 @@ import {
   vmInitialization,
 } from '../../main/engine/commands/vm/vm-initialization';
 import {
+  ADMIN,
   expectRefused,
   type Harness,
   must,
@@ -327,6 +328,30 @@ describe('delivery', () => {
       ],
     });
     expect(agent.methods()).not.toContain('cloudInitSeed');
+  });
+});
+
+describe('a start killed after the seed was built', () => {
+  it('leaves no seed behind after the restart (it holds a password hash) and the VM down', async () => {
+    const id = await diskVm('killed1', full());
+    // The engine dies while the domain starts: the seed exists, the start never returns.
+    const original = agent.domainStart.bind(agent);
+    let release: () => void = () => undefined;
+    agent.domainStart = () =>
+      new Promise<never>((_resolve, reject) => {
+        release = () => {
+          reject(new Error('the engine was killed'));
+        };
+      });
+    void h.engine.invoke(ADMIN, 'RunVm', { id }).catch(() => undefined);
+    await expect.poll(() => agent.seeds.has(id)).toBe(true);
+    agent.domainStart = original;
+    const dead = h;
+    h = await startHarness(agent, dead.dir);
+    expect(agent.seeds.has(id)).toBe(false);
+    expect((await h.ok('GetVmById', { id })).status).toBe('down');
+    release();
+    await dead.close().catch(() => undefined);
   });
 });
 

@@ -6,6 +6,7 @@
  * ARP answers on the bridge) the same test names what answered. The probes are gone after
  * every run, also a failed one. Names use this run's prefix (family `hp`).
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +114,29 @@ describe.skipIf(Boolean(skip))('isolation self-test from probes on the segment',
       expect(await names()).not.toContain(left);
     } finally {
       await run('ip', ['netns', 'del', left]).catch(() => undefined);
+    }
+  });
+
+  it('a new host agent removes the probes a killed engine left on its bridges, not others', async () => {
+    const tag = createHash('sha256').update(bridge).digest('hex').slice(0, 8);
+    const ours = `aio-probe-${tag}-b`;
+    const foreign = 'aio-probe-0badf00d-a';
+    const names = async (): Promise<string[]> =>
+      (((await runJson('ip', ['-json', 'netns', 'list'])) ?? []) as { name: string }[]).map(
+        (n) => n.name,
+      );
+    await run('ip', ['netns', 'add', ours]);
+    await run('ip', ['netns', 'add', foreign]);
+    // The engine restarts: a new agent on the same state (it manages `bridge`).
+    const restarted = createLocalHostAgent({ stateDir: join(runDir(prefix), 'host-state') });
+    try {
+      await expect.poll(names, { timeout: 10_000 }).not.toContain(ours);
+      // Fresh, and on no bridge of this agent: maybe another engine's running test — kept.
+      expect(await names()).toContain(foreign);
+    } finally {
+      await restarted.close();
+      await run('ip', ['netns', 'del', ours]).catch(() => undefined);
+      await run('ip', ['netns', 'del', foreign]).catch(() => undefined);
     }
   });
 

@@ -6,7 +6,8 @@
  * reaches it with the URI `qemu:///system?socket=<path>`.
  *
  * The relay runs in its own process: the libvirt binding may block the engine's thread on the
- * socket, so the relay must not share that thread. (Same relay as test/adversarial/faults.ts.)
+ * socket, so the relay must not share that thread. Used by test/adversarial/faults.ts and the
+ * libvirtd-down integration tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
@@ -62,15 +63,19 @@ export class LibvirtRelay {
             stdio: ['pipe', 'pipe', 'inherit'],
           });
           const child = this.#child;
+          // One listener per command, removed when it settles (no listener pile-up per round).
+          const onExit = (): void => {
+            child.stdout?.off('data', onData);
+            reject(new Error('libvirt relay exited'));
+          };
           const onData = (c: Buffer): void => {
             if (!c.toString().includes('ok')) return;
             child.stdout?.off('data', onData);
+            child.off('exit', onExit);
             resolve();
           };
           child.stdout?.on('data', onData);
-          child.once('exit', () => {
-            reject(new Error('libvirt relay exited'));
-          });
+          child.once('exit', onExit);
           child.stdin?.write(`${cmd}\n`);
         }),
     );

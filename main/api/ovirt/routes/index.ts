@@ -15,6 +15,7 @@ import { registerSegmentRoutes } from './segment.routes';
 import { registerSnapshotRoutes } from './snapshots.routes';
 import { registerStorageDomainRoutes } from './storage-domains.routes';
 import { registerTemplateRoutes } from './templates.routes';
+import { registerUserRoutes } from './users.routes';
 import { registerVmRoutes } from './vms.routes';
 
 /** Builds the router with every oVirt resource this appliance serves. */
@@ -34,5 +35,6 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerSegmentRoutes(router);
   registerGraphicsConsoleRoutes(router);
   registerCdromRoutes(router);
+  registerUserRoutes(router);
   return router;
 }

@@ -280,6 +280,7 @@ export async function recoverVms(ctx: EngineServices, intent: IntentRecord): Pro
     throw hostFailure(e);
   });
   const states = new Map(domains.map((d) => [d.uuid, d.state]));
+  const notRunning: string[] = [];
   ctx.database.transaction((tx) => {
     for (const id of intent.vmIds) {
       const vm = vmsRepo.findById(tx, id);
@@ -287,7 +288,9 @@ export async function recoverVms(ctx: EngineServices, intent: IntentRecord): Pro
       const state = states.get(id);
       if (state === 'up' || state === 'paused' || state === 'powering_down') {
         vmsRepo.update(tx, id, { status: state, hostId: intent.hostId ?? vm.hostId });
-      } else if (vm.status !== 'down') {
+      } else {
+        notRunning.push(id);
+        if (vm.status === 'down') continue;
         vmsRepo.update(tx, id, {
           status: 'down',
           hostId: null,
@@ -298,5 +301,9 @@ export async function recoverVms(ctx: EngineServices, intent: IntentRecord): Pro
     }
   });
   dropIntent(ctx, intent);
+  // A start killed after its seed was built leaves the seed (it holds a password hash) beside
+  // a domain that never ran: remove it, as a failed start does. Best effort: a leftover seed
+  // is rebuilt or removed by the VM's next start anyway.
+  for (const id of notRunning) await ctx.host.removeCloudInitSeed(id).catch(() => undefined);
   for (const id of intent.vmIds) ctx.events.entity('vm', id, 'updated');
 }
