@@ -10,7 +10,7 @@ import type { Conn } from '../../../../db/client';
 import { type DiskRow, disksRepo, volumesRepo } from '../../../../db/repos/disks.repo';
 import { vm as vmTable } from '../../../../db/schema';
 import { CDROM_ID, type VmCdrom } from '../../../contract/cdroms';
-import { type Failure,failWith } from '../../validation';
+import { type Failure, failWith } from '../../validation';
 
 /** The ISO disk `fileId` and its volume path, or why it cannot go into a CD-ROM. */
 export function resolveIso(
