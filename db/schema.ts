@@ -304,6 +304,12 @@ export const vm = sqliteTable('vm', {
   createdAt: createdAt(),
   /** cloud-init `root_password`, kept apart so no reader of `initialization` can leak it. */
   initRootPassword: text('init_root_password'),
+  /** Issue 16: the ISO disk in the VM's CD-ROM (persistent configuration), null = empty. */
+  cdromDiskId: text('cdrom_disk_id'),
+  /** Issue 16: the ISO disk in the running VM's CD-ROM (meaningful while not `down`). */
+  currentCdromDiskId: text('current_cdrom_disk_id'),
+  /** Issue 16: oVirt `os.boot.devices`, comma-separated (`cdrom,hd`); null = `hd`. */
+  bootDevices: text('boot_devices'),
 });
 
 // ── Storage (oVirt's storage_domain_static, base_disks, images, vm_device, snapshots) ──────

@@ -318,6 +318,13 @@ export interface HostAgent {
   domainGraphics(uuid: string): Promise<{ address: string; port: number } | null>;
   /** Issue 16: a new VNC password on a running domain, valid until `validTo`; the old one ends. */
   domainGraphicsTicket(uuid: string, password: string, validTo: Date): Promise<void>;
+  /**
+   * Issue 16: insert an ISO (`path`, a volume of a storage domain) into a running domain's
+   * CD-ROM, or eject it (`path` null). Live only. Optional: agents without it cannot hot-change.
+   */
+  domainChangeMedia?(uuid: string, path: string | null): Promise<void>;
+  /** Issue 16: whether a volume file is an ISO 9660 image (uploads of `iso` disks are checked). */
+  isIsoImage?(path: string): Promise<boolean>;
 
   // Storage. Every write is atomic: written under a temporary name in the same directory and
   // renamed when complete, so a failure or a crash never leaves a half file under `path`
@@ -582,3 +589,14 @@ export interface HostAgent {
 // The engine checks an initialization against the seed's own rules before it stores or boots it
 // (pure; the same function the agent runs before building a seed).
 export { seedProblems as cloudInitProblems } from './cloud-init/seed-files';
+
+/** Issue 16: the VM's own CD-ROM drive and boot order (libvirt/domain/cdrom.ts). */
+export interface DomainDesc {
+  /**
+   * The VM's CD-ROM drive (oVirt's one CD-ROM), before any other CD-ROM (the seed); `path`
+   * null = empty drive. Absent = no drive.
+   */
+  readonly cdrom?: { readonly path: string | null };
+  /** Boot order (oVirt `os.boot.devices`) for `boot.kind` `disks`; absent = the disks. */
+  readonly bootDevices?: readonly ('hd' | 'cdrom' | 'network')[];
+}

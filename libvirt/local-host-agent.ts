@@ -10,6 +10,7 @@ import { HostError, HostErrorCode } from '../main/contract/errors';
 import { readCapabilities } from './capabilities';
 import { buildSeed, removeSeed } from './cloud-init/seed';
 import { readBundledImages } from './debian-guest';
+import { changeMedia, isIsoImage } from './domain/cdrom';
 import { openConsole } from './domain/console';
 import { DomainStateWatcher } from './domain/domain-events';
 import type { DomainXmlOptions } from './domain/domain-xml';
@@ -194,6 +195,9 @@ export class LocalHostAgent implements HostAgent {
       const { path } = await this.#domains.resolve(disk.path);
       await requireVolumeFile(path);
     }
+    // Issue 16: the ISO in the VM's CD-ROM is a volume of a storage domain too.
+    if (desc.cdrom !== undefined && desc.cdrom.path !== null)
+      await requireVolumeFile((await this.#domains.resolve(desc.cdrom.path)).path);
     try {
       await startDomain(this.#conn, desc, this.#xmlOptions(desc));
     } finally {
@@ -250,6 +254,15 @@ export class LocalHostAgent implements HostAgent {
 
   domainGraphicsTicket(uuid: string, password: string, validTo: Date): Promise<void> {
     return setVncTicket(this.#uri, uuid, password, validTo);
+  }
+
+  async domainChangeMedia(uuid: string, path: string | null): Promise<void> {
+    if (path !== null) await requireVolumeFile((await this.#domains.resolve(path)).path);
+    await changeMedia(this.#uri, uuid, await this.#conn.xml(uuid), path);
+  }
+
+  async isIsoImage(path: string): Promise<boolean> {
+    return isIsoImage((await this.#domains.resolve(path)).path);
   }
 
   /** The live domain XML (`virsh dumpxml`), for out-of-band checks and diagnostics. */

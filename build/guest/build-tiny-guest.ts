@@ -196,7 +196,11 @@ export function modinfoDepends(ko: Buffer): string[] {
 }
 
 /** Packs a directory into a gzip-compressed newc cpio archive with busybox cpio. */
-async function packInitramfs(stagingDir: string, busybox: string, output: string): Promise<void> {
+export async function packInitramfs(
+  stagingDir: string,
+  busybox: string,
+  output: string,
+): Promise<void> {
   const names = ['.', ...walkAll(stagingDir).map((p) => `./${relative(stagingDir, p)}`)];
   const cpio = spawn(busybox, ['cpio', '-o', '-H', 'newc'], {
     cwd: stagingDir,
@@ -223,7 +227,7 @@ function walkAll(dir: string): string[] {
 }
 
 /** Finds `<name>.ko` files under a module tree (file names may use `-` where names use `_`). */
-function indexModules(moduleTree: string): Map<string, string> {
+export function indexModules(moduleTree: string): Map<string, string> {
   const index = new Map<string, string>();
   for (const file of walkFiles(moduleTree)) {
     const base = file.slice(file.lastIndexOf('/') + 1);

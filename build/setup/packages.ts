@@ -32,13 +32,27 @@ export const PRODUCT_PACKAGES = [
   'openssl',
   'procps',
   'xorriso',
+  // Issue 16: the bootable "tiny" installer ISO (build/guest/build-tiny-iso.ts): grub-mkrescue
+  // (grub-common) with the BIOS boot images (grub-pc-bin); it also needs xorriso and mtools.
+  'grub-common',
+  'grub-pc-bin',
 ] as const;
 
 /**
  * Only the tests need these: Chromium for the UI tests, libgovirt for the oVirt-client tests,
  * iptables for libvirt-managed networks (the benchmark's baseline; the product uses none).
  */
-export const TEST_PACKAGES = ['chromium', 'python3-gi', 'gir1.2-govirt-1.0', 'iptables'] as const;
+export const TEST_PACKAGES = [
+  'chromium',
+  'python3-gi',
+  'gir1.2-govirt-1.0',
+  'iptables',
+  // Issue 16 must-show 2: the `.vv` file opened in remote-viewer on a virtual X server,
+  // its window captured with xwd (x11-apps).
+  'virt-viewer',
+  'xvfb',
+  'x11-apps',
+] as const;
 
 /** The package list for a run: product packages, plus the test ones with `--for-tests`. */
 export function wantedPackages(forTests: boolean): string[] {

@@ -7,6 +7,7 @@ import { guestStep } from './guest';
 import { accountsStep, daemonsStep, firewallChainsStep, qemuConfStep } from './libvirt-host';
 import { packagesStep } from './packages';
 import type { SetupStep } from './step';
+import { tinyIsoStep } from './tiny-iso';
 
 /** The steps of one setup run (`forTests` adds the test-only Debian packages). */
 export function setupSteps(forTests: boolean, cacheDir: string = aioCacheDir()): SetupStep[] {
@@ -17,6 +18,7 @@ export function setupSteps(forTests: boolean, cacheDir: string = aioCacheDir()):
     daemonsStep(),
     firewallChainsStep(),
     guestStep(cacheDir),
+    tinyIsoStep(cacheDir),
     acceleratorStep(cacheDir),
     // Last: minutes on the first run, and nothing before it depends on it.
     debianGuestStep(cacheDir),

@@ -2,6 +2,7 @@
 /** VMs, their NICs, and templates. */
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 
+import { parseBootDevices } from '../../main/contract/cdroms';
 import type { Template } from '../../main/contract/templates';
 import {
   HIDDEN_PASSWORD,
@@ -74,6 +75,7 @@ const toVm = (r: VmRow): Vm => ({
   stopTime: r.stopTime,
   stopReason: r.stopReason,
   creationTime: r.createdAt,
+  bootDevices: parseBootDevices(r.bootDevices),
 });
 
 const toNic = (r: typeof vmInterface.$inferSelect): VmNic => ({

@@ -7,7 +7,7 @@
  * @see https://libvirt.org/formatdomain.html
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
-import { cdromElements } from '../cloud-init/cdrom-xml';
+import { cdromElements, cdromTargets, virtioScsiController } from '../cloud-init/cdrom-xml';
 import type {
   Accelerator,
   DiskBus,
@@ -16,6 +16,7 @@ import type {
   DomainInterfaceDesc,
 } from '../host-agent';
 import { tinyGuestCmdline } from '../tiny-guest';
+import { bootOrders, vmCdromElement } from './cdrom';
 import { screenDevices } from './graphics';
 import { createElement, type XmlElement } from './xml-builder';
 
@@ -85,8 +86,12 @@ function osElement(
     }
     case 'disks':
       // Boot order goes on the bootable disk itself (`<boot order>`); libvirt refuses it
-      // together with `<os><boot dev>`, so the os element stays bare.
-      if (!(desc.disks ?? []).some((d) => d.bootable))
+      // together with `<os><boot dev>`, so the os element stays bare. A VM that boots from its
+      // CD-ROM or the network (issue 16) needs no bootable disk.
+      if (
+        !(desc.disks ?? []).some((d) => d.bootable) &&
+        !(desc.bootDevices ?? []).some((d) => d === 'network' || (d === 'cdrom' && desc.cdrom))
+      )
         throw new HostError(
           HostErrorCode.HYPERVISOR_ERROR,
           `VM ${desc.name} boots from its disks but none is bootable`,
@@ -163,32 +168,47 @@ function diskElement(disk: DomainDiskDesc, target: string, bootOrder: number | n
 function diskElements(desc: DomainDesc, legacyDisk: XmlElement | null): XmlElement[] {
   const disks = desc.disks ?? [];
   const targets = diskTargets(disks, legacyDisk === null ? [] : ['vda']);
-  const bootFromDisks = desc.boot.kind === 'disks';
-  // The bootable disk first, then the others in order: one boot order per disk, like oVirt.
-  const order = new Map<number, number>();
-  if (bootFromDisks) {
-    const indexes = disks.map((_d, i) => i);
-    indexes.sort((a, b) => Number(disks[b]?.bootable) - Number(disks[a]?.bootable));
-    indexes.forEach((index, position) => order.set(index, position + 1));
-  }
+  const order = domainBootOrders(desc).disks;
   const out = disks.map((disk, i) => diskElement(disk, targets[i] ?? '', order.get(i) ?? null));
   const scsiDisk = disks.some((d) => d.bus === 'virtio_scsi');
   if (scsiDisk)
     out.push(createElement('controller', { type: 'scsi', index: 0, model: 'virtio-scsi' }));
+  const taken = new Set(targets.filter((t) => t.startsWith('sd')));
+  // Issue 16: the VM's own CD-ROM drive on the first free sd* name, before the seed.
+  let scsiController = scsiDisk;
+  if (desc.cdrom !== undefined) {
+    const [target] = cdromTargets(1, taken);
+    taken.add(target ?? '');
+    out.push(vmCdromElement(desc.cdrom.path, target ?? '', domainBootOrders(desc).cdrom));
+    if (!scsiController) out.push(virtioScsiController());
+    scsiController = true;
+  }
   // CD-ROMs (the cloud-init seed) on virtio-scsi after the disks, on sd* names they left free;
   // the controller once, whether a disk or a CD-ROM needs it.
-  out.push(
-    ...cdromElements(
-      desc.cdroms ?? [],
-      new Set(targets.filter((t) => t.startsWith('sd'))),
-      scsiDisk,
-    ),
-  );
+  out.push(...cdromElements(desc.cdroms ?? [], taken, scsiController));
   return out;
 }
 
-function interfaceElement(nic: DomainInterfaceDesc): XmlElement {
-  return createElement(
+/**
+ * Boot order per device: oVirt's `os.boot.devices` (issue 16), default `hd`; the bootable
+ * disk first, then the others in order: one boot order per device, like oVirt. Only a
+ * domain that boots from its devices (`disks`) has any.
+ */
+function domainBootOrders(desc: DomainDesc): ReturnType<typeof bootOrders> {
+  if (desc.boot.kind !== 'disks') return bootOrders([], false, [], 0);
+  const disks = desc.disks ?? [];
+  const indexes = disks.map((_d, i) => i);
+  indexes.sort((a, b) => Number(disks[b]?.bootable) - Number(disks[a]?.bootable));
+  return bootOrders(
+    desc.bootDevices ?? ['hd'],
+    desc.cdrom !== undefined,
+    indexes,
+    desc.interfaces.length,
+  );
+}
+
+function interfaceElement(nic: DomainInterfaceDesc, bootOrder: number | null): XmlElement {
+  const el = createElement(
     'interface',
     { type: 'bridge' },
     createElement('mac', { address: nic.mac }),
@@ -198,6 +218,8 @@ function interfaceElement(nic: DomainInterfaceDesc): XmlElement {
     // The tap and the guest's virtio device (host_mtu) get the network MTU.
     createElement('mtu', { size: nic.mtu }),
   );
+  if (bootOrder !== null) el.append(createElement('boot', { order: bootOrder }));
+  return el;
 }
 
 /**
@@ -209,7 +231,10 @@ export function domainXml(desc: DomainDesc, options: DomainXmlOptions): string {
   const devices = createElement('devices');
   if (disk !== null) devices.append(disk);
   devices.append(...diskElements(desc, disk));
-  for (const nic of desc.interfaces) devices.append(interfaceElement(nic));
+  const nicOrder = domainBootOrders(desc).interfaces;
+  desc.interfaces.forEach((nic, i) =>
+    devices.append(interfaceElement(nic, nicOrder.get(i) ?? null)),
+  );
   devices.append(
     createElement(
       'serial',

@@ -317,6 +317,16 @@ export const engineMessages = {
   ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING: m('CONFLICT', `${C} VM is not running.`),
   ACTION_TYPE_FAILED_VM_STATUS_ILLEGAL: m('CONFLICT', `${C} VM status is \${vmStatus}.`),
   VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK: m('CONFLICT', `${C} VM has no disk to boot from.`),
+  /** NEW (issue 16): only an ISO disk (content type iso) goes into a CD-ROM. */
+  ACTION_TYPE_FAILED_CDROM_FILE_NOT_ISO: m(
+    'BAD_PARAMETERS',
+    `${C} The disk \${diskAlias} is not an ISO image (its content type is \${contentType}); only disks with content type iso can be inserted in a CD-ROM.`,
+  ),
+  /** NEW (issue 16): an ISO in a VM's CD-ROM cannot be removed. */
+  ACTION_TYPE_FAILED_ISO_DISK_IN_USE: m(
+    'CONFLICT',
+    `${C} The ISO disk \${diskAlias} is in the CD-ROM of VM(s) \${vmNames}; eject it first.`,
+  ),
   SCHEDULING_ALL_HOSTS_FILTERED_OUT: m(
     'CONFLICT',
     `${C} There are no hosts to use. Check that the cluster contains at least one host in Up state. network(s) \${networkNames} are missing`,

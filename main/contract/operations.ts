@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 
+import { BootDevices, GetVmCdromsInput, UpdateVmCdromInput, type VmCdrom } from './cdroms';
 import type { Cluster, ClusterNetwork } from './clusters';
 import { CLUSTER_ROLES } from './clusters';
 import type { Principal, Statistic } from './common';
@@ -38,9 +39,9 @@ import type {
   VnicProfile,
 } from './networks';
 import type { Snapshot } from './snapshots';
-import type { User } from './users';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
+import type { User } from './users';
 import type { Vm, VmNic } from './vms';
 import { Initialization, NIC_INTERFACES } from './vms';
 
@@ -234,6 +235,8 @@ export const AddVmInput = z
     clone: z.boolean().optional(),
     /** Per template disk overrides (oVirt `disk_attachments[].disk`, keyed by template disk id). */
     disks: z.array(z.lazy(() => TemplateDiskOverride)).optional(),
+    /** Issue 16: oVirt `os.boot.devices`. */
+    bootDevices: BootDevices.optional(),
   })
   .strict();
 
@@ -247,6 +250,8 @@ export const UpdateVmInput = z
     /** Deprecated: see AddVmInput.diskPath. `null` is accepted and does nothing. */
     diskPath: z.string().min(1).nullable().optional(),
     initialization: Initialization.nullable().optional(),
+    /** Issue 16: oVirt `os.boot.devices`. */
+    bootDevices: BootDevices.optional(),
   })
   .strict();
 
@@ -290,6 +295,10 @@ export const RunVmInput = z
     id: Uuid,
     useCloudInit: z.boolean().optional(),
     initialization: Initialization.optional(),
+    /** Issue 16 run once: boot order for this start only (oVirt `vm.os.boot.devices`). */
+    bootDevices: BootDevices.optional(),
+    /** Issue 16 run once: an ISO disk in the CD-ROM for this start only (`vm.cdroms[0].file`). */
+    cdromFileId: Uuid.optional(),
   })
   .strict();
 
@@ -820,8 +829,19 @@ export const operations = {
     'ACTION_TYPE_FAILED_DISKS_ILLEGAL',
     'ACTION_TYPE_FAILED_DISK_IS_BEING_TRANSFERRED',
     'VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK',
+    'ACTION_TYPE_FAILED_CDROM_FILE_NOT_ISO',
+    'ACTION_TYPE_FAILED_DISK_NOT_EXIST',
     'SCHEDULING_ALL_HOSTS_FILTERED_OUT',
     'ACTION_TYPE_FAILED_NIC_CONFIGURATION_UNKNOWN_NIC',
+    ...HOST_ERRORS,
+  ]),
+  /** Issue 16: insert/eject the VM's CD-ROM (oVirt ChangeDisk; `current` = the running VM). */
+  UpdateVmCdrom: op<VmCdrom>()('command', UpdateVmCdromInput, [
+    'ACTION_TYPE_FAILED_CDROM_FILE_NOT_ISO',
+    'ACTION_TYPE_FAILED_DISK_NOT_EXIST',
+    'ACTION_TYPE_FAILED_DISKS_LOCKED',
+    'ACTION_TYPE_FAILED_DISKS_ILLEGAL',
+    'ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING',
     ...HOST_ERRORS,
   ]),
   StopVm: op<Vm>()('command', StopVmInput, [
@@ -862,6 +882,7 @@ export const operations = {
   /** RemoveDisk: not while attached to a VM that is not down; not a template's disk. */
   RemoveDisk: op<null>()('command', ById, [
     'ACTION_TYPE_FAILED_DISK_BELONGS_TO_TEMPLATE',
+    'ACTION_TYPE_FAILED_ISO_DISK_IN_USE',
     ...VM_DISK_ERRORS,
     ...STORAGE_HOST_ERRORS,
   ]),
@@ -975,8 +996,16 @@ export const operations = {
   GetVmReportedDevices: op<ReportedDevice[]>()('query', ById),
   /** Issue 16: oVirt `/vms/{id}/graphicsconsoles` (VNC on loopback; port null while down). */
   GetVmGraphicsConsoles: op<GraphicsConsole[]>()('query', ById),
-  /** Issue 16: oVirt `graphicsconsoles/{id}/ticket`: a new short-lived VNC password. */
-  SetVmTicket: op<VmTicket>()('query', SetVmTicketInput),
+  /**
+   * Issue 16: oVirt `graphicsconsoles/{id}/ticket`: a new short-lived VNC password. A command
+   * (oVirt's SetVmTicketCommand): admins only, audited as VM_SET_TICKET.
+   */
+  SetVmTicket: op<VmTicket>()('command', SetVmTicketInput, [
+    'ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING',
+    ...HOST_ERRORS,
+  ]),
+  /** Issue 16: oVirt `/vms/{id}/cdroms` (exactly one; `current` = the running VM's medium). */
+  GetVmCdroms: op<VmCdrom[]>()('query', GetVmCdromsInput),
   /** Issue 16: the screen WebSocket spends a ticket (once); ENTITY_NOT_FOUND when not valid. */
   UseGraphicsTicket: op<GraphicsEndpoint>()('query', UseGraphicsTicketInput),
   GetAllVnicProfiles: op<VnicProfile[]>()('query', NoInput),

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 
+import type { BootDevice } from './cdroms';
+
 /** oVirt `VmStatus` values this engine uses. */
 export type VmStatus =
   | 'down'
@@ -225,6 +227,8 @@ export interface Vm {
   readonly stopTime: string | null;
   readonly stopReason: string | null;
   readonly creationTime: string;
+  /** Issue 16: oVirt `os.boot.devices` (absent in older fixtures = `hd`). */
+  readonly bootDevices?: readonly BootDevice[];
 }
 
 export interface VmNic {

@@ -43,14 +43,17 @@ import { RemoveVmTemplateCommand } from './commands/template/remove-vm-template.
 import { UpdateVmTemplateCommand } from './commands/template/update-vm-template.command';
 import { AddVmCommand } from './commands/vm/add-vm.command';
 import { AddVmInterfaceCommand } from './commands/vm/add-vm-interface.command';
+import { GetVmCdroms } from './commands/vm/cdrom.queries';
 import { CloneVmCommand } from './commands/vm/clone-vm.command';
 import { RemoveVmCommand } from './commands/vm/remove-vm.command';
 import { RemoveVmInterfaceCommand } from './commands/vm/remove-vm-interface.command';
 import { RunVmCommand } from './commands/vm/run-vm.command';
 import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command';
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
+import { UpdateVmCdromCommand } from './commands/vm/update-vm-cdrom.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
-import { GetVmGraphicsConsoles, SetVmTicket, UseGraphicsTicket } from './graphics/graphics.queries';
+import { GetVmGraphicsConsoles, UseGraphicsTicket } from './graphics/graphics.queries';
+import { SetVmTicketCommand } from './graphics/set-vm-ticket.command';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
@@ -71,7 +74,6 @@ import {
 } from './queries/get-disks.query';
 import { GetEventById, GetEvents } from './queries/get-events.query';
 import { GetHostById } from './queries/get-host-by-id.query';
-import { GetAllUsers, GetUserById } from './queries/get-users.query';
 import { GetHostNetworkLabels } from './queries/get-host-network-labels.query';
 import { GetHostNicById } from './queries/get-host-nic-by-id.query';
 import { GetHostNicStatistics } from './queries/get-host-nic-statistics.query';
@@ -94,6 +96,7 @@ import {
   GetStorageDomainById,
 } from './queries/get-storage-domains.query';
 import { GetTemplateById } from './queries/get-template-by-id.query';
+import { GetAllUsers, GetUserById } from './queries/get-users.query';
 import { GetVmById } from './queries/get-vm-by-id.query';
 import { GetVmInterfaceById } from './queries/get-vm-interface-by-id.query';
 import { GetVmInterfaceStatistics } from './queries/get-vm-interface-statistics.query';
@@ -127,6 +130,8 @@ export const commands = {
   RemoveVm: RemoveVmCommand,
   AddVmInterface: AddVmInterfaceCommand,
   UpdateVmInterface: UpdateVmInterfaceCommand,
+  UpdateVmCdrom: UpdateVmCdromCommand,
+  SetVmTicket: SetVmTicketCommand,
   RemoveVmInterface: RemoveVmInterfaceCommand,
   RunVm: RunVmCommand,
   StopVm: StopVmCommand,
@@ -204,6 +209,6 @@ export const queries = {
   GetNetworkSegment,
   GetVmReportedDevices,
   GetVmGraphicsConsoles,
-  SetVmTicket,
+  GetVmCdroms,
   UseGraphicsTicket,
 } satisfies { [K in QueryName]: Query<K> };

@@ -5,12 +5,24 @@
  *
  * @see ../../../../../shared/reference/ovirt-api.md §2.9, §2.10
  */
+import { BOOT_DEVICES, type BootDevice } from '../../../contract/cdroms';
 import type { AuditEvent } from '../../../contract/events';
 import type { OpInput } from '../../../contract/operations';
 import type { Initialization, NicInterface, Vm, VmNic } from '../../../contract/vms';
 import { DateTime, type DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
-import { bool, enumOf, type InputObject, int, obj, ref, str } from '../input';
+import {
+  bool,
+  enumOf,
+  enumValue,
+  type InputObject,
+  int,
+  obj,
+  objList,
+  ref,
+  str,
+  strList,
+} from '../input';
 import { initializationDoc, initializationInput } from './initialization.mapper';
 import { actionLinks, refTo, subLinks } from './links';
 
@@ -25,7 +37,7 @@ export function vmDoc(base: string, v: Vm): DocObject {
     name: v.name,
     description: v.description || undefined,
     actions: actionLinks(href, VM_ACTIONS),
-    link: subLinks(href, ['diskattachments', 'nics', 'statistics']),
+    link: subLinks(href, ['cdroms', 'diskattachments', 'graphicsconsoles', 'nics', 'statistics']),
     cluster: refTo(base, 'clusters', v.clusterId),
     cpu: { topology: { cores: 1, sockets: v.vcpus, threads: 1 } },
     creation_time: new DateTime(new Date(v.creationTime)),
@@ -36,7 +48,11 @@ export function vmDoc(base: string, v: Vm): DocObject {
     initialization: initializationDoc(v.initialization),
     memory: v.memoryBytes,
     original_template: refTo(base, 'templates', v.templateId),
-    os: { type: v.boot.kind === 'tiny' ? 'other_linux' : 'other' },
+    os: {
+      type: v.boot.kind === 'tiny' ? 'other_linux' : 'other',
+      // Issue 16: boot order (oVirt `os.boot.devices`).
+      boot: { devices: { device: [...(v.bootDevices ?? ['hd'])] } },
+    },
     start_time: v.startTime === null ? undefined : new DateTime(new Date(v.startTime)),
     stateless: false,
     status: v.status,
@@ -130,6 +146,7 @@ export function updateVmInput(id: string, o: InputObject): OpInput<'UpdateVm'> {
 }
 
 function vmFields(o: InputObject): {
+  bootDevices?: BootDevice[];
   description?: string;
   memoryBytes?: number;
   vcpus?: number;
@@ -139,7 +156,9 @@ function vmFields(o: InputObject): {
   const memoryBytes = int(o, 'memory');
   const vcpus = vcpusOf(o);
   const initialization = initializationInput(o);
+  const bootDevices = bootDevicesInput(o);
   return {
+    ...(bootDevices !== undefined ? { bootDevices } : {}),
     ...(description !== undefined ? { description } : {}),
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
     ...(vcpus !== undefined ? { vcpus } : {}),
@@ -152,11 +171,26 @@ export function runVmInput(id: string, action: InputObject): OpInput<'RunVm'> {
   const useCloudInit = bool(action, 'use_cloud_init');
   const vm = obj(action, 'vm');
   const initialization = vm === undefined ? undefined : initializationInput(vm);
+  // Run once (issue 16): this start's boot order and CD (`vm.cdroms.cdrom[0].file.id`).
+  const bootDevices = vm === undefined ? undefined : bootDevicesInput(vm);
+  const cdrom = vm === undefined ? undefined : objList(vm, 'cdroms', 'cdrom')?.[0];
+  const file = cdrom === undefined ? undefined : obj(cdrom, 'file');
+  const cdromFileId = file === undefined ? undefined : str(file, 'id');
   return {
     id,
+    ...(bootDevices !== undefined ? { bootDevices } : {}),
+    ...(cdromFileId !== undefined && cdromFileId !== '' ? { cdromFileId } : {}),
     ...(useCloudInit !== undefined ? { useCloudInit } : {}),
     ...(initialization !== undefined ? { initialization } : {}),
   };
+}
+
+/** `os.boot.devices.device[]` (oVirt `BootDevice`: `cdrom`, `hd`, `network`). */
+export function bootDevicesInput(o: InputObject): BootDevice[] | undefined {
+  const boot = obj(obj(o, 'os') ?? {}, 'boot');
+  if (boot === undefined) return undefined;
+  const devices = strList(boot, 'devices', 'device');
+  return devices?.map((d) => enumValue(d, BOOT_DEVICES, 'BootDevice'));
 }
 
 /** The `stop`/`shutdown` actions: optional `reason`. */

@@ -3,6 +3,7 @@
 import { registerGraphicsConsoleRoutes } from '../../graphics/graphics-consoles.routes';
 import type { Handler } from '../rest';
 import { Router } from '../router';
+import { registerCdromRoutes } from './cdroms.routes';
 import { registerClusterRoutes } from './clusters.routes';
 import { registerDiskRoutes } from './disks.routes';
 import { registerEmptyListRoutes } from './empty-lists.routes';
@@ -33,6 +34,7 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerEmptyListRoutes(router);
   registerSegmentRoutes(router);
   registerGraphicsConsoleRoutes(router);
+  registerCdromRoutes(router);
   registerUserRoutes(router);
   return router;
 }

@@ -33,6 +33,11 @@ export function validateDiskSpec(
     () => validateDiskName(spec.name),
     () => validateDiskSize(spec.provisionedSize),
     () => failWith('ACTION_TYPE_FAILED_SHAREABLE_DISK_NOT_SUPPORTED').when(spec.shareable === true),
+    // Issue 16: an ISO disk is the image itself (QEMU reads it as a raw CD), as in oVirt.
+    () =>
+      failWith('INVALID_INPUT', {
+        detail: 'a disk with content type iso must have format raw',
+      }).when(spec.contentType === 'iso' && spec.format !== 'raw'),
     () =>
       failWith('ACTION_TYPE_FAILED_NAME_ALREADY_USED').when(
         spec.id !== undefined && disksRepo.findRow(c, spec.id) !== null,

@@ -10,6 +10,7 @@ import { templatesRepo, vmsRepo } from '../../../../db/repos/vms.repo';
 import { defineCommand, lockKey } from '../../command';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { diskLock, removeDisks } from '../storage/disk-ops';
+import { isoUsers } from '../vm/cdrom-common';
 
 export const RemoveDiskCommand = defineCommand<'RemoveDisk', DiskRow>({
   action: 'remove',
@@ -40,6 +41,14 @@ export const RemoveDiskCommand = defineCommand<'RemoveDisk', DiskRow>({
         failWith('ACTION_TYPE_FAILED_DISKS_LOCKED', { diskAliases: d.alias }).when(
           d.status === 'locked',
         ),
+      // Issue 16: an ISO in a VM's CD-ROM (configured, or in a running VM) stays.
+      () => {
+        const users = d.contentType === 'iso' ? isoUsers(c, d.id) : [];
+        return failWith('ACTION_TYPE_FAILED_ISO_DISK_IN_USE', {
+          diskAlias: d.alias,
+          vmNames: users.join(', '),
+        }).when(users.length > 0);
+      },
       () =>
         vm === null
           ? null

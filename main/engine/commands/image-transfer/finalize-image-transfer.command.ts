@@ -40,6 +40,9 @@ async function finishUpload(ctx: EngineContext, t: ImageTransferRow): Promise<vo
   const checked = await ctx.host.checkVolume(t.dataPath, volumeFormatOf(t.format), {
     allowBacking: false,
   });
+  // Issue 16: an ISO disk holds an ISO 9660 image, nothing else (it goes into CD-ROMs).
+  if (disk.contentType === 'iso' && ctx.host.isIsoImage && !(await ctx.host.isIsoImage(t.dataPath)))
+    throw new Error('the image is not an ISO 9660 image, but the disk has content type iso');
   if (checked.virtualSize > disk.provisionedSize)
     throw new Error(
       `the image (${checked.virtualSize} bytes) is larger than the disk (${disk.provisionedSize} bytes)`,

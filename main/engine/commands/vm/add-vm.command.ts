@@ -252,6 +252,8 @@ export const AddVmCommand = defineCommand<'AddVm', Plan>({
         status: disks.length > 0 ? 'image_locked' : 'down',
         bootKind,
         diskPath: null,
+        // Issue 16: oVirt `os.boot.devices` (null = hd).
+        bootDevices: input.bootDevices?.join(',') ?? null,
         // The template's initialization unless one is given (oVirt: the VM inherits it; a
         // masked or absent password in the given one is the template's).
         ...initializationColumns(

@@ -38,6 +38,7 @@ import { failWith, invalid, notFound, valid } from '../../validation';
 import { validateHypervisorAnswers } from '../../validators/host.validator';
 import { validateVmTransition } from '../../validators/vm.validator';
 import { vmDomainDisks } from '../storage/vm-disks';
+import { runCdrom } from './cdrom-common';
 import {
   guestInitialization,
   inDomain,
@@ -52,6 +53,8 @@ interface Plan {
   readonly hostId: string;
   /** The NoCloud seed to build and attach (disk-image VMs with an initialization), or null. */
   readonly seed: CloudInitSeedRequest | null;
+  /** Issue 16: the ISO disk in the CD-ROM for this start (null = empty). */
+  readonly cdromDiskId: string | null;
 }
 
 /** Netmask (dotted or prefix length) → prefix length; null when not a contiguous mask. */
@@ -119,7 +122,12 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
     // Storage (issue 11): a VM boots from its plugged disks unless it is the tiny guest.
     const vmDisks = vmDomainDisks(c, vm.id);
     if (vmDisks.failure) return invalid(vmDisks.failure);
-    if (vm.boot.kind !== 'tiny' && vmDisks.disks.length === 0)
+    // Issue 16: the CD-ROM (run once: this start's ISO) and boot order (run once: this start's).
+    const cdrom = runCdrom(c, vm.id, input.cdromFileId);
+    if (!cdrom.ok) return invalid(cdrom.failure);
+    const bootDevices = input.bootDevices ?? vm.bootDevices ?? ['hd'];
+    const bootsFromCd = cdrom.path !== null && bootDevices.includes('cdrom');
+    if (vm.boot.kind !== 'tiny' && vmDisks.disks.length === 0 && !bootsFromCd)
       return invalid(failWith('VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK').failure);
     const silent = validateHypervisorAnswers(c, vm.clusterId);
     if (silent) return invalid(silent);
@@ -192,8 +200,10 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
       interfaces,
       ...(vmDisks.disks.length > 0 ? { disks: vmDisks.disks } : {}),
       serialLogPath: join(ctx.dataDir, 'vms', vm.id, 'serial.log'),
+      // The tiny guest boots its kernel directly: no drive, no boot order.
+      ...(boot.kind === 'disks' ? { cdrom: { path: cdrom.path }, bootDevices } : {}),
     };
-    return valid({ vm, desc, hostId: host.id, seed });
+    return valid({ vm, desc, hostId: host.id, seed, cdromDiskId: cdrom.diskId });
   },
   execute: async (ctx, input, plan) => {
     ctx.events.entity('vm', input.id, 'updated');
@@ -218,6 +228,7 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
               startTime: nowIso(),
               stopTime: null,
               stopReason: null,
+              currentCdromDiskId: plan.cdromDiskId,
             });
           },
         }),

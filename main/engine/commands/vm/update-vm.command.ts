@@ -72,6 +72,8 @@ export const UpdateVmCommand = defineCommand<'UpdateVm', Plan>({
         description: input.description,
         memoryBytes: input.memoryBytes,
         vcpus: input.vcpus,
+        // Issue 16: boot order is configuration; a running VM uses it from its next start.
+        bootDevices: input.bootDevices?.join(','),
         ...(plan.initialization === undefined ? {} : initializationColumns(plan.initialization)),
       });
     });

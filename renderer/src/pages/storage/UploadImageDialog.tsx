@@ -31,7 +31,7 @@ import { Fault } from '../../components/Fault';
 import { FieldError } from '../../components/FieldError';
 import { useClient } from '../../context';
 import { DISK_NAME } from './disk-form';
-import { detectImageFile, diskNameFromFile, type ImageKind } from './image-header';
+import { detectImageFile, diskNameFromFile, type ImageKind, isIsoFile } from './image-header';
 import { UploadCancelled, uploadImage, type UploadProgress, UploadRefused, xhrPut } from './upload';
 
 type State =
@@ -62,6 +62,8 @@ export function UploadImageDialog({
   const urlOf = transport instanceof HttpTransport ? transport : null;
   const [file, setFile] = useState<File | null>(null);
   const [kind, setKind] = useState<ImageKind | null>(null);
+  // Issue 16: an ISO 9660 image becomes an ISO disk (content type iso), for CD-ROMs.
+  const [iso, setIso] = useState(false);
   const [name, setName] = useState('');
   const [domainId, setDomainId] = useState(domains[0]?.id ?? '');
   const [state, setState] = useState<State>({ kind: 'choosing' });
@@ -84,7 +86,10 @@ export function UploadImageDialog({
     setKind(null);
     if (!f) return;
     setName(diskNameFromFile(f.name));
-    setKind(await detectImageFile(f));
+    setIso(false);
+    const detected = await detectImageFile(f);
+    setIso(detected.format === 'raw' && (await isIsoFile(f)));
+    setKind(detected);
   };
 
   const start = async (): Promise<void> => {
@@ -109,6 +114,7 @@ export function UploadImageDialog({
         {
           file,
           kind,
+          ...(iso ? { contentType: 'iso' as const } : {}),
           name: name.trim(),
           storageDomainId: domainId,
           transferUrl: (ticket) => urlOf.imageTransferUrl(ticket),
@@ -194,7 +200,11 @@ export function UploadImageDialog({
               <DescriptionListGroup>
                 <DescriptionListTerm>Format</DescriptionListTerm>
                 <DescriptionListDescription id="upload-dialog-format">
-                  {kind.format === 'qcow2' ? `qcow2 (version ${kind.version})` : 'raw'}
+                  {kind.format === 'qcow2'
+                    ? `qcow2 (version ${kind.version})`
+                    : iso
+                      ? 'ISO image (a CD for VMs: content type iso)'
+                      : 'raw'}
                 </DescriptionListDescription>
               </DescriptionListGroup>
               <DescriptionListGroup>

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 
-import { detectImage, detectImageFile, diskNameFromFile, HEADER_BYTES } from './image-header';
+import {
+  detectImage,
+  detectImageFile,
+  diskNameFromFile,
+  HEADER_BYTES,
+  isIsoFile,
+} from './image-header';
 
 describe('image header', () => {
   it('reads the virtual size of a qcow2 header (big-endian at offset 24)', () => {
@@ -49,5 +55,15 @@ describe('image header', () => {
     expect(diskNameFromFile('debian-12.qcow2')).toBe('debian-12');
     expect(diskNameFromFile('my disk (1).img')).toBe('my_disk__1_');
     expect(diskNameFromFile('.qcow2')).toBe('disk');
+  });
+});
+
+describe('ISO images (issue 16)', () => {
+  it('knows an ISO 9660 file by CD001 at byte 32769; raw and short files are not', async () => {
+    const iso = new Uint8Array(40_000);
+    iso.set(new TextEncoder().encode('CD001'), 0x8001);
+    expect(await isIsoFile(new Blob([iso]))).toBe(true);
+    expect(await isIsoFile(new Blob([new Uint8Array(40_000)]))).toBe(false);
+    expect(await isIsoFile(new Blob(['tiny']))).toBe(false);
   });
 });

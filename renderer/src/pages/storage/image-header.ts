@@ -68,3 +68,14 @@ export function diskNameFromFile(fileName: string): string {
   const base = fileName.replace(/\.(qcow2|img|raw|iso)$/i, '');
   return base.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'disk';
 }
+
+/** Where an ISO 9660 image has its signature `CD001` (the primary volume descriptor). */
+const ISO9660_MAGIC_AT = 0x8001;
+
+/** Whether a browser `File` is an ISO 9660 image (uploaded as a disk with content type iso). */
+export async function isIsoFile(file: Blob): Promise<boolean> {
+  const bytes = new Uint8Array(
+    await file.slice(ISO9660_MAGIC_AT, ISO9660_MAGIC_AT + 5).arrayBuffer(),
+  );
+  return startsWith(bytes, 'CD001');
+}

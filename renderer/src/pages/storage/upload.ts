@@ -55,6 +55,8 @@ export interface UploadDeps {
 export interface UploadRequest {
   readonly file: Blob;
   readonly kind: Extract<ImageKind, { format: 'qcow2' | 'raw' }>;
+  /** `iso` for an ISO 9660 image (issue 16); default `data`. */
+  readonly contentType?: 'data' | 'iso';
   readonly name: string;
   readonly description?: string;
   readonly storageDomainId: string;
@@ -148,7 +150,8 @@ export async function uploadImage(deps: UploadDeps, req: UploadRequest): Promise
     // oVirt's upload examples pass the qcow2 file size so block storage allocates enough.
     ...(cow ? { initialSize: total } : {}),
     storageDomain: { id: req.storageDomainId },
-    contentType: 'data',
+    // Issue 16: an ISO image becomes an ISO disk, for VMs' CD-ROMs.
+    contentType: req.contentType ?? 'data',
   });
   req.onDisk?.(disk);
   await diskReady(disk.id);

@@ -38,6 +38,7 @@ import { href, navigate, type Route } from '../../router';
 import { CopyVmDialog } from './CopyVmDialog';
 import { InitialRunDialog } from './InitialRunDialog';
 import { NewVmDialog } from './NewVmDialog';
+import { VmCdrom } from './VmCdrom';
 import { VmConsole } from './VmConsole';
 import { VmDisks } from './VmDisks';
 import { VmReportedDevices } from './VmReportedDevices';
@@ -247,6 +248,9 @@ export function VmsPage({ route }: { route: Route }) {
                 <Tab eventKey="disks" title={<TabTitleText>Disks</TabTitleText>}>
                   {(route.tab ?? 'general') === 'disks' && <VmDisks vm={vm} />}
                 </Tab>
+                <Tab eventKey="cdrom" title={<TabTitleText>CD-ROM &amp; boot</TabTitleText>}>
+                  {(route.tab ?? 'general') === 'cdrom' && <VmCdrom vm={vm} />}
+                </Tab>
                 <Tab eventKey="snapshots" title={<TabTitleText>Snapshots</TabTitleText>}>
                   {(route.tab ?? 'general') === 'snapshots' && <VmSnapshots vm={vm} />}
                 </Tab>
@@ -394,6 +398,7 @@ function VmGeneral({ vm }: { vm: Vm }) {
             ? 'tiny demo guest'
             : 'nothing',
     ],
+    ['Boot order', (vm.bootDevices ?? ['hd']).join(', ')],
     ['Static addresses', addresses(vm) || '—'],
     [
       'Initial run',
