@@ -37,6 +37,7 @@ import type {
   ReportedDevice,
   VnicProfile,
 } from './networks';
+import { AddLabInput, type Lab, LabMemberInput, UpdateLabInput } from './labs';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
@@ -958,6 +959,19 @@ export const operations = {
     'ACTION_TYPE_FAILED_DISK_BOOT_IN_USE',
   ]),
 
+  // Labs (issue 15, AIO extension)
+  AddLab: op<Lab>()('command', AddLabInput, [
+    'ACTION_TYPE_FAILED_LAB_NAME_INVALID',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+  ]),
+  UpdateLab: op<Lab>()('command', UpdateLabInput),
+  RemoveLab: op<null>()('command', ById, ['ACTION_TYPE_FAILED_LAB_NOT_EMPTY']),
+  AttachToLab: op<Lab>()('command', LabMemberInput, [
+    'ACTION_TYPE_FAILED_BELONGS_TO_OTHER_LAB',
+    'ACTION_TYPE_FAILED_LAB_CROSSES_OTHER_LAB',
+  ]),
+  DetachFromLab: op<Lab>()('command', LabMemberInput, ['ACTION_TYPE_FAILED_NOT_IN_LAB']),
+
   // Queries (unknown ids → ENTITY_NOT_FOUND, REST: empty 404)
   GetAllDataCenters: op<DataCenter[]>()('query', NoInput),
   GetDataCenterById: op<DataCenter>()('query', ById),
@@ -1014,6 +1028,8 @@ export const operations = {
   GetImageTransferById: op<ImageTransfer>()('query', ById),
   /** For the data plane only (see GetImageTransferTicketInput). */
   GetImageTransferTicket: op<ImageTransferTicket>()('query', GetImageTransferTicketInput),
+  GetAllLabs: op<Lab[]>()('query', NoInput),
+  GetLabById: op<Lab>()('query', ById),
   /** Audit log, newest first. */
   GetEvents: op<AuditEvent[]>()('query', GetEventsInput),
   GetEventById: op<AuditEvent>()('query', GetEventByIdInput),

@@ -51,6 +51,12 @@ import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command'
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
 import { GetVmGraphicsConsoles, SetVmTicket, UseGraphicsTicket } from './graphics/graphics.queries';
+import { AddLabCommand } from './commands/lab/add-lab.command';
+import { AttachToLabCommand } from './commands/lab/attach-to-lab.command';
+import { DetachFromLabCommand } from './commands/lab/detach-from-lab.command';
+import { GetAllLabs, GetLabById } from './commands/lab/lab.queries';
+import { RemoveLabCommand } from './commands/lab/remove-lab.command';
+import { UpdateLabCommand } from './commands/lab/update-lab.command';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
@@ -151,6 +157,11 @@ export const commands = {
   ExtendImageTransfer: ExtendImageTransferCommand,
   ImportImage: ImportImageCommand,
   TestNetworkIsolation: TestNetworkIsolationCommand,
+  AddLab: AddLabCommand,
+  UpdateLab: UpdateLabCommand,
+  RemoveLab: RemoveLabCommand,
+  AttachToLab: AttachToLabCommand,
+  DetachFromLab: DetachFromLabCommand,
 } satisfies { [K in CommandName]: Command<K> };
 
 export const queries = {
@@ -203,4 +214,6 @@ export const queries = {
   GetVmGraphicsConsoles,
   SetVmTicket,
   UseGraphicsTicket,
+  GetAllLabs,
+  GetLabById,
 } satisfies { [K in QueryName]: Query<K> };

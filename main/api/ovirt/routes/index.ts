@@ -8,6 +8,7 @@ import { registerDiskRoutes } from './disks.routes';
 import { registerEmptyListRoutes } from './empty-lists.routes';
 import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
+import { registerLabRoutes } from './labs.routes';
 import { registerNetworkRoutes } from './networks.routes';
 import { registerRootRoutes } from './root.routes';
 import { registerSegmentRoutes } from './segment.routes';
@@ -32,5 +33,6 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerEmptyListRoutes(router);
   registerSegmentRoutes(router);
   registerGraphicsConsoleRoutes(router);
+  registerLabRoutes(router);
   return router;
 }
