@@ -21,9 +21,9 @@ import {
 } from './engine/client';
 import { LabApplier } from './lab/apply';
 import { loadLab } from './lab/load';
-import { type Lab, ownerOf } from './lab/model';
+import { type Lab, legacyOwnerOf } from './lab/model';
 import { hasChanges, type Plan, planLab } from './lab/plan';
-import { readEngineState } from './lab/state';
+import { type EngineState, labMembership, readEngineState } from './lab/state';
 import { table } from './table';
 
 /** Exit codes a script can rely on. */
@@ -117,6 +117,7 @@ function printPlan(plan: Plan, output: Output): void {
       JSON.stringify(
         {
           lab: plan.lab,
+          lab_action: plan.labAction,
           changes: hasChanges(plan),
           conflicts: plan.conflicts,
           items: plan.items.map((i) => ({
@@ -133,6 +134,8 @@ function printPlan(plan: Plan, output: Output): void {
     return;
   }
   say(`Lab ${plan.lab}:`);
+  if (plan.labAction !== 'leave')
+    say(`  ${SIGN[plan.labAction] ?? '?'} lab ${plan.lab} (${plan.labAction})`);
   for (const i of plan.items) {
     say(`  ${SIGN[i.action] ?? '?'} ${i.kind} ${i.name} (${i.action})`);
     for (const c of i.changes) say(`      ${c}`);
@@ -149,14 +152,14 @@ async function planFor(
   client: EngineClient,
   lab: Lab,
   destroy: boolean,
-): Promise<{ plan: Plan; clusterId: string | null }> {
+): Promise<{ plan: Plan; state: EngineState }> {
   const names = new Set(lab.vms.map((v) => v.name));
   const state = await readEngineState(
     client,
     lab.cluster,
-    (name, description) => names.has(name) || ownerOf(description) === lab.name,
+    (vm) => names.has(vm.name) || (vm.lab ?? legacyOwnerOf(vm.description)) === lab.name,
   );
-  return { plan: planLab(lab, state, destroy), clusterId: state.clusterId };
+  return { plan: planLab(lab, state, destroy), state };
 }
 
 async function applyPlan(
@@ -165,7 +168,7 @@ async function applyPlan(
   destroy: boolean,
   output: Output,
 ): Promise<number> {
-  const { plan, clusterId } = await planFor(client, lab, destroy);
+  const { plan, state } = await planFor(client, lab, destroy);
   printPlan(plan, output);
   if (plan.conflicts.length > 0) {
     warn('The plan has conflicts; nothing was changed.');
@@ -175,11 +178,16 @@ async function applyPlan(
     if (output === 'table') say(`No changes: the engine already matches lab ${lab.name}.`);
     return EXIT.ok;
   }
-  await new LabApplier(client, lab, clusterId, (line) => {
+  await new LabApplier(client, lab, state, (line) => {
     warn(`  ${line}`);
   }).run(plan);
   if (output === 'table') say(destroy ? `Lab ${lab.name} destroyed.` : `Lab ${lab.name} applied.`);
   return EXIT.ok;
+}
+
+/** Network and VM id → the name of the engine lab it belongs to. */
+async function labNames(client: EngineClient): Promise<Map<string, string>> {
+  return labMembership(await client.list('/labs', 'lab'));
 }
 
 function outputOption(): Option {
@@ -227,7 +235,8 @@ Exit codes:
     .description('list the VMs')
     .addOption(outputOption())
     .action(async (o: { output: Output }) => {
-      const vms = await client().list('/vms', 'vm');
+      const c = client();
+      const [vms, labOf] = await Promise.all([c.list('/vms', 'vm'), labNames(c)]);
       const rows = vms.map((v) => {
         const t = (k: string): number => Number(text(v, `cpu.topology.${k}`) ?? '1');
         return {
@@ -235,7 +244,7 @@ Exit codes:
           status: text(v, 'status') ?? '',
           cpus: t('sockets') * t('cores') * t('threads'),
           memory_mib: Math.round(Number(text(v, 'memory') ?? '0') / 1048576),
-          lab: ownerOf(text(v, 'description')) ?? '',
+          lab: labOf.get(text(v, 'id') ?? '') ?? '',
           id: text(v, 'id') ?? '',
         };
       });
@@ -248,7 +257,8 @@ Exit codes:
     .description('list the networks')
     .addOption(outputOption())
     .action(async (o: { output: Output }) => {
-      const networks = await client().list('/networks', 'network');
+      const c = client();
+      const [networks, labOf] = await Promise.all([c.list('/networks', 'network'), labNames(c)]);
       const rows = networks.map((n) => ({
         name: text(n, 'name') ?? '',
         isolated: text(n, 'isolated') === 'true',
@@ -257,7 +267,7 @@ Exit codes:
           text(n, 'address_plan.enabled') === 'true'
             ? (text(n, 'address_plan.subnet.cidr') ?? '')
             : '',
-        lab: ownerOf(text(n, 'description')) ?? '',
+        lab: labOf.get(text(n, 'id') ?? '') ?? '',
         id: text(n, 'id') ?? '',
       }));
       say(o.output === 'json' ? JSON.stringify(rows, null, 2) : table(rows));
