@@ -38,3 +38,60 @@ export const LabMemberInput = z
   .refine((m) => (m.networkId === undefined) !== (m.vmId === undefined), {
     message: 'exactly one of networkId, vmId',
   });
+
+/** Where one VM of a lab start is. */
+export type LabStartVmState = 'waiting' | 'starting' | 'booting' | 'up' | 'failed' | 'skipped';
+
+export interface LabStartVm {
+  readonly vmId: string;
+  readonly name: string;
+  readonly group: number;
+  readonly state: LabStartVmState;
+  /** When RunVm was asked (ISO), null while waiting. */
+  readonly startedAt: string | null;
+  /** When it answered (the tiny guest's ready line; else the VM up), failed or was given up. */
+  readonly doneAt: string | null;
+  /** Why it failed or was not started. */
+  readonly detail: string | null;
+}
+
+/** A lab start in waves (StartLab): kept in memory, the last one per lab. */
+export interface LabStartJob {
+  readonly labId: string;
+  readonly status: 'running' | 'finished';
+  readonly parallelism: number;
+  readonly memoryBudgetBytes: number;
+  readonly stopOnFailure: boolean;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  /** VMs that were already running are not in the start. */
+  readonly vms: readonly LabStartVm[];
+}
+
+/** Per-VM start order, from the lab file (`group`, `depends_on`, `start_delay`). */
+export const LabStartOrder = z
+  .object({
+    vmId: Uuid,
+    group: z.number().int().min(0).max(1000).optional(),
+    dependsOn: z.array(Uuid).max(1000).optional(),
+    delaySeconds: z.number().int().min(0).max(3600).optional(),
+  })
+  .strict();
+
+export const StartLabInput = z
+  .object({
+    id: Uuid,
+    /** VMs booting at once; default the host's CPU count. */
+    parallelism: z.number().int().min(1).max(256).optional(),
+    stopOnFailure: z.boolean().optional(),
+    /** Per VM: give up when it has not answered after this long (default 600 s). */
+    bootTimeoutSeconds: z.number().int().min(5).max(7200).optional(),
+    order: z.array(LabStartOrder).max(10000).optional(),
+  })
+  .strict();
+
+/** StopLab's answer: what was stopped and what refused. */
+export interface LabStopResult {
+  readonly stopped: readonly string[];
+  readonly failed: readonly { readonly name: string; readonly detail: string }[];
+}

@@ -527,6 +527,13 @@ export const engineMessages = {
   ),
   /** NEW: the network or VM is not a member of this lab. */
   ACTION_TYPE_FAILED_NOT_IN_LAB: m('CONFLICT', `${C} \${entity} \${name} is not in lab \${labName}.`),
+  /** NEW: one start (or stop) of a lab at a time. */
+  ACTION_TYPE_FAILED_LAB_START_RUNNING: m(
+    'CONFLICT',
+    `${C} Lab \${labName} is being started (\${detail}); wait for it to finish.`,
+  ),
+  /** NEW: the start order names a VM outside the lab, or depends_on loops. */
+  ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID: m('BAD_PARAMETERS', `${C} Start order: \${detail}.`),
 } as const satisfies Record<string, MessageDef>;
 
 /** Every code the engine may return. */

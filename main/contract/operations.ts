@@ -37,7 +37,15 @@ import type {
   ReportedDevice,
   VnicProfile,
 } from './networks';
-import { AddLabInput, type Lab, LabMemberInput, UpdateLabInput } from './labs';
+import {
+  AddLabInput,
+  type Lab,
+  LabMemberInput,
+  type LabStartJob,
+  type LabStopResult,
+  StartLabInput,
+  UpdateLabInput,
+} from './labs';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
@@ -971,6 +979,13 @@ export const operations = {
     'ACTION_TYPE_FAILED_LAB_CROSSES_OTHER_LAB',
   ]),
   DetachFromLab: op<Lab>()('command', LabMemberInput, ['ACTION_TYPE_FAILED_NOT_IN_LAB']),
+  /** Starts the lab's down VMs in waves (in the background); answers the new job. */
+  StartLab: op<LabStartJob>()('command', StartLabInput, [
+    'ACTION_TYPE_FAILED_LAB_START_RUNNING',
+    'ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID',
+  ]),
+  /** Powers off the lab's running VMs (oVirt's stop), each through StopVm. */
+  StopLab: op<LabStopResult>()('command', ById),
 
   // Queries (unknown ids → ENTITY_NOT_FOUND, REST: empty 404)
   GetAllDataCenters: op<DataCenter[]>()('query', NoInput),
@@ -1030,6 +1045,8 @@ export const operations = {
   GetImageTransferTicket: op<ImageTransferTicket>()('query', GetImageTransferTicketInput),
   GetAllLabs: op<Lab[]>()('query', NoInput),
   GetLabById: op<Lab>()('query', ById),
+  /** The lab's last start in waves (ENTITY_NOT_FOUND when none since the engine started). */
+  GetLabStartJob: op<LabStartJob>()('query', ById),
   /** Audit log, newest first. */
   GetEvents: op<AuditEvent[]>()('query', GetEventsInput),
   GetEventById: op<AuditEvent>()('query', GetEventByIdInput),

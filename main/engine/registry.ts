@@ -54,8 +54,10 @@ import { GetVmGraphicsConsoles, SetVmTicket, UseGraphicsTicket } from './graphic
 import { AddLabCommand } from './commands/lab/add-lab.command';
 import { AttachToLabCommand } from './commands/lab/attach-to-lab.command';
 import { DetachFromLabCommand } from './commands/lab/detach-from-lab.command';
-import { GetAllLabs, GetLabById } from './commands/lab/lab.queries';
+import { GetAllLabs, GetLabById, GetLabStartJob } from './commands/lab/lab.queries';
 import { RemoveLabCommand } from './commands/lab/remove-lab.command';
+import { StartLabCommand } from './commands/lab/start-lab.command';
+import { StopLabCommand } from './commands/lab/stop-lab.command';
 import { UpdateLabCommand } from './commands/lab/update-lab.command';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
@@ -162,6 +164,8 @@ export const commands = {
   RemoveLab: RemoveLabCommand,
   AttachToLab: AttachToLabCommand,
   DetachFromLab: DetachFromLabCommand,
+  StartLab: StartLabCommand,
+  StopLab: StopLabCommand,
 } satisfies { [K in CommandName]: Command<K> };
 
 export const queries = {
@@ -216,4 +220,5 @@ export const queries = {
   UseGraphicsTicket,
   GetAllLabs,
   GetLabById,
+  GetLabStartJob,
 } satisfies { [K in QueryName]: Query<K> };

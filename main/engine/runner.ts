@@ -79,6 +79,7 @@ export class Runner {
           fraction: fraction ?? null,
         });
       },
+      runInternal: (op, input) => this.invoke(principal, op, input, { correlationId: jobId }),
     };
   }
 

@@ -4,10 +4,11 @@
  * id, name, description, creation_time, sub-collection and action links, and references to
  * the lab's networks and VMs (`<networks><network href id/></networks>`).
  */
-import type { Lab } from '../../../contract/labs';
+import type { Lab, LabStartJob } from '../../../contract/labs';
+import type { OpInput } from '../../../contract/operations';
 import { DateTime, type DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
-import { type InputObject, str } from '../input';
+import { bool, type InputObject, int, objList, str } from '../input';
 import { actionLinks, refTo, subLinks } from './links';
 
 export function labDoc(base: string, l: Lab): DocObject {
@@ -34,4 +35,61 @@ export function addLabInput(o: InputObject): { name: string; description?: strin
   if (name === undefined) throw incompleteParameters('Lab', ['name'], 'add');
   const description = str(o, 'description');
   return { name, ...(description !== undefined ? { description } : {}) };
+}
+
+/** A lab start in waves: `<lab_start>` with one `<vm>` per VM and its state and times. */
+export function labStartDoc(base: string, j: LabStartJob): DocObject {
+  const time = (iso: string | null): DateTime | undefined =>
+    iso === null ? undefined : new DateTime(new Date(iso));
+  return {
+    lab: refTo(base, 'labs', j.labId),
+    status: j.status,
+    parallelism: j.parallelism,
+    memory_budget: j.memoryBudgetBytes,
+    stop_on_failure: j.stopOnFailure,
+    start_time: time(j.startedAt),
+    end_time: time(j.finishedAt),
+    vms:
+      j.vms.length === 0
+        ? undefined
+        : {
+            vm: j.vms.map((v) => ({
+              ...refTo(base, 'vms', v.vmId),
+              name: v.name,
+              group: v.group,
+              state: v.state,
+              start_time: time(v.startedAt),
+              end_time: time(v.doneAt),
+              detail: v.detail ?? undefined,
+            })),
+          },
+  };
+}
+
+/**
+ * `<action>` → StartLab: `parallelism`, `stop_on_failure`, `boot_timeout` (seconds) and a
+ * `start_order` of `<vm id><group/><delay/><depends_on><vm id/></depends_on></vm>`.
+ */
+export function startLabInput(id: string, o: InputObject): OpInput<'StartLab'> {
+  const parallelism = int(o, 'parallelism');
+  const stopOnFailure = bool(o, 'stop_on_failure');
+  const bootTimeoutSeconds = int(o, 'boot_timeout');
+  const order = objList(o, 'start_order', 'vm')?.map((v) => {
+    const group = int(v, 'group');
+    const delaySeconds = int(v, 'delay');
+    const dependsOn = objList(v, 'depends_on', 'vm')?.map((d) => str(d, 'id') ?? '');
+    return {
+      vmId: str(v, 'id') ?? '',
+      ...(group !== undefined ? { group } : {}),
+      ...(delaySeconds !== undefined ? { delaySeconds } : {}),
+      ...(dependsOn !== undefined ? { dependsOn } : {}),
+    };
+  });
+  return {
+    id,
+    ...(parallelism !== undefined ? { parallelism } : {}),
+    ...(stopOnFailure !== undefined ? { stopOnFailure } : {}),
+    ...(bootTimeoutSeconds !== undefined ? { bootTimeoutSeconds } : {}),
+    ...(order !== undefined ? { order } : {}),
+  };
 }

@@ -10,7 +10,7 @@ import type { Network } from '../../../contract/networks';
 import type { Vm } from '../../../contract/vms';
 import { incompleteParameters, invalidValue } from '../fault';
 import { ref, str } from '../input';
-import { addLabInput, labDoc } from '../mappers/lab.mapper';
+import { addLabInput, labDoc, labStartDoc, startLabInput } from '../mappers/lab.mapper';
 import { networkDoc } from '../mappers/network.mapper';
 import { vmDoc } from '../mappers/vm.mapper';
 import {
@@ -119,6 +119,35 @@ export function registerLabRoutes(router: Router<Handler>): void {
       const vmId = await memberId(ctx, 'vm', () => ctx.call('GetAllVms', {}));
       await ctx.call('AttachToLab', { labId: param(ctx, 'id'), vmId });
       return created('vm', vmDoc(ctx.base, await ctx.call('GetVmById', { id: vmId })));
+    })
+    // Start in waves: answers at once with the job; GET …/start shows how it goes.
+    .add('POST', '/labs/:id/start', async (ctx) => {
+      const job = await ctx.call(
+        'StartLab',
+        startLabInput(param(ctx, 'id'), await ctx.input('action')),
+      );
+      return ok('action', { status: 'complete', lab_start: labStartDoc(ctx.base, job) });
+    })
+    .add('GET', '/labs/:id/start', async (ctx) =>
+      ok(
+        'lab_start',
+        labStartDoc(ctx.base, await ctx.call('GetLabStartJob', { id: param(ctx, 'id') })),
+      ),
+    )
+    .add('POST', '/labs/:id/stop', async (ctx) => {
+      await ctx.input('action');
+      const r = await ctx.call('StopLab', { id: param(ctx, 'id') });
+      return ok('action', {
+        status: r.failed.length === 0 ? 'complete' : 'failed',
+        vms: r.stopped.length === 0 ? undefined : { vm: r.stopped.map((name) => ({ name })) },
+        fault:
+          r.failed.length === 0
+            ? undefined
+            : {
+                reason: 'Operation Failed',
+                detail: r.failed.map((f) => `${f.name}: ${f.detail}`).join('; '),
+              },
+      });
     })
     .add('DELETE', '/labs/:id/vms/:vid', async (ctx) => {
       await ctx.call('DetachFromLab', { labId: param(ctx, 'id'), vmId: param(ctx, 'vid') });
