@@ -17,12 +17,14 @@ import {
   type EngineConnection,
   EngineFault,
   EngineUnreachable,
+  listOf,
   text,
 } from './engine/client';
 import { LabApplier } from './lab/apply';
 import { loadLab } from './lab/load';
 import { type Lab, legacyOwnerOf } from './lab/model';
 import { hasChanges, type Plan, planLab } from './lab/plan';
+import { startLab } from './lab/start';
 import { type EngineState, labMembership, readEngineState } from './lab/state';
 import { table } from './table';
 
@@ -190,6 +192,60 @@ async function labNames(client: EngineClient): Promise<Map<string, string>> {
   return labMembership(await client.list('/labs', 'lab'));
 }
 
+/** A lab known by name only (destroy/start/stop by name): no declared resources. */
+function bareLab(name: string): Lab {
+  return {
+    name,
+    cluster: 'Default',
+    dataCenter: 'Default',
+    start: { stopOnFailure: false },
+    networks: [],
+    vms: [],
+  };
+}
+
+async function labIdOf(client: EngineClient, name: string): Promise<string> {
+  const hit = (await client.list('/labs', 'lab')).find((l) => text(l, 'name') === name);
+  const id = hit === undefined ? undefined : text(hit, 'id');
+  if (id === undefined) throw new UsageError(`no lab "${name}" in the engine`);
+  return id;
+}
+
+/** Starts the lab's down VMs in waves and follows them; exit 1 when one did not answer. */
+async function startAll(
+  client: EngineClient,
+  lab: Lab,
+  file: Lab | null,
+  parallelism: number | undefined,
+  output: Output,
+): Promise<number> {
+  const outcome = await startLab(
+    client,
+    await labIdOf(client, lab.name),
+    file,
+    parallelism === undefined ? {} : { parallelism },
+    (line) => {
+      warn(`  ${line}`);
+    },
+  );
+  if (output === 'json') say(JSON.stringify(outcome, null, 2));
+  else if (outcome.up.length + outcome.failed.length > 0)
+    say(`Lab ${lab.name}: ${outcome.up.length} VM(s) answering, ${outcome.failed.length} not.`);
+  return outcome.failed.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+function parallelismOption(): Option {
+  return new Option(
+    '-p, --parallelism <n>',
+    "VMs booting at once (default: the file's start.parallelism, else the host's CPU count)",
+  ).argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--parallelism: ${v} is not a positive integer`);
+    return n;
+  });
+}
+
 function outputOption(): Option {
   return new Option('-o, --output <format>', 'output format')
     .choices(['table', 'json'])
@@ -220,7 +276,9 @@ Examples:
   aio vm list --output json
   aio lab validate -f lab.yml
   aio lab plan -f lab.yml
-  aio lab apply -f lab.yml
+  aio lab apply -f lab.yml          (then starts its VMs in waves; --no-start, -p 3)
+  aio lab start mylab -p 3          (aio lab stop mylab)
+  aio lab list
   aio lab destroy -f lab.yml        (or: aio lab destroy mylab)
   AIO_PASSWORD=… aio --url https://engine.example:8443/ovirt-engine vm list
 
@@ -300,11 +358,75 @@ Exit codes:
     });
   lab
     .command('apply')
-    .description('make the engine match the lab file (only the difference)')
+    .description(
+      'make the engine match the lab file (only the difference), then start its VMs in waves',
+    )
     .addOption(fileOption())
     .addOption(outputOption())
-    .action(async (o: { file: string; output: Output }) => {
-      result.code = await applyPlan(client(), readLab(o.file), false, o.output);
+    .addOption(parallelismOption())
+    .option('--no-start', 'create and change only; leave the VMs as they are')
+    .action(async (o: { file: string; output: Output; start: boolean; parallelism?: number }) => {
+      const c = client();
+      const l = readLab(o.file);
+      result.code = await applyPlan(c, l, false, o.output);
+      if (result.code === EXIT.ok && o.start && l.vms.length > 0)
+        result.code = await startAll(c, l, l, o.parallelism, o.output);
+    });
+  const byNameOrFile = (verb: string): Command =>
+    lab
+      .command(verb)
+      .argument('[name]', 'lab name (instead of -f)')
+      .option('-f, --file <lab.yml>', 'lab file')
+      .addOption(outputOption());
+  const pick = (name: string | undefined, file: string | undefined): Lab => {
+    if ((name === undefined) === (file === undefined))
+      throw new UsageError('give either a lab name or -f lab.yml');
+    return file !== undefined ? readLab(file) : bareLab(name ?? '');
+  };
+  byNameOrFile('start')
+    .description("start the lab's down VMs in waves (the file gives the start order)")
+    .addOption(parallelismOption())
+    .action(
+      async (
+        name: string | undefined,
+        o: { file?: string; output: Output; parallelism?: number },
+      ) => {
+        const l = pick(name, o.file);
+        result.code = await startAll(
+          client(),
+          l,
+          o.file !== undefined ? l : null,
+          o.parallelism,
+          o.output,
+        );
+      },
+    );
+  byNameOrFile('stop')
+    .description("power off the lab's running VMs (and end a start in progress)")
+    .action(async (name: string | undefined, o: { file?: string; output: Output }) => {
+      const l = pick(name, o.file);
+      const c = client();
+      const r = await c.call('POST', `/labs/${await labIdOf(c, l.name)}/stop`, {});
+      const stopped = listOf(r, 'vms.vm').map((v) => text(v, 'name') ?? '');
+      if (o.output === 'json') say(JSON.stringify({ stopped, fault: r.fault ?? null }, null, 2));
+      else say(`Lab ${l.name}: ${stopped.length} VM(s) stopped.`);
+      if (text(r, 'status') !== 'complete') {
+        warn(`aio: ${text(r, 'fault.detail') ?? 'some VMs did not stop'}`);
+        result.code = EXIT.failed;
+      }
+    });
+  lab
+    .command('list')
+    .description("list the engine's labs")
+    .addOption(outputOption())
+    .action(async (o: { output: Output }) => {
+      const rows = (await client().list('/labs', 'lab')).map((l) => ({
+        name: text(l, 'name') ?? '',
+        networks: listOf(l, 'networks.network').length,
+        vms: listOf(l, 'vms.vm').length,
+        id: text(l, 'id') ?? '',
+      }));
+      say(o.output === 'json' ? JSON.stringify(rows, null, 2) : table(rows));
     });
   lab
     .command('destroy')
@@ -316,10 +438,7 @@ Exit codes:
       if ((name === undefined) === (o.file === undefined)) {
         throw new UsageError('give either a lab name or -f lab.yml');
       }
-      const l: Lab =
-        o.file !== undefined
-          ? readLab(o.file)
-          : { name: name ?? '', cluster: 'Default', dataCenter: 'Default', networks: [], vms: [] };
+      const l: Lab = o.file !== undefined ? readLab(o.file) : bareLab(name ?? '');
       result.code = await applyPlan(client(), l, true, o.output);
     });
 

@@ -587,3 +587,9 @@ export interface HostAgent {
 // The engine checks an initialization against the seed's own rules before it stores or boots it
 // (pure; the same function the agent runs before building a seed).
 export { seedProblems as cloudInitProblems } from './cloud-init/seed-files';
+
+/**
+ * Issue 15: the tiny guest's ready line (`AIO-READY …`) in serial output, or null. The lab
+ * start counts a tiny guest as answering once its serial log holds it.
+ */
+export { parseReadyLine as parseTinyGuestReadyLine } from './tiny-guest';

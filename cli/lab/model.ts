@@ -47,10 +47,18 @@ export interface LabVm {
   readonly startDelaySeconds: number;
 }
 
+/** How the lab's VMs are started (the file's `start`); absent fields: the engine's defaults. */
+export interface LabStart {
+  readonly parallelism?: number;
+  readonly stopOnFailure: boolean;
+  readonly bootTimeoutSeconds?: number;
+}
+
 export interface Lab {
   readonly name: string;
   readonly cluster: string;
   readonly dataCenter: string;
+  readonly start: LabStart;
   readonly networks: readonly LabNetwork[];
   readonly vms: readonly LabVm[];
 }

@@ -152,7 +152,9 @@ function planKind<
     d: D | null,
     c: C | null,
     changes: string[] = [],
-  ) => items.push({ kind, action, name, changes, desired: d, current: c });
+  ): void => {
+    items.push({ kind, action, name, changes, desired: d, current: c });
+  };
   for (const d of desired) {
     const c = current.find((x) => x.name === d.name) ?? null;
     if (c === null) {
@@ -191,8 +193,8 @@ export function planLab(lab: Lab, state: EngineState, destroy = false): Plan {
     if (!state.templates.has(d.template))
       conflicts.push(`VM "${d.name}": no template "${d.template}" in the engine`);
   }
-  const changed = (changes: string[]) => ({
-    action: (changes.length === 0 ? 'leave' : 'change') as PlanAction,
+  const changed = (changes: string[]): { action: PlanAction; changes: string[] } => ({
+    action: (changes.length === 0 ? 'leave' : 'change'),
     changes,
   });
   const networks = planKind(

@@ -28,15 +28,6 @@ import {
 import type { Host, HostNetworkLabel, HostNic } from './hosts';
 import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
 import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
-import type { EngineErrorCode } from './messages';
-import type { NetworkAttachment } from './network-attachments';
-import type {
-  Network,
-  NetworkLabel,
-  NetworkSegment,
-  ReportedDevice,
-  VnicProfile,
-} from './networks';
 import {
   AddLabInput,
   type Lab,
@@ -46,6 +37,15 @@ import {
   StartLabInput,
   UpdateLabInput,
 } from './labs';
+import type { EngineErrorCode } from './messages';
+import type { NetworkAttachment } from './network-attachments';
+import type {
+  Network,
+  NetworkLabel,
+  NetworkSegment,
+  ReportedDevice,
+  VnicProfile,
+} from './networks';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';

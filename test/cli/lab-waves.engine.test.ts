@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { LabStartJob } from '../../main/contract/labs';
+import type { LabStartJob, LabStartVm } from '../../main/contract/labs';
 import { peakBooting } from '../../main/engine/commands/lab/waves';
 import { type Harness, must, removeDir, startHarness } from '../fixtures/engine-harness';
 import { RecordingHostAgent } from '../fixtures/recording-host-agent';
@@ -127,7 +127,7 @@ describe('StartLab starts VMs in waves', () => {
       if (j.status === 'finished') final = j;
       await sleep(150);
     }
-    const byId = (id: string) => must(must(final).vms.find((v) => v.vmId === id));
+    const byId = (id: string): LabStartVm => must(must(final).vms.find((v) => v.vmId === id));
     expect(byId(a)).toMatchObject({ state: 'failed', detail: 'did not answer within 5 s' });
     expect(byId(b)).toMatchObject({ state: 'skipped' });
     expect(byId(b).detail).toContain('did not answer');

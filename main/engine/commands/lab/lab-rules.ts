@@ -4,10 +4,10 @@
  * and a lab's VMs reach only its own networks (or ones of no lab), so two labs in one engine
  * never share a segment.
  */
+import type { Conn } from '../../../../db/client';
 import { labsRepo } from '../../../../db/repos/labs.repo';
 import { networksRepo, vnicProfilesRepo } from '../../../../db/repos/networks.repo';
 import { vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
-import type { Conn } from '../../../../db/client';
 import type { Lab } from '../../../contract/labs';
 import { LAB_NAME_PATTERN } from '../../../contract/labs';
 import { type Failure, failWith } from '../../validation';

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { vmsRepo } from '../../../../db/repos/vms.repo';
-import { parseReadyLine } from '../../../../libvirt/tiny-guest';
+import { parseTinyGuestReadyLine } from '../../../../libvirt/host-agent';
 import type { LabStartJob, LabStartVm } from '../../../contract/labs';
 import type { EngineContext } from '../../context';
 import { decideWave, type WaveProgress, type WaveVm } from './waves';
@@ -170,7 +170,7 @@ export function launchStart(ctx: EngineContext, plan: StartPlan): LabStartJob {
       if (vm === null || vm.status === 'down') failure = 'the VM went down while booting';
       else if (!w.tiny) answered = vm.status === 'up';
       else {
-        answered = parseReadyLine(await serialLog(serialLogOf(ctx, id))) !== null;
+        answered = parseTinyGuestReadyLine(await serialLog(serialLogOf(ctx, id))) !== null;
       }
       if (!answered && failure === null && now - w.since > plan.bootTimeoutMs)
         failure = `did not answer within ${Math.round(plan.bootTimeoutMs / 1000)} s`;

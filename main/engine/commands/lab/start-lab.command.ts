@@ -14,8 +14,8 @@ import { labsRepo } from '../../../../db/repos/labs.repo';
 import { vmsRepo } from '../../../../db/repos/vms.repo';
 import { defineCommand } from '../../command';
 import { failWith, invalid, notFound, valid } from '../../validation';
-import { launchStart, runningStart, type StartPlan } from './lab-start-job';
 import { labLock } from './lab-rules';
+import { launchStart, runningStart, type StartPlan } from './lab-start-job';
 import type { WaveVm } from './waves';
 
 /** Memory left to the host itself (engine, libvirtd, QEMU overhead per guest). */

@@ -9,8 +9,8 @@ import { vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Lab } from '../../../contract/labs';
 import { defineCommand } from '../../command';
 import { notFound, valid } from '../../validation';
-import { cancelStart } from './lab-start-job';
 import { labLock } from './lab-rules';
+import { cancelStart } from './lab-start-job';
 
 export const StopLabCommand = defineCommand<'StopLab', Lab>({
   action: 'stop',
