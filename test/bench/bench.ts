@@ -13,6 +13,9 @@
  *     /imagetransfers vs cp, a debian-12 VM to its login prompt vs a qemu-img + virsh script;
  *     6d (cloud-init.ts): a debian-12 VM with cloud-init to its SSH banner, read from a probe
  *     on the segment, vs qemu-img + a NoCloud seed + virsh (`--ssh-only` runs just this row).
+ *  7. (lab-waves.ts, issue 15) a 12-VM tiny lab started in waves of 3 vs all at once, and with
+ *     `--largest-lab N` the N-VM tiny lab's time to all answering and engine memory
+ *     (`--waves-only` runs just row 7; `--skip-waves` leaves it out).
  * Prints a table and writes bench-results.json. Numbers are never asserted.
  */
 import { writeFileSync } from 'node:fs';
@@ -25,6 +28,7 @@ import { deployBreakdown } from './breakdown';
 import { sshBench } from './cloud-init';
 import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
 import { apiLab, virshLab } from './lab-vms';
+import { wavesBench } from './lab-waves';
 import { median, quantile, time } from './measure';
 import { debianTemplate, storageBench } from './storage';
 
@@ -238,6 +242,10 @@ async function main(): Promise<void> {
       boot: { type: 'boolean', default: false },
       /** Only row 6d (debian-12 to its SSH banner, two boots): nothing else is measured. */
       'ssh-only': { type: 'boolean', default: false },
+      /** Row 7 (issue 15): lab start in waves; the largest-lab row only with a size. */
+      'skip-waves': { type: 'boolean', default: false },
+      'waves-only': { type: 'boolean', default: false },
+      'largest-lab': { type: 'string' },
     },
   });
   const quick = values.quick;
@@ -259,12 +267,23 @@ async function main(): Promise<void> {
     }
   };
   const sshOnly = values['ssh-only'];
-  if (!sshOnly) await coldStart(quick ? 2 : 5);
+  const wavesOnly = values['waves-only'];
+  const largest = values['largest-lab'] === undefined ? null : Number(values['largest-lab']);
+  const waves = async (a: ServedAppliance): Promise<void> => {
+    if (values['skip-waves'] || (!boot && !wavesOnly))
+      console.log('7. lab start in waves skipped (--skip-waves, quick mode or --skip-boot)');
+    else await wavesBench(a, record, { largest });
+  };
+  if (!sshOnly && !wavesOnly) await coldStart(quick ? 2 : 5);
   const a = await ServedAppliance.spawn();
   try {
     await a.waitUntilServing();
     if (sshOnly) await sshRow(a, true);
-    else await allRows(a);
+    else if (wavesOnly) await waves(a);
+    else {
+      await allRows(a);
+      await waves(a);
+    }
   } finally {
     await a.stop();
     releaseRunPrefix(benchPrefix());

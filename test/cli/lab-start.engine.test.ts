@@ -25,6 +25,7 @@ import {
 } from '../functional/support';
 import { ipLink } from '../support/host-inspect';
 import { hostTestSkipReason } from '../support/run-prefix';
+import { tinyLab } from './tiny-lab';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const AIO = join(ROOT, 'cli', 'aio.mjs');
@@ -33,35 +34,6 @@ const PARALLELISM = 3;
 
 const skip = hostTestSkipReason();
 if (skip !== false) console.log(`aio lab start test skipped: ${skip}`);
-
-/** The 12-VM lab file: one isolated network, static addresses, parallelism 3. */
-export function tinyLab(
-  name: string,
-  net: string,
-  prefix: string,
-  count: number,
-  parallelism: number,
-): string {
-  const vms = Array.from({ length: count }, (_, i) => {
-    const n = String(i + 1).padStart(2, '0');
-    return `  ${prefix}-${n}:
-    template: tiny
-    memory: 192MiB
-    nics:
-      - network: ${net}
-        address: 10.96.${Math.floor((i + 1) / 250)}.${((i + 1) % 250) + 1}/16
-`;
-  }).join('');
-  return `lab: ${name}
-start:
-  parallelism: ${parallelism}
-  boot_timeout: 900
-networks:
-  ${net}:
-    mtu: 1500
-vms:
-${vms}`;
-}
 
 describe.skipIf(skip !== false)('a 12-VM tiny lab starts in waves', () => {
   let a: Appliance;
