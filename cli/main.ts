@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 
 import { bashCompletion } from './completion';
+import { ConsoleFailed, vmConsole } from './console';
 import {
   EngineAuthFailed,
   EngineClient,
@@ -274,6 +275,7 @@ export function buildProgram(result: { code: number }): Command {
 Examples:
   aio net list
   aio vm list --output json
+  aio vm console web1               (Ctrl-] leaves; --send 'ip a' --until 'aio# ')
   aio lab validate -f lab.yml
   aio lab plan -f lab.yml
   aio lab apply -f lab.yml          (then starts its VMs in waves; --no-start, -p 3)
@@ -307,6 +309,37 @@ Exit codes:
         };
       });
       say(o.output === 'json' ? JSON.stringify(rows, null, 2) : table(rows));
+    });
+
+  vm.command('console')
+    .description("the VM's serial console, through the engine (Ctrl-] leaves)")
+    .argument('<name>', 'VM name')
+    .option('--send <line>', 'type this line (and Enter) once connected')
+    .option('--until <regexp>', 'leave with exit 0 once the output matches (else exit 1)')
+    .option('--timeout <seconds>', 'leave after this many seconds', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0)
+        throw new UsageError(`--timeout: ${v} is not a number of seconds`);
+      return n;
+    })
+    .action(async (name: string, o: { send?: string; until?: string; timeout?: number }) => {
+      try {
+        await vmConsole(
+          client(),
+          name,
+          {
+            ...(o.send !== undefined ? { send: o.send } : {}),
+            ...(o.until !== undefined ? { until: o.until } : {}),
+            ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
+          },
+          process.stdout,
+          process.stdin,
+        );
+      } catch (err) {
+        if (!(err instanceof ConsoleFailed)) throw err;
+        warn(`aio: ${err.message}`);
+        result.code = EXIT.failed;
+      }
     });
 
   const net = program.command('net').description('networks');

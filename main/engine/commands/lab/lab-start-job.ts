@@ -148,7 +148,18 @@ export function launchStart(ctx: EngineContext, plan: StartPlan): LabStartJob {
     const vm = vmsRepo.findById(ctx.database.db, v.id);
     const run = ctx.runInternal;
     if (run === undefined) throw new Error('lab start outside the runner');
-    const env = await run('RunVm', { id: v.id });
+    // Every RunVm takes the host-networks lock: with many starting at once some wait longer
+    // than the lock timeout and are refused as "in progress". That is a queue, not a failure:
+    // try again until the boot timeout.
+    let env = await run('RunVm', { id: v.id });
+    while (
+      !env.ok &&
+      env.error.code === 'ACTION_TYPE_FAILED_OBJECT_LOCKED' &&
+      Date.now() - since < plan.bootTimeoutMs
+    ) {
+      await new Promise((r) => setTimeout(r, 1000));
+      env = await run('RunVm', { id: v.id });
+    }
     if (!env.ok) {
       set(v.id, {
         state: 'failed',
