@@ -281,6 +281,7 @@ Examples:
   aio lab apply -f lab.yml          (then starts its VMs in waves; --no-start, -p 3)
   aio lab start mylab -p 3          (aio lab stop mylab)
   aio lab list
+  aio doctor web1 db1               (why can web1 not reach db1?)
   aio lab destroy -f lab.yml        (or: aio lab destroy mylab)
   AIO_PASSWORD=… aio --url https://engine.example:8443/ovirt-engine vm list
 
@@ -340,6 +341,46 @@ Exit codes:
         warn(`aio: ${err.message}`);
         result.code = EXIT.failed;
       }
+    });
+
+  program
+    .command('doctor')
+    .description('why can VM A not reach VM B? first causes, from what the engine knows')
+    .argument('<a>', 'VM name')
+    .argument('<b>', 'VM name')
+    .addOption(outputOption())
+    .action(async (a: string, b: string, o: { output: Output }) => {
+      const c = client();
+      const idOf = async (name: string): Promise<string> => {
+        const hit = (await c.list(`/vms?search=${encodeURIComponent(`name=${name}`)}`, 'vm')).find(
+          (v) => text(v, 'name') === name,
+        );
+        const id = hit === undefined ? undefined : text(hit, 'id');
+        if (id === undefined) throw new UsageError(`no VM named ${name}`);
+        return id;
+      };
+      const d = await c.call('GET', `/doctor?vm=${await idOf(a)}&peer=${await idOf(b)}`);
+      const causes = listOf(d, 'causes.cause').map((x) => ({
+        code: text(x, 'code') ?? '',
+        network: text(x, 'network') ?? null,
+        detail: text(x, 'detail') ?? '',
+      }));
+      const reachable = text(d, 'reachable') === 'true';
+      if (o.output === 'json') say(JSON.stringify({ reachable, causes }, null, 2));
+      else if (reachable)
+        say(
+          `${a} → ${b}: nothing the engine knows stands in the way (shared: ${listOf(
+            d,
+            'shared_networks.network',
+          )
+            .map((n) => text(n, 'name'))
+            .join(', ')}).`,
+        );
+      else {
+        say(`${a} → ${b}: not reachable. Causes:`);
+        for (const x of causes) say(`  ${x.code}: ${x.detail}`);
+      }
+      if (!reachable) result.code = EXIT.failed;
     });
 
   const net = program.command('net').description('networks');

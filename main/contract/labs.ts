@@ -95,3 +95,34 @@ export interface LabStopResult {
   readonly stopped: readonly string[];
   readonly failed: readonly { readonly name: string; readonly detail: string }[];
 }
+
+/** `aio doctor A B`: why A may not reach B, from what the engine knows. */
+export type ConnectivityCauseCode =
+  | 'vm_down'
+  | 'different_networks'
+  | 'nic_unplugged'
+  | 'link_down'
+  | 'mtu_mismatch'
+  | 'duplicate_ip'
+  | 'duplicate_mac'
+  | 'different_subnets'
+  | 'no_address';
+
+export interface ConnectivityCause {
+  readonly code: ConnectivityCauseCode;
+  /** The shared network it is about, when there is one. */
+  readonly network: string | null;
+  readonly detail: string;
+}
+
+export interface ConnectivityDiagnosis {
+  readonly vmId: string;
+  readonly peerId: string;
+  /** Networks both VMs have a vNIC on. */
+  readonly sharedNetworks: readonly string[];
+  /** True when nothing the engine knows stands in the way (not a proof: no probe is sent). */
+  readonly reachable: boolean;
+  readonly causes: readonly ConnectivityCause[];
+}
+
+export const DiagnoseConnectivityInput = z.object({ vmId: Uuid, peerId: Uuid }).strict();

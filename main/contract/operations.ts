@@ -30,6 +30,8 @@ import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
 import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
 import {
   AddLabInput,
+  type ConnectivityDiagnosis,
+  DiagnoseConnectivityInput,
   type Lab,
   LabMemberInput,
   type LabStartJob,
@@ -1047,6 +1049,8 @@ export const operations = {
   GetLabById: op<Lab>()('query', ById),
   /** The lab's last start in waves (ENTITY_NOT_FOUND when none since the engine started). */
   GetLabStartJob: op<LabStartJob>()('query', ById),
+  /** Issue 15 `aio doctor A B`: first causes why VM A may not reach VM B (engine facts). */
+  DiagnoseConnectivity: op<ConnectivityDiagnosis>()('query', DiagnoseConnectivityInput),
   /** Audit log, newest first. */
   GetEvents: op<AuditEvent[]>()('query', GetEventsInput),
   GetEventById: op<AuditEvent>()('query', GetEventByIdInput),

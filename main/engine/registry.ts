@@ -26,6 +26,15 @@ import { AddImageTransferCommand } from './commands/image-transfer/add-image-tra
 import { CancelImageTransferCommand } from './commands/image-transfer/cancel-image-transfer.command';
 import { ExtendImageTransferCommand } from './commands/image-transfer/extend-image-transfer.command';
 import { FinalizeImageTransferCommand } from './commands/image-transfer/finalize-image-transfer.command';
+import { AddLabCommand } from './commands/lab/add-lab.command';
+import { AttachToLabCommand } from './commands/lab/attach-to-lab.command';
+import { DetachFromLabCommand } from './commands/lab/detach-from-lab.command';
+import { DiagnoseConnectivity } from './commands/lab/doctor.query';
+import { GetAllLabs, GetLabById, GetLabStartJob } from './commands/lab/lab.queries';
+import { RemoveLabCommand } from './commands/lab/remove-lab.command';
+import { StartLabCommand } from './commands/lab/start-lab.command';
+import { StopLabCommand } from './commands/lab/stop-lab.command';
+import { UpdateLabCommand } from './commands/lab/update-lab.command';
 import { AddNetworkCommand } from './commands/network/add-network.command';
 import { AddVnicProfileCommand } from './commands/network/add-vnic-profile.command';
 import { LabelNetworkCommand } from './commands/network/label-network.command';
@@ -51,14 +60,6 @@ import { ShutdownVmCommand, StopVmCommand } from './commands/vm/stop-vm.command'
 import { UpdateVmCommand } from './commands/vm/update-vm.command';
 import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.command';
 import { GetVmGraphicsConsoles, SetVmTicket, UseGraphicsTicket } from './graphics/graphics.queries';
-import { AddLabCommand } from './commands/lab/add-lab.command';
-import { AttachToLabCommand } from './commands/lab/attach-to-lab.command';
-import { DetachFromLabCommand } from './commands/lab/detach-from-lab.command';
-import { GetAllLabs, GetLabById, GetLabStartJob } from './commands/lab/lab.queries';
-import { RemoveLabCommand } from './commands/lab/remove-lab.command';
-import { StartLabCommand } from './commands/lab/start-lab.command';
-import { StopLabCommand } from './commands/lab/stop-lab.command';
-import { UpdateLabCommand } from './commands/lab/update-lab.command';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
@@ -221,4 +222,5 @@ export const queries = {
   GetAllLabs,
   GetLabById,
   GetLabStartJob,
+  DiagnoseConnectivity,
 } satisfies { [K in QueryName]: Query<K> };

@@ -72,7 +72,7 @@ export async function wavesBench(
   });
   const p = benchPrefix();
   console.log('7a. 12-VM tiny lab to all answering: waves of 3 vs all 12 at once');
-  const lab12 = labOf(tinyLab(`bench-${p}`, `${p}w`, `${p}`, 12, 3));
+  const lab12 = labOf(tinyLab(`bench-${p}`, `${p}w`, p, 12, 3));
   try {
     const id = await apply(client, lab12, false);
     if (id === null) throw new Error('lab not created');

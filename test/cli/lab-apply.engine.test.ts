@@ -206,6 +206,12 @@ vms:
     expect(xml.text).toContain(`<name>${red}</name>`);
     expect(xml.text).toContain(`<name>${blue}</name>`);
     expect(xml.text).not.toContain(`<name>${stranger}</name>`);
+    // `aio doctor` explains why the (not started) VMs cannot reach each other.
+    const doc = await aio('doctor', vmA, vmB, '-o', 'json');
+    expect(doc.code).toBe(1);
+    const diagnosis = JSON.parse(doc.stdout) as { reachable: boolean; causes: { code: string }[] };
+    expect(diagnosis.reachable).toBe(false);
+    expect(diagnosis.causes.map((c) => c.code)).toContain('vm_down');
     // Descriptions no longer carry an ownership marker.
     expect(JSON.stringify(got.description ?? '')).not.toContain('aio-lab:');
   });

@@ -70,6 +70,37 @@ async function labVms(ctx: RestContext): Promise<Reply> {
 /** Registers the lab routes. */
 export function registerLabRoutes(router: Router<Handler>): void {
   router
+    // `aio doctor A B`: `GET /doctor?vm=<id>&peer=<id>` (AIO extension).
+    .add('GET', '/doctor', async (ctx) => {
+      const vmId = ctx.query.get('vm');
+      const peerId = ctx.query.get('peer');
+      if (vmId === null || peerId === null)
+        throw incompleteParameters(
+          'Doctor',
+          ['vm', 'peer'].filter((k) => ctx.query.get(k) === null),
+          'get',
+        );
+      const d = await ctx.call('DiagnoseConnectivity', { vmId, peerId });
+      return ok('diagnosis', {
+        vm: { href: `${ctx.base}/vms/${d.vmId}`, id: d.vmId },
+        peer: { href: `${ctx.base}/vms/${d.peerId}`, id: d.peerId },
+        reachable: d.reachable,
+        shared_networks:
+          d.sharedNetworks.length === 0
+            ? undefined
+            : { network: d.sharedNetworks.map((name) => ({ name })) },
+        causes:
+          d.causes.length === 0
+            ? undefined
+            : {
+                cause: d.causes.map((x) => ({
+                  code: x.code,
+                  network: x.network ?? undefined,
+                  detail: x.detail,
+                })),
+              },
+      });
+    })
     .add('GET', '/labs', async (ctx) => {
       const hits = applySearch(await ctx.call('GetAllLabs', {}), ctx.query, {
         name: (l) => l.name,
