@@ -181,7 +181,13 @@ export function launchStart(ctx: EngineContext, plan: StartPlan): LabStartJob {
       if (vm === null || vm.status === 'down') failure = 'the VM went down while booting';
       else if (!w.tiny) answered = vm.status === 'up';
       else {
-        answered = parseTinyGuestReadyLine(await serialLog(serialLogOf(ctx, id))) !== null;
+        const log = await serialLog(serialLogOf(ctx, id));
+        answered = parseTinyGuestReadyLine(log) !== null;
+        // Starved of CPU (too many TCG guests booting at once), the guest kernel may panic
+        // (seen here: "IO-APIC + timer doesn't work"); the domain keeps running, so say so
+        // now rather than at the boot timeout.
+        const panic = answered ? undefined : /Kernel panic[^\r\n]*/.exec(log)?.[0];
+        if (panic !== undefined) failure = `the guest kernel panicked: ${panic.slice(0, 160)}`;
       }
       if (!answered && failure === null && now - w.since > plan.bootTimeoutMs)
         failure = `did not answer within ${Math.round(plan.bootTimeoutMs / 1000)} s`;
