@@ -592,4 +592,4 @@ export { seedProblems as cloudInitProblems } from './cloud-init/seed-files';
  * Issue 15: the tiny guest's ready line (`AIO-READY …`) in serial output, or null. The lab
  * start counts a tiny guest as answering once its serial log holds it.
  */
-export { parseReadyLine as parseTinyGuestReadyLine } from './tiny-guest';
+export { parseReadyLine as parseTinyGuestReadyLine } from './tiny-guest-ready';

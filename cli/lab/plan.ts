@@ -194,7 +194,7 @@ export function planLab(lab: Lab, state: EngineState, destroy = false): Plan {
       conflicts.push(`VM "${d.name}": no template "${d.template}" in the engine`);
   }
   const changed = (changes: string[]): { action: PlanAction; changes: string[] } => ({
-    action: (changes.length === 0 ? 'leave' : 'change'),
+    action: changes.length === 0 ? 'leave' : 'change',
     changes,
   });
   const networks = planKind(

@@ -526,7 +526,10 @@ export const engineMessages = {
     `${C} VM \${vmName} has a vNIC on network \${networkName} of lab \${labName}.`,
   ),
   /** NEW: the network or VM is not a member of this lab. */
-  ACTION_TYPE_FAILED_NOT_IN_LAB: m('CONFLICT', `${C} \${entity} \${name} is not in lab \${labName}.`),
+  ACTION_TYPE_FAILED_NOT_IN_LAB: m(
+    'CONFLICT',
+    `${C} \${entity} \${name} is not in lab \${labName}.`,
+  ),
   /** NEW: one start (or stop) of a lab at a time. */
   ACTION_TYPE_FAILED_LAB_START_RUNNING: m(
     'CONFLICT',
