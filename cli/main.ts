@@ -11,19 +11,22 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 
 import { bashCompletion } from './completion';
+import { ConsoleFailed, vmConsole } from './console';
 import {
   EngineAuthFailed,
   EngineClient,
   type EngineConnection,
   EngineFault,
   EngineUnreachable,
+  listOf,
   text,
 } from './engine/client';
 import { LabApplier } from './lab/apply';
 import { loadLab } from './lab/load';
-import { type Lab, ownerOf } from './lab/model';
+import { type Lab, legacyOwnerOf } from './lab/model';
 import { hasChanges, type Plan, planLab } from './lab/plan';
-import { readEngineState } from './lab/state';
+import { startLab } from './lab/start';
+import { type EngineState, labMembership, readEngineState } from './lab/state';
 import { table } from './table';
 
 /** Exit codes a script can rely on. */
@@ -117,6 +120,7 @@ function printPlan(plan: Plan, output: Output): void {
       JSON.stringify(
         {
           lab: plan.lab,
+          lab_action: plan.labAction,
           changes: hasChanges(plan),
           conflicts: plan.conflicts,
           items: plan.items.map((i) => ({
@@ -133,6 +137,8 @@ function printPlan(plan: Plan, output: Output): void {
     return;
   }
   say(`Lab ${plan.lab}:`);
+  if (plan.labAction !== 'leave')
+    say(`  ${SIGN[plan.labAction] ?? '?'} lab ${plan.lab} (${plan.labAction})`);
   for (const i of plan.items) {
     say(`  ${SIGN[i.action] ?? '?'} ${i.kind} ${i.name} (${i.action})`);
     for (const c of i.changes) say(`      ${c}`);
@@ -149,14 +155,14 @@ async function planFor(
   client: EngineClient,
   lab: Lab,
   destroy: boolean,
-): Promise<{ plan: Plan; clusterId: string | null }> {
+): Promise<{ plan: Plan; state: EngineState }> {
   const names = new Set(lab.vms.map((v) => v.name));
   const state = await readEngineState(
     client,
     lab.cluster,
-    (name, description) => names.has(name) || ownerOf(description) === lab.name,
+    (vm) => names.has(vm.name) || (vm.lab ?? legacyOwnerOf(vm.description)) === lab.name,
   );
-  return { plan: planLab(lab, state, destroy), clusterId: state.clusterId };
+  return { plan: planLab(lab, state, destroy), state };
 }
 
 async function applyPlan(
@@ -165,7 +171,7 @@ async function applyPlan(
   destroy: boolean,
   output: Output,
 ): Promise<number> {
-  const { plan, clusterId } = await planFor(client, lab, destroy);
+  const { plan, state } = await planFor(client, lab, destroy);
   printPlan(plan, output);
   if (plan.conflicts.length > 0) {
     warn('The plan has conflicts; nothing was changed.');
@@ -175,11 +181,70 @@ async function applyPlan(
     if (output === 'table') say(`No changes: the engine already matches lab ${lab.name}.`);
     return EXIT.ok;
   }
-  await new LabApplier(client, lab, clusterId, (line) => {
+  await new LabApplier(client, lab, state, (line) => {
     warn(`  ${line}`);
   }).run(plan);
   if (output === 'table') say(destroy ? `Lab ${lab.name} destroyed.` : `Lab ${lab.name} applied.`);
   return EXIT.ok;
+}
+
+/** Network and VM id → the name of the engine lab it belongs to. */
+async function labNames(client: EngineClient): Promise<Map<string, string>> {
+  return labMembership(await client.list('/labs', 'lab'));
+}
+
+/** A lab known by name only (destroy/start/stop by name): no declared resources. */
+function bareLab(name: string): Lab {
+  return {
+    name,
+    cluster: 'Default',
+    dataCenter: 'Default',
+    start: { stopOnFailure: false },
+    networks: [],
+    vms: [],
+  };
+}
+
+async function labIdOf(client: EngineClient, name: string): Promise<string> {
+  const hit = (await client.list('/labs', 'lab')).find((l) => text(l, 'name') === name);
+  const id = hit === undefined ? undefined : text(hit, 'id');
+  if (id === undefined) throw new UsageError(`no lab "${name}" in the engine`);
+  return id;
+}
+
+/** Starts the lab's down VMs in waves and follows them; exit 1 when one did not answer. */
+async function startAll(
+  client: EngineClient,
+  lab: Lab,
+  file: Lab | null,
+  parallelism: number | undefined,
+  output: Output,
+): Promise<number> {
+  const outcome = await startLab(
+    client,
+    await labIdOf(client, lab.name),
+    file,
+    parallelism === undefined ? {} : { parallelism },
+    (line) => {
+      warn(`  ${line}`);
+    },
+  );
+  if (output === 'json') say(JSON.stringify(outcome, null, 2));
+  else if (outcome.up.length + outcome.failed.length > 0)
+    say(`Lab ${lab.name}: ${outcome.up.length} VM(s) answering, ${outcome.failed.length} not.`);
+  return outcome.failed.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+function parallelismOption(): Option {
+  return new Option(
+    '-p, --parallelism <n>',
+    "VMs booting at once (default: the file's start.parallelism, else the host's CPU count)",
+  ).argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--parallelism: ${v} is not a positive integer`);
+    return n;
+  });
 }
 
 function outputOption(): Option {
@@ -210,9 +275,13 @@ export function buildProgram(result: { code: number }): Command {
 Examples:
   aio net list
   aio vm list --output json
+  aio vm console web1               (Ctrl-] leaves; --send 'ip a' --until 'aio# ')
   aio lab validate -f lab.yml
   aio lab plan -f lab.yml
-  aio lab apply -f lab.yml
+  aio lab apply -f lab.yml          (then starts its VMs in waves; --no-start, -p 3)
+  aio lab start mylab -p 3          (aio lab stop mylab)
+  aio lab list
+  aio doctor web1 db1               (why can web1 not reach db1?)
   aio lab destroy -f lab.yml        (or: aio lab destroy mylab)
   AIO_PASSWORD=… aio --url https://engine.example:8443/ovirt-engine vm list
 
@@ -227,7 +296,8 @@ Exit codes:
     .description('list the VMs')
     .addOption(outputOption())
     .action(async (o: { output: Output }) => {
-      const vms = await client().list('/vms', 'vm');
+      const c = client();
+      const [vms, labOf] = await Promise.all([c.list('/vms', 'vm'), labNames(c)]);
       const rows = vms.map((v) => {
         const t = (k: string): number => Number(text(v, `cpu.topology.${k}`) ?? '1');
         return {
@@ -235,11 +305,82 @@ Exit codes:
           status: text(v, 'status') ?? '',
           cpus: t('sockets') * t('cores') * t('threads'),
           memory_mib: Math.round(Number(text(v, 'memory') ?? '0') / 1048576),
-          lab: ownerOf(text(v, 'description')) ?? '',
+          lab: labOf.get(text(v, 'id') ?? '') ?? '',
           id: text(v, 'id') ?? '',
         };
       });
       say(o.output === 'json' ? JSON.stringify(rows, null, 2) : table(rows));
+    });
+
+  vm.command('console')
+    .description("the VM's serial console, through the engine (Ctrl-] leaves)")
+    .argument('<name>', 'VM name')
+    .option('--send <line>', 'type this line (and Enter) once connected')
+    .option('--until <regexp>', 'leave with exit 0 once the output matches (else exit 1)')
+    .option('--timeout <seconds>', 'leave after this many seconds', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0)
+        throw new UsageError(`--timeout: ${v} is not a number of seconds`);
+      return n;
+    })
+    .action(async (name: string, o: { send?: string; until?: string; timeout?: number }) => {
+      try {
+        await vmConsole(
+          client(),
+          name,
+          {
+            ...(o.send !== undefined ? { send: o.send } : {}),
+            ...(o.until !== undefined ? { until: o.until } : {}),
+            ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
+          },
+          process.stdout,
+          process.stdin,
+        );
+      } catch (err) {
+        if (!(err instanceof ConsoleFailed)) throw err;
+        warn(`aio: ${err.message}`);
+        result.code = EXIT.failed;
+      }
+    });
+
+  program
+    .command('doctor')
+    .description('why can VM A not reach VM B? first causes, from what the engine knows')
+    .argument('<a>', 'VM name')
+    .argument('<b>', 'VM name')
+    .addOption(outputOption())
+    .action(async (a: string, b: string, o: { output: Output }) => {
+      const c = client();
+      const idOf = async (name: string): Promise<string> => {
+        const hit = (await c.list(`/vms?search=${encodeURIComponent(`name=${name}`)}`, 'vm')).find(
+          (v) => text(v, 'name') === name,
+        );
+        const id = hit === undefined ? undefined : text(hit, 'id');
+        if (id === undefined) throw new UsageError(`no VM named ${name}`);
+        return id;
+      };
+      const d = await c.call('GET', `/doctor?vm=${await idOf(a)}&peer=${await idOf(b)}`);
+      const causes = listOf(d, 'causes.cause').map((x) => ({
+        code: text(x, 'code') ?? '',
+        network: text(x, 'network') ?? null,
+        detail: text(x, 'detail') ?? '',
+      }));
+      const reachable = text(d, 'reachable') === 'true';
+      if (o.output === 'json') say(JSON.stringify({ reachable, causes }, null, 2));
+      else if (reachable)
+        say(
+          `${a} → ${b}: nothing the engine knows stands in the way (shared: ${listOf(
+            d,
+            'shared_networks.network',
+          )
+            .map((n) => text(n, 'name'))
+            .join(', ')}).`,
+        );
+      else {
+        say(`${a} → ${b}: not reachable. Causes:`);
+        for (const x of causes) say(`  ${x.code}: ${x.detail}`);
+      }
+      if (!reachable) result.code = EXIT.failed;
     });
 
   const net = program.command('net').description('networks');
@@ -248,7 +389,8 @@ Exit codes:
     .description('list the networks')
     .addOption(outputOption())
     .action(async (o: { output: Output }) => {
-      const networks = await client().list('/networks', 'network');
+      const c = client();
+      const [networks, labOf] = await Promise.all([c.list('/networks', 'network'), labNames(c)]);
       const rows = networks.map((n) => ({
         name: text(n, 'name') ?? '',
         isolated: text(n, 'isolated') === 'true',
@@ -257,7 +399,7 @@ Exit codes:
           text(n, 'address_plan.enabled') === 'true'
             ? (text(n, 'address_plan.subnet.cidr') ?? '')
             : '',
-        lab: ownerOf(text(n, 'description')) ?? '',
+        lab: labOf.get(text(n, 'id') ?? '') ?? '',
         id: text(n, 'id') ?? '',
       }));
       say(o.output === 'json' ? JSON.stringify(rows, null, 2) : table(rows));
@@ -290,11 +432,75 @@ Exit codes:
     });
   lab
     .command('apply')
-    .description('make the engine match the lab file (only the difference)')
+    .description(
+      'make the engine match the lab file (only the difference), then start its VMs in waves',
+    )
     .addOption(fileOption())
     .addOption(outputOption())
-    .action(async (o: { file: string; output: Output }) => {
-      result.code = await applyPlan(client(), readLab(o.file), false, o.output);
+    .addOption(parallelismOption())
+    .option('--no-start', 'create and change only; leave the VMs as they are')
+    .action(async (o: { file: string; output: Output; start: boolean; parallelism?: number }) => {
+      const c = client();
+      const l = readLab(o.file);
+      result.code = await applyPlan(c, l, false, o.output);
+      if (result.code === EXIT.ok && o.start && l.vms.length > 0)
+        result.code = await startAll(c, l, l, o.parallelism, o.output);
+    });
+  const byNameOrFile = (verb: string): Command =>
+    lab
+      .command(verb)
+      .argument('[name]', 'lab name (instead of -f)')
+      .option('-f, --file <lab.yml>', 'lab file')
+      .addOption(outputOption());
+  const pick = (name: string | undefined, file: string | undefined): Lab => {
+    if ((name === undefined) === (file === undefined))
+      throw new UsageError('give either a lab name or -f lab.yml');
+    return file !== undefined ? readLab(file) : bareLab(name ?? '');
+  };
+  byNameOrFile('start')
+    .description("start the lab's down VMs in waves (the file gives the start order)")
+    .addOption(parallelismOption())
+    .action(
+      async (
+        name: string | undefined,
+        o: { file?: string; output: Output; parallelism?: number },
+      ) => {
+        const l = pick(name, o.file);
+        result.code = await startAll(
+          client(),
+          l,
+          o.file !== undefined ? l : null,
+          o.parallelism,
+          o.output,
+        );
+      },
+    );
+  byNameOrFile('stop')
+    .description("power off the lab's running VMs (and end a start in progress)")
+    .action(async (name: string | undefined, o: { file?: string; output: Output }) => {
+      const l = pick(name, o.file);
+      const c = client();
+      const r = await c.call('POST', `/labs/${await labIdOf(c, l.name)}/stop`, {});
+      const stopped = listOf(r, 'vms.vm').map((v) => text(v, 'name') ?? '');
+      if (o.output === 'json') say(JSON.stringify({ stopped, fault: r.fault ?? null }, null, 2));
+      else say(`Lab ${l.name}: ${stopped.length} VM(s) stopped.`);
+      if (text(r, 'status') !== 'complete') {
+        warn(`aio: ${text(r, 'fault.detail') ?? 'some VMs did not stop'}`);
+        result.code = EXIT.failed;
+      }
+    });
+  lab
+    .command('list')
+    .description("list the engine's labs")
+    .addOption(outputOption())
+    .action(async (o: { output: Output }) => {
+      const rows = (await client().list('/labs', 'lab')).map((l) => ({
+        name: text(l, 'name') ?? '',
+        networks: listOf(l, 'networks.network').length,
+        vms: listOf(l, 'vms.vm').length,
+        id: text(l, 'id') ?? '',
+      }));
+      say(o.output === 'json' ? JSON.stringify(rows, null, 2) : table(rows));
     });
   lab
     .command('destroy')
@@ -306,10 +512,7 @@ Exit codes:
       if ((name === undefined) === (o.file === undefined)) {
         throw new UsageError('give either a lab name or -f lab.yml');
       }
-      const l: Lab =
-        o.file !== undefined
-          ? readLab(o.file)
-          : { name: name ?? '', cluster: 'Default', dataCenter: 'Default', networks: [], vms: [] };
+      const l: Lab = o.file !== undefined ? readLab(o.file) : bareLab(name ?? '');
       result.code = await applyPlan(client(), l, true, o.output);
     });
 

@@ -613,3 +613,37 @@ export const segmentAddress = sqliteTable(
     uniqueIndex('segment_address_network_id_ip_key').on(t.networkId, t.ip),
   ],
 );
+
+// ── Labs (issue 15) ─────────────────────────────────────────────────────────────────────
+
+/**
+ * A lab: a named set of networks and VMs brought up and torn down together (`aio lab`, the
+ * Labs page). Membership is kept in attachment rows, not in the resources' own columns, so
+ * the rest of the engine stays unaware of labs and removing a VM or network drops its row.
+ */
+export const lab = sqliteTable('lab', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  createdAt: createdAt(),
+});
+
+/** A network of a lab. A network belongs to at most one lab (primary key on the network). */
+export const labNetwork = sqliteTable('lab_network', {
+  networkId: text('network_id')
+    .primaryKey()
+    .references(() => network.id, { onDelete: 'cascade' }),
+  labId: text('lab_id')
+    .notNull()
+    .references(() => lab.id, { onDelete: 'restrict' }),
+});
+
+/** A VM of a lab. A VM belongs to at most one lab (primary key on the VM). */
+export const labVm = sqliteTable('lab_vm', {
+  vmId: text('vm_id')
+    .primaryKey()
+    .references(() => vm.id, { onDelete: 'cascade' }),
+  labId: text('lab_id')
+    .notNull()
+    .references(() => lab.id, { onDelete: 'restrict' }),
+});

@@ -600,3 +600,8 @@ export interface DomainDesc {
   /** Boot order (oVirt `os.boot.devices`) for `boot.kind` `disks`; absent = the disks. */
   readonly bootDevices?: readonly ('hd' | 'cdrom' | 'network')[];
 }
+/**
+ * Issue 15: the tiny guest's ready line (`AIO-READY …`) in serial output, or null. The lab
+ * start counts a tiny guest as answering once its serial log holds it.
+ */
+export { parseReadyLine as parseTinyGuestReadyLine } from './tiny-guest-ready';

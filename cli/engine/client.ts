@@ -139,6 +139,24 @@ export class EngineClient {
     return this.call('GET', path);
   }
 
+  /**
+   * A request outside the oVirt API (the engine's `/rpc` transport, e.g. the serial console
+   * stream): `path` is relative to the server's origin, sent with the same SSO token.
+   */
+  async raw(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+    const token = await this.login();
+    const origin = new URL(this.base).origin;
+    return this.send(
+      `${origin}${path}`,
+      {
+        ...init,
+        method,
+        headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` },
+      },
+      `${method} ${path}`,
+    );
+  }
+
   /** The items of a collection (`{network: […]}`; an empty collection is `{}`). */
   async list(path: string, item: string): Promise<Json[]> {
     const body = await this.get(path);

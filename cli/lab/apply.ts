@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * Carries out a {@link Plan} through the REST API, one oVirt call per step, in an order
- * that keeps references valid: networks first (a NIC needs its network's vNIC profile), then
- * VMs; removals the other way round (VMs before the networks their NICs use). The first
- * failing call stops the run: what was done stays done and the next `apply` plans the rest.
+ * that keeps references valid: the lab object first, networks (a NIC needs its network's
+ * vNIC profile), then VMs, each tagged with the lab (`POST /labs/{id}/networks|vms`) right
+ * after it is created; removals the other way round (VMs before the networks their NICs use,
+ * the lab last). The first failing call stops the run: what was done stays done and the next
+ * `apply` plans the rest (an untagged leftover of the lab's is then a name conflict to clear
+ * by hand, which the engine's lab rules make rare: tagging follows creation at once).
  */
 import { type EngineClient, type Json, text } from '../engine/client';
-import {
-  type Lab,
-  type LabAddressPlan,
-  type LabNetwork,
-  type LabVm,
-  markedDescription,
-} from './model';
-import { desiredInitialization, type Plan, type PlanItem } from './plan';
-import type { EngineVm } from './state';
+import type { Lab, LabAddressPlan, LabVm } from './model';
+import { desiredInitialization, type NetworkItem, type Plan, type VmItem } from './plan';
+import type { EngineState, EngineVm } from './state';
 
 export type Progress = (line: string) => void;
 
@@ -72,13 +69,35 @@ async function profileIds(client: EngineClient): Promise<Map<string, string>> {
 
 export class LabApplier {
   private profiles: Map<string, string> | null = null;
+  private labId: string | null;
 
   constructor(
     private readonly client: EngineClient,
     private readonly lab: Lab,
-    private readonly clusterId: string | null,
+    state: Pick<EngineState, 'clusterId' | 'labs'>,
     private readonly progress: Progress,
-  ) {}
+  ) {
+    this.clusterId = state.clusterId;
+    this.labId = state.labs.find((l) => l.name === lab.name)?.id ?? null;
+  }
+
+  private readonly clusterId: string | null;
+
+  /** The engine lab's id (after `run`, also when it was created). */
+  get id(): string | null {
+    return this.labId;
+  }
+
+  /** Tags a network or VM with the lab. */
+  private async tag(kind: 'networks' | 'vms', id: string, name: string): Promise<void> {
+    const labId = this.labId;
+    if (labId === null) throw new Error(`lab ${this.lab.name} does not exist in the engine`);
+    const root = kind === 'vms' ? 'vm' : 'network';
+    await this.step(
+      `tag ${root === 'vm' ? 'VM' : 'network'} ${name} with lab ${this.lab.name}`,
+      () => this.client.call('POST', `/labs/${labId}/${kind}`, { id }),
+    );
+  }
 
   private async step(label: string, work: () => Promise<unknown>): Promise<void> {
     const started = Date.now();
@@ -92,25 +111,43 @@ export class LabApplier {
   }
 
   async run(plan: Plan): Promise<void> {
-    const order = (kind: PlanItem['kind'], actions: readonly string[]): PlanItem[] =>
-      plan.items.filter((i) => i.kind === kind && actions.includes(i.action));
-    for (const item of order('network', ['create', 'change'])) await this.network(item);
-    for (const item of order('vm', ['remove', 'replace'])) {
-      if (item.current !== null) await this.removeVm(item.current as EngineVm);
+    const networks = (actions: readonly string[]): NetworkItem[] =>
+      plan.items.filter(
+        (i): i is NetworkItem => i.kind === 'network' && actions.includes(i.action),
+      );
+    const vms = (actions: readonly string[]): VmItem[] =>
+      plan.items.filter((i): i is VmItem => i.kind === 'vm' && actions.includes(i.action));
+    if (plan.labAction === 'create') {
+      await this.step(`create lab ${this.lab.name}`, async () => {
+        const created = await this.client.call('POST', '/labs', { name: this.lab.name });
+        this.labId = text(created, 'id') ?? null;
+      });
     }
-    for (const item of order('vm', ['create', 'replace', 'change'])) await this.vm(item);
-    for (const item of order('network', ['remove'])) {
+    for (const item of networks(['create', 'change'])) await this.network(item);
+    for (const item of vms(['remove', 'replace'])) {
+      if (item.current !== null) await this.removeVm(item.current);
+    }
+    for (const item of vms(['create', 'replace', 'change'])) await this.vm(item);
+    for (const item of networks(['remove'])) {
       const id = item.current?.id ?? '';
       await this.step(`remove network ${item.name}`, () =>
         this.client.call('DELETE', `/networks/${id}`),
       );
     }
+    const labId = this.labId;
+    if (plan.labAction === 'remove' && labId !== null) {
+      await this.step(`remove lab ${this.lab.name}`, () =>
+        this.client.call('DELETE', `/labs/${labId}`),
+      );
+      this.labId = null;
+    }
   }
 
-  private async network(item: PlanItem): Promise<void> {
-    const d = item.desired as LabNetwork;
+  private async network(item: NetworkItem): Promise<void> {
+    const d = item.desired;
+    if (d === null) return;
     const body: Json = {
-      description: markedDescription(this.lab.name, d.description),
+      description: d.description,
       mtu: d.mtu,
       address_plan: addressPlanBody(d.addressPlan),
     };
@@ -127,12 +164,14 @@ export class LabApplier {
         id = text(created, 'id') ?? '';
       });
       this.profiles = null;
+      await this.tag('networks', id, d.name);
     } else {
       await this.step(`change network ${d.name}`, () =>
         this.client.call('PUT', `/networks/${id}`, body),
       );
+      if (item.current?.lab === null) await this.tag('networks', id, d.name);
     }
-    const attached = item.kind === 'network' && item.current !== null && item.current.attached;
+    const attached = item.current !== null && item.current.attached;
     if (!attached && this.clusterId !== null) {
       const cluster = this.clusterId;
       await this.step(`attach network ${d.name} to cluster ${this.lab.cluster}`, () =>
@@ -148,16 +187,17 @@ export class LabApplier {
     return id;
   }
 
-  private async vm(item: PlanItem): Promise<void> {
-    const d = item.desired as LabVm;
+  private async vm(item: VmItem): Promise<void> {
+    const d = item.desired;
+    if (d === null) return;
     const fields: Json = {
-      description: markedDescription(this.lab.name, d.description),
+      description: d.description,
       memory: d.memoryBytes,
       cpu: { topology: { sockets: d.cpus, cores: 1, threads: 1 } },
     };
     const init = initializationBody(d);
     if (init !== undefined) fields.initialization = init;
-    const current = item.action === 'change' ? (item.current as EngineVm) : null;
+    const current = item.action === 'change' ? item.current : null;
     let id = current?.id ?? '';
     if (current === null) {
       await this.step(`create VM ${d.name}`, async () => {
@@ -169,8 +209,10 @@ export class LabApplier {
         });
         id = text(created, 'id') ?? '';
       });
+      await this.tag('vms', id, d.name);
     } else {
       await this.step(`change VM ${d.name}`, () => this.client.call('PUT', `/vms/${id}`, fields));
+      if (current.lab === null) await this.tag('vms', id, d.name);
     }
     const nics = current?.nics ?? [];
     for (const nic of d.nics) {

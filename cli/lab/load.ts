@@ -174,6 +174,7 @@ interface LabFile {
   description?: string;
   cluster?: string;
   data_center?: string;
+  start?: { parallelism?: number; stop_on_failure?: boolean; boot_timeout?: number };
   networks?: Record<string, NetworkFile>;
   vms?: Record<string, VmFile>;
 }
@@ -269,6 +270,13 @@ function canonicalize(file: LabFile, report: Report): Lab {
     name: file.lab,
     cluster: file.cluster ?? 'Default',
     dataCenter: file.data_center ?? 'Default',
+    start: {
+      ...(file.start?.parallelism !== undefined ? { parallelism: file.start.parallelism } : {}),
+      stopOnFailure: file.start?.stop_on_failure ?? false,
+      ...(file.start?.boot_timeout !== undefined
+        ? { bootTimeoutSeconds: file.start.boot_timeout }
+        : {}),
+    },
     networks,
     vms,
   };

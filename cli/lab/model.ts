@@ -47,10 +47,18 @@ export interface LabVm {
   readonly startDelaySeconds: number;
 }
 
+/** How the lab's VMs are started (the file's `start`); absent fields: the engine's defaults. */
+export interface LabStart {
+  readonly parallelism?: number;
+  readonly stopOnFailure: boolean;
+  readonly bootTimeoutSeconds?: number;
+}
+
 export interface Lab {
   readonly name: string;
   readonly cluster: string;
   readonly dataCenter: string;
+  readonly start: LabStart;
   readonly networks: readonly LabNetwork[];
   readonly vms: readonly LabVm[];
 }
@@ -65,23 +73,14 @@ export interface LabError {
 }
 
 /**
- * The ownership marker the engine stores for the lab (issue 15, first step): the
- * `description` of every network and VM the lab created starts with it. A later step replaces
- * this with a lab object in the engine.
+ * The ownership marker of the first CLI step (before labs were engine objects): the
+ * `description` of every network and VM that version created starts with it. Still read so
+ * that `apply` adopts such resources into the engine's lab object (and drops the marker).
  */
 export const LAB_MARKER_PREFIX = 'aio-lab:';
 
-export function labMarker(lab: string): string {
-  return `${LAB_MARKER_PREFIX}${lab}`;
-}
-
-/** The description stored in the engine: the marker, then the file's own description. */
-export function markedDescription(lab: string, description: string): string {
-  return description === '' ? labMarker(lab) : `${labMarker(lab)} ${description}`;
-}
-
-/** The lab that owns a resource with this description, or null. */
-export function ownerOf(description: string | undefined): string | null {
+/** The lab a legacy marked description names, or null. */
+export function legacyOwnerOf(description: string | undefined): string | null {
   if (description === undefined || !description.startsWith(LAB_MARKER_PREFIX)) return null;
   const rest = description.slice(LAB_MARKER_PREFIX.length);
   const end = rest.indexOf(' ');

@@ -6,10 +6,16 @@
 import { type EngineClient, type Json, listOf, text } from '../engine/client';
 import type { LabAddressPlan } from './model';
 
-export interface EngineNetwork {
+/** What every lab-owned resource carries: its id, name, description and engine lab. */
+export interface EngineResource {
   readonly id: string;
   readonly name: string;
   readonly description: string;
+  /** Name of the engine lab it belongs to (attachment row), or null. */
+  readonly lab: string | null;
+}
+
+export interface EngineNetwork extends EngineResource {
   readonly mtu: number;
   readonly addressPlan: LabAddressPlan | null;
   /** Attached to the lab's cluster (so deployed on the host). */
@@ -32,10 +38,7 @@ export interface EngineInitialization {
   readonly addresses: readonly { name: string; ip: string; netmask: string }[];
 }
 
-export interface EngineVm {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
+export interface EngineVm extends EngineResource {
   readonly templateId: string;
   readonly cpus: number;
   readonly memoryBytes: number;
@@ -44,11 +47,31 @@ export interface EngineVm {
   readonly initialization: EngineInitialization | null;
 }
 
+export interface EngineLab {
+  readonly id: string;
+  readonly name: string;
+}
+
 export interface EngineState {
   readonly clusterId: string | null;
+  /** The engine's labs (`/labs`). */
+  readonly labs: readonly EngineLab[];
   readonly templates: ReadonlyMap<string, string>;
   readonly networks: readonly EngineNetwork[];
   readonly vms: readonly EngineVm[];
+}
+
+/** Network and VM id → name of its lab: every lab document lists its members by reference. */
+export function labMembership(labs: readonly Json[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of labs) {
+    const name = text(l, 'name') ?? '';
+    for (const r of [...listOf(l, 'networks.network'), ...listOf(l, 'vms.vm')]) {
+      const id = text(r, 'id');
+      if (id !== undefined) out.set(id, name);
+    }
+  }
+  return out;
 }
 
 function addressPlanOf(n: Json): LabAddressPlan | null {
@@ -88,21 +111,23 @@ function initializationOf(v: Json): EngineInitialization | null {
 }
 
 /**
- * Reads the engine. NICs are read only for the VMs in `vmNames` (the lab's and those it
- * owns), so a big engine costs one request per lab VM, not per VM.
+ * Reads the engine. NICs are read only for the VMs `wantsNics` picks (the lab's and those
+ * the file names), so a big engine costs one request per lab VM, not per VM.
  */
 export async function readEngineState(
   client: EngineClient,
   clusterName: string,
-  wantsNics: (vmName: string, description: string) => boolean,
+  wantsNics: (vm: { name: string; description: string; lab: string | null }) => boolean,
 ): Promise<EngineState> {
-  const [clusters, templates, networks, profiles, vms] = await Promise.all([
+  const [clusters, templates, networks, profiles, vms, labs] = await Promise.all([
     client.list('/clusters', 'cluster'),
     client.list('/templates', 'template'),
     client.list('/networks', 'network'),
     client.list('/vnicprofiles', 'vnic_profile'),
     client.list('/vms', 'vm'),
+    client.list('/labs', 'lab'),
   ]);
+  const labOf = labMembership(labs);
   const cluster = clusters.find((c) => text(c, 'name') === clusterName);
   const clusterId = cluster === undefined ? null : (text(cluster, 'id') ?? null);
   const attached = new Set(
@@ -121,7 +146,8 @@ export async function readEngineState(
     const id = text(v, 'id') ?? '';
     const name = text(v, 'name') ?? '';
     const description = text(v, 'description') ?? '';
-    const nics = wantsNics(name, description)
+    const lab = labOf.get(id) ?? null;
+    const nics = wantsNics({ name, description, lab })
       ? (await client.list(`/vms/${id}/nics`, 'nic')).map((n) => ({
           id: text(n, 'id') ?? '',
           name: text(n, 'name') ?? '',
@@ -133,6 +159,7 @@ export async function readEngineState(
       id,
       name,
       description,
+      lab,
       templateId: text(v, 'template.id') ?? '',
       cpus: t('sockets') * t('cores') * t('threads'),
       memoryBytes: Number(text(v, 'memory') ?? '0'),
@@ -143,6 +170,7 @@ export async function readEngineState(
   }
   return {
     clusterId,
+    labs: labs.map((l) => ({ id: text(l, 'id') ?? '', name: text(l, 'name') ?? '' })),
     templates: new Map(templates.map((t) => [text(t, 'name') ?? '', text(t, 'id') ?? ''])),
     networks: networks.map((n) => {
       const id = text(n, 'id') ?? '';
@@ -150,6 +178,7 @@ export async function readEngineState(
         id,
         name: text(n, 'name') ?? '',
         description: text(n, 'description') ?? '',
+        lab: labOf.get(id) ?? null,
         mtu: Number(text(n, 'mtu') ?? '1500'),
         addressPlan: addressPlanOf(n),
         attached: attached.has(id),

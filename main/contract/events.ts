@@ -23,7 +23,8 @@ export type EntityKind =
   | 'disk'
   | 'disk_attachment'
   | 'snapshot'
-  | 'image_transfer';
+  | 'image_transfer'
+  | 'lab';
 
 export type AuditSeverity = 'normal' | 'warning' | 'error';
 

@@ -9,6 +9,7 @@ export * from './events';
 export * from './hosts';
 export * from './image-transfers';
 export * from './isolation-test';
+export * from './labs';
 export * from './messages';
 export * from './network-attachments';
 export * from './networks';

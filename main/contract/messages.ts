@@ -513,6 +513,40 @@ export const engineMessages = {
     'BAD_PARAMETERS',
     `${C} The image \${path} is not inside a storage domain directory (put it there, e.g. under \${importDir}).`,
   ),
+
+  // ── Labs (issue 15; NEW: not in oVirt) ───────────────────────────────────────────────
+  /** NEW: lab names are used in files, URLs and the CLI. */
+  ACTION_TYPE_FAILED_LAB_NAME_INVALID: m(
+    'BAD_PARAMETERS',
+    `${C} Lab names are 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit: \${name}.`,
+  ),
+  /** NEW: a lab is removed once its networks and VMs are gone (`aio lab destroy` does both). */
+  ACTION_TYPE_FAILED_LAB_NOT_EMPTY: m(
+    'CONFLICT',
+    `${C} Lab \${labName} still has \${networkCount} network(s) and \${vmCount} VM(s): remove them first.`,
+  ),
+  /** NEW: a network or VM belongs to at most one lab. */
+  ACTION_TYPE_FAILED_BELONGS_TO_OTHER_LAB: m(
+    'CONFLICT',
+    `${C} \${entity} \${name} belongs to lab \${labName}.`,
+  ),
+  /** NEW: two labs never share a segment: a lab's VMs use its own networks or ones of no lab. */
+  ACTION_TYPE_FAILED_LAB_CROSSES_OTHER_LAB: m(
+    'CONFLICT',
+    `${C} VM \${vmName} has a vNIC on network \${networkName} of lab \${labName}.`,
+  ),
+  /** NEW: the network or VM is not a member of this lab. */
+  ACTION_TYPE_FAILED_NOT_IN_LAB: m(
+    'CONFLICT',
+    `${C} \${entity} \${name} is not in lab \${labName}.`,
+  ),
+  /** NEW: one start (or stop) of a lab at a time. */
+  ACTION_TYPE_FAILED_LAB_START_RUNNING: m(
+    'CONFLICT',
+    `${C} Lab \${labName} is being started (\${detail}); wait for it to finish.`,
+  ),
+  /** NEW: the start order names a VM outside the lab, or depends_on loops. */
+  ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID: m('BAD_PARAMETERS', `${C} Start order: \${detail}.`),
 } as const satisfies Record<string, MessageDef>;
 
 /** Every code the engine may return. */

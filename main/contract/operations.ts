@@ -29,6 +29,17 @@ import {
 import type { Host, HostNetworkLabel, HostNic } from './hosts';
 import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
 import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
+import {
+  AddLabInput,
+  type ConnectivityDiagnosis,
+  DiagnoseConnectivityInput,
+  type Lab,
+  LabMemberInput,
+  type LabStartJob,
+  type LabStopResult,
+  StartLabInput,
+  UpdateLabInput,
+} from './labs';
 import type { EngineErrorCode } from './messages';
 import type { NetworkAttachment } from './network-attachments';
 import type {
@@ -980,6 +991,26 @@ export const operations = {
     'ACTION_TYPE_FAILED_DISK_BOOT_IN_USE',
   ]),
 
+  // Labs (issue 15, AIO extension)
+  AddLab: op<Lab>()('command', AddLabInput, [
+    'ACTION_TYPE_FAILED_LAB_NAME_INVALID',
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+  ]),
+  UpdateLab: op<Lab>()('command', UpdateLabInput),
+  RemoveLab: op<null>()('command', ById, ['ACTION_TYPE_FAILED_LAB_NOT_EMPTY']),
+  AttachToLab: op<Lab>()('command', LabMemberInput, [
+    'ACTION_TYPE_FAILED_BELONGS_TO_OTHER_LAB',
+    'ACTION_TYPE_FAILED_LAB_CROSSES_OTHER_LAB',
+  ]),
+  DetachFromLab: op<Lab>()('command', LabMemberInput, ['ACTION_TYPE_FAILED_NOT_IN_LAB']),
+  /** Starts the lab's down VMs in waves (in the background); answers the new job. */
+  StartLab: op<LabStartJob>()('command', StartLabInput, [
+    'ACTION_TYPE_FAILED_LAB_START_RUNNING',
+    'ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID',
+  ]),
+  /** Powers off the lab's running VMs (oVirt's stop), each through StopVm. */
+  StopLab: op<LabStopResult>()('command', ById),
+
   // Queries (unknown ids → ENTITY_NOT_FOUND, REST: empty 404)
   GetAllDataCenters: op<DataCenter[]>()('query', NoInput),
   GetDataCenterById: op<DataCenter>()('query', ById),
@@ -1047,6 +1078,12 @@ export const operations = {
   GetImageTransferById: op<ImageTransfer>()('query', ById),
   /** For the data plane only (see GetImageTransferTicketInput). */
   GetImageTransferTicket: op<ImageTransferTicket>()('query', GetImageTransferTicketInput),
+  GetAllLabs: op<Lab[]>()('query', NoInput),
+  GetLabById: op<Lab>()('query', ById),
+  /** The lab's last start in waves (ENTITY_NOT_FOUND when none since the engine started). */
+  GetLabStartJob: op<LabStartJob>()('query', ById),
+  /** Issue 15 `aio doctor A B`: first causes why VM A may not reach VM B (engine facts). */
+  DiagnoseConnectivity: op<ConnectivityDiagnosis>()('query', DiagnoseConnectivityInput),
   /** Audit log, newest first. */
   GetEvents: op<AuditEvent[]>()('query', GetEventsInput),
   GetEventById: op<AuditEvent>()('query', GetEventByIdInput),

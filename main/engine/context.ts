@@ -3,6 +3,8 @@
 import type { Database } from '../../db/client';
 import type { HostAgent } from '../../libvirt/host-agent';
 import type { Principal } from '../contract/common';
+import type { Envelope } from '../contract/errors';
+import type { OpInput, OpName, OpOutput } from '../contract/operations';
 import type { EventBus } from './events';
 import type { GraphicsTickets } from './graphics/tickets';
 import type { LockManager } from './locks';
@@ -32,4 +34,13 @@ export interface EngineContext extends EngineServices {
     status: 'started' | 'running' | 'finished' | 'failed',
     fraction?: number,
   ): void;
+  /**
+   * oVirt's `runInternalAction`: another operation as the same caller, through the runner
+   * (locks, validation, audit), for commands made of others (issue 15: a lab's start waves).
+   * Absent in contexts built outside the runner (start-up recovery).
+   */
+  readonly runInternal?: <K extends OpName>(
+    op: K,
+    input: OpInput<K>,
+  ) => Promise<Envelope<OpOutput<K>>>;
 }

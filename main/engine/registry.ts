@@ -26,6 +26,15 @@ import { AddImageTransferCommand } from './commands/image-transfer/add-image-tra
 import { CancelImageTransferCommand } from './commands/image-transfer/cancel-image-transfer.command';
 import { ExtendImageTransferCommand } from './commands/image-transfer/extend-image-transfer.command';
 import { FinalizeImageTransferCommand } from './commands/image-transfer/finalize-image-transfer.command';
+import { AddLabCommand } from './commands/lab/add-lab.command';
+import { AttachToLabCommand } from './commands/lab/attach-to-lab.command';
+import { DetachFromLabCommand } from './commands/lab/detach-from-lab.command';
+import { DiagnoseConnectivity } from './commands/lab/doctor.query';
+import { GetAllLabs, GetLabById, GetLabStartJob } from './commands/lab/lab.queries';
+import { RemoveLabCommand } from './commands/lab/remove-lab.command';
+import { StartLabCommand } from './commands/lab/start-lab.command';
+import { StopLabCommand } from './commands/lab/stop-lab.command';
+import { UpdateLabCommand } from './commands/lab/update-lab.command';
 import { AddNetworkCommand } from './commands/network/add-network.command';
 import { AddVnicProfileCommand } from './commands/network/add-vnic-profile.command';
 import { LabelNetworkCommand } from './commands/network/label-network.command';
@@ -157,6 +166,13 @@ export const commands = {
   ExtendImageTransfer: ExtendImageTransferCommand,
   ImportImage: ImportImageCommand,
   TestNetworkIsolation: TestNetworkIsolationCommand,
+  AddLab: AddLabCommand,
+  UpdateLab: UpdateLabCommand,
+  RemoveLab: RemoveLabCommand,
+  AttachToLab: AttachToLabCommand,
+  DetachFromLab: DetachFromLabCommand,
+  StartLab: StartLabCommand,
+  StopLab: StopLabCommand,
 } satisfies { [K in CommandName]: Command<K> };
 
 export const queries = {
@@ -211,4 +227,8 @@ export const queries = {
   GetVmGraphicsConsoles,
   GetVmCdroms,
   UseGraphicsTicket,
+  GetAllLabs,
+  GetLabById,
+  GetLabStartJob,
+  DiagnoseConnectivity,
 } satisfies { [K in QueryName]: Query<K> };

@@ -140,6 +140,7 @@ export class Runner {
           fraction: fraction ?? null,
         });
       },
+      runInternal: (op, input) => this.invoke(principal, op, input, { correlationId: jobId }),
     };
   }
 

@@ -30,6 +30,7 @@ import { ClientContext, useClient } from './context';
 import { ClustersPage } from './pages/clusters/ClustersPage';
 import { EventsPage } from './pages/events/EventsPage';
 import { HostsPage } from './pages/hosts/HostsPage';
+import { LabsPage } from './pages/labs/LabsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NetworksPage } from './pages/networks/NetworksPage';
 import { StoragePage } from './pages/storage/StoragePage';
@@ -46,6 +47,7 @@ const NAV: readonly { section: Route['section']; label: string }[] = [
   { section: 'storage', label: 'Storage' },
   { section: 'templates', label: 'Templates' },
   { section: 'events', label: 'Events' },
+  { section: 'labs', label: 'Labs' },
 ];
 
 export function App({ client }: { client: ContractClient }) {
@@ -162,6 +164,7 @@ function Shell({ onLogout }: { onLogout?: () => void }) {
       {route.section === 'storage' && <StoragePage />}
       {route.section === 'templates' && <TemplatesPage />}
       {route.section === 'events' && <EventsPage progress={progress} />}
+      {route.section === 'labs' && <LabsPage />}
     </Page>
   );
 }

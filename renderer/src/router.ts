@@ -4,7 +4,8 @@
 import { useEffect, useState } from 'react';
 
 export interface Route {
-  readonly section: 'networks' | 'clusters' | 'hosts' | 'vms' | 'storage' | 'templates' | 'events';
+  readonly section:
+    'networks' | 'clusters' | 'hosts' | 'vms' | 'storage' | 'templates' | 'events' | 'labs';
   readonly id?: string;
   readonly tab?: string;
 }
@@ -17,6 +18,7 @@ const SECTIONS: readonly Route['section'][] = [
   'storage',
   'templates',
   'events',
+  'labs',
 ];
 
 /** Parses `#/section/id/tab`; anything unknown lands on Networks. */

@@ -14,6 +14,9 @@
  *     /imagetransfers vs cp, a debian-12 VM to its login prompt vs a qemu-img + virsh script;
  *     6d (cloud-init.ts): a debian-12 VM with cloud-init to its SSH banner, read from a probe
  *     on the segment, vs qemu-img + a NoCloud seed + virsh (`--ssh-only` runs just this row).
+ *  7. (lab-waves.ts, issue 15) a 12-VM tiny lab started in waves of 3 vs all at once, and with
+ *     `--largest-lab N` the N-VM tiny lab's time to all answering and engine memory
+ *     (`--waves-only` runs just row 7; `--skip-waves` leaves it out).
  * `--startup-only` runs row 1 alone.
  * Prints a table and writes bench-results.json. Numbers are never asserted.
  */
@@ -27,6 +30,7 @@ import { deployBreakdown } from './breakdown';
 import { sshBench } from './cloud-init';
 import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
 import { apiLab, virshLab } from './lab-vms';
+import { wavesBench } from './lab-waves';
 import { median, quantile, time } from './measure';
 import { coldStart } from './startup';
 import { debianTemplate, storageBench } from './storage';
@@ -223,6 +227,10 @@ async function main(): Promise<void> {
       'ssh-only': { type: 'boolean', default: false },
       /** Only row 1 (cold start, idle memory and where they go). */
       'startup-only': { type: 'boolean', default: false },
+      /** Row 7 (issue 15): lab start in waves; the largest-lab row only with a size. */
+      'skip-waves': { type: 'boolean', default: false },
+      'waves-only': { type: 'boolean', default: false },
+      'largest-lab': { type: 'string' },
     },
   });
   const quick = values.quick;
@@ -244,13 +252,24 @@ async function main(): Promise<void> {
     }
   };
   const sshOnly = values['ssh-only'];
-  if (!sshOnly) await coldStart(quick ? 2 : 5, record);
+  const wavesOnly = values['waves-only'];
+  const largest = values['largest-lab'] === undefined ? null : Number(values['largest-lab']);
+  const waves = async (a: ServedAppliance): Promise<void> => {
+    if (values['skip-waves'] || (!boot && !wavesOnly))
+      console.log('7. lab start in waves skipped (--skip-waves, quick mode or --skip-boot)');
+    else await wavesBench(a, record, { largest });
+  };
+  if (!sshOnly && !wavesOnly) await coldStart(quick ? 2 : 5, record);
   if (!values['startup-only']) {
     const a = await ServedAppliance.spawn();
     try {
       await a.waitUntilServing();
       if (sshOnly) await sshRow(a, true);
-      else await allRows(a);
+      else if (wavesOnly) await waves(a);
+      else {
+        await allRows(a);
+        await waves(a);
+      }
     } finally {
       await a.stop();
     }

@@ -6,6 +6,8 @@
  * an invalid file changes nothing (exit 2, line-precise errors); apply creates it; a second
  * apply reports no change; an MTU edit changes only that network, on the host too; destroy
  * leaves nothing (API and `ip link`) and does not touch what the lab does not own.
+ * The lab is an engine object (`/labs`, resources tagged with it); a second lab in the same
+ * engine cannot take the first one's network and survives the first one's destroy.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -122,6 +124,7 @@ vms:
     // Leave the host clean even when an assertion failed half-way.
     if (a !== undefined) {
       await aio('lab', 'destroy', labName).catch(() => undefined);
+      await aio('lab', 'destroy', `lab2-${p}`).catch(() => undefined);
       await a.stop();
     }
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -129,7 +132,7 @@ vms:
 
   it('refuses an invalid file with line-precise errors and changes nothing (exit 2)', async () => {
     write(labText(1500).replace('    mtu: 1400\n', '    mtu: 1400\n    stp: true\n'));
-    const r = await aio('lab', 'apply', '-f', file());
+    const r = await aio('lab', 'apply', '--no-start', '-f', file());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file()}:7:5: networks.${blue}.stp: unknown field`);
     expect(r.stderr).toContain('nothing was changed');
@@ -150,7 +153,7 @@ vms:
     expect(made.status).toBe(201);
     write(labText(1500));
     expect((await aio('lab', 'validate', '-f', file())).code).toBe(0);
-    const r = await aio('lab', 'apply', '-f', file());
+    const r = await aio('lab', 'apply', '--no-start', '-f', file());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Plan: 4 to create, 0 to change, 0 to remove, 0 unchanged.');
     expect(ours(await networks())).toEqual([blue, stranger, red].sort());
@@ -180,10 +183,69 @@ vms:
       'vm',
     );
     expect(JSON.stringify(got.initialization)).toContain('10.93.0.10');
+
+    // The lab is an engine object listing its networks and VMs, in JSON and XML.
+    const labs = items(
+      (
+        await a.request('GET', `${API}/labs?search=${encodeURIComponent(`name=${labName}`)}`, {
+          format: 'json',
+        })
+      ).body,
+      'labs',
+      'lab',
+    );
+    expect(labs.map((l) => l.name)).toEqual([labName]);
+    const labId = String(labs[0]?.id);
+    const labVms = items(
+      (await a.request('GET', `${API}/labs/${labId}/vms`, { format: 'json' })).body,
+      'vms',
+      'vm',
+    );
+    expect(labVms.map((v) => v.name).sort()).toEqual([vmA, vmB].sort());
+    const xml = await a.request('GET', `${API}/labs/${labId}/networks`, { format: 'xml' });
+    expect(xml.text).toContain(`<name>${red}</name>`);
+    expect(xml.text).toContain(`<name>${blue}</name>`);
+    expect(xml.text).not.toContain(`<name>${stranger}</name>`);
+    // `aio doctor` explains why the (not started) VMs cannot reach each other.
+    const doc = await aio('doctor', vmA, vmB, '-o', 'json');
+    expect(doc.code).toBe(1);
+    const diagnosis = JSON.parse(doc.stdout) as { reachable: boolean; causes: { code: string }[] };
+    expect(diagnosis.reachable).toBe(false);
+    expect(diagnosis.causes.map((c) => c.code)).toContain('vm_down');
+    // Descriptions no longer carry an ownership marker.
+    expect(JSON.stringify(got.description ?? '')).not.toContain('aio-lab:');
+  });
+
+  it('keeps a second lab in the same engine apart from the first', async () => {
+    const other = `lab2-${p}`;
+    const otherFile = join(dir, 'other.yml');
+    // Naming the first lab's network is a conflict: exit 1, nothing changed.
+    writeFileSync(otherFile, `lab: ${other}\nnetworks:\n  ${red}: {}\n`);
+    const clash = await aio('lab', 'apply', '--no-start', '-f', otherFile);
+    expect(clash.code).toBe(1);
+    expect(clash.stdout).toContain(
+      `network "${red}" already exists and belongs to lab "${labName}"`,
+    );
+    // Its own network is fine; the engine refuses to tag the first lab's VM with it.
+    writeFileSync(otherFile, `lab: ${other}\nnetworks:\n  ${p}green: {}\n`);
+    expect((await aio('lab', 'apply', '--no-start', '-f', otherFile)).code).toBe(0);
+    const labs = items(
+      (await a.request('GET', `${API}/labs`, { format: 'json' })).body,
+      'labs',
+      'lab',
+    );
+    const otherId = String(labs.find((l) => l.name === other)?.id);
+    const vmAId = String((await vms()).find((v) => v.name === vmA)?.id);
+    const refused = await a.request('POST', `${API}/labs/${otherId}/vms`, {
+      format: 'json',
+      body: JSON.stringify({ id: vmAId }),
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain(`belongs to lab ${labName}`);
   });
 
   it('reports no change on a second apply', async () => {
-    const r = await aio('lab', 'apply', '-f', file());
+    const r = await aio('lab', 'apply', '--no-start', '-f', file());
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No changes');
     expect(r.stderr).toBe('');
@@ -204,22 +266,29 @@ vms:
     expect(plan.items.filter((i) => i.action !== 'leave')).toEqual([
       { kind: 'network', name: red, action: 'change', changes: ['mtu: 1500 → 9000'] },
     ]);
-    const r = await aio('lab', 'apply', '-f', file());
+    const r = await aio('lab', 'apply', '--no-start', '-f', file());
     expect(r.code).toBe(0);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(`✓ change network ${red}`)]);
     expect((await ipLink(red))?.mtu).toBe(9000);
     expect((await ipLink(blue))?.mtu).toBe(1400);
     const after = (await vms()).filter((v) => String(v.name).startsWith(p)).map((v) => v.id);
     expect(after).toEqual(before);
-    expect((await aio('lab', 'apply', '-f', file())).stdout).toContain('No changes');
+    expect((await aio('lab', 'apply', '--no-start', '-f', file())).stdout).toContain('No changes');
   });
 
   it('destroys exactly what the lab created: nothing left in the API or on the host', async () => {
     const r = await aio('lab', 'destroy', '-f', file());
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('4 to remove');
-    expect(ours(await networks())).toEqual([stranger]);
+    // The second lab and the hand-made network are still there; the first lab is gone.
+    expect(ours(await networks())).toEqual([`${p}green`, stranger].sort());
     expect(ours(await vms())).toEqual([]);
+    const left = items(
+      (await a.request('GET', `${API}/labs`, { format: 'json' })).body,
+      'labs',
+      'lab',
+    );
+    expect(left.map((l) => l.name)).toEqual([`lab2-${p}`]);
     expect(await ipLink(red)).toBeUndefined();
     expect(await ipLink(blue)).toBeUndefined();
     expect(await ipLink(hostPortOf(blue))).toBeUndefined();
@@ -228,6 +297,8 @@ vms:
     const again = await aio('lab', 'destroy', labName);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes');
+    expect((await aio('lab', 'destroy', `lab2-${p}`)).code).toBe(0);
+    expect(ours(await networks())).toEqual([stranger]);
     const strangerId = (await networks()).find((n) => n.name === stranger)?.id;
     await a.request('DELETE', `${API}/networks/${String(strangerId)}`);
   });

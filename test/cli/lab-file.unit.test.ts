@@ -157,6 +157,7 @@ describe('plan', () => {
   };
   const empty: EngineState = {
     clusterId: 'c1',
+    labs: [{ id: 'l1', name: 'demo' }],
     templates: new Map([['tiny', 't1']]),
     networks: [],
     vms: [],
@@ -180,7 +181,8 @@ describe('plan', () => {
         {
           id: 'r',
           name: 'red',
-          description: 'aio-lab:demo',
+          description: '',
+          lab: 'demo',
           mtu: 1500,
           addressPlan: null,
           attached: true,
@@ -189,7 +191,8 @@ describe('plan', () => {
         {
           id: 'o',
           name: 'old',
-          description: 'aio-lab:demo',
+          description: '',
+          lab: 'demo',
           mtu: 1500,
           addressPlan: null,
           attached: true,
@@ -198,7 +201,8 @@ describe('plan', () => {
         {
           id: 'x',
           name: 'other',
-          description: 'aio-lab:another',
+          description: '',
+          lab: 'another',
           mtu: 1500,
           addressPlan: null,
           attached: true,
@@ -224,7 +228,8 @@ describe('plan', () => {
     const vm = (name: string, withInit: boolean): EngineState['vms'][number] => ({
       id: name,
       name,
-      description: 'aio-lab:demo',
+      description: '',
+      lab: 'demo',
       templateId: 't1',
       cpus: name === 'a' ? 2 : 1,
       memoryBytes: name === 'a' ? 1024 * 1024 * 1024 : 256 * 1024 * 1024,
@@ -244,6 +249,31 @@ describe('plan', () => {
     expect(changeA?.changes).toContain('cloud-init settings');
   });
 
+  it('adopts a resource the first CLI step marked in its description, and creates the lab object', () => {
+    const plan = planLab(lab(), {
+      ...empty,
+      labs: [],
+      networks: [
+        {
+          id: 'r',
+          name: 'red',
+          description: 'aio-lab:demo',
+          lab: null,
+          mtu: 9000,
+          addressPlan: null,
+          attached: true,
+          profileId: 'pr',
+        },
+      ],
+    });
+    expect(plan.labAction).toBe('create');
+    const red = plan.items.find((i) => i.name === 'red');
+    expect(red?.action).toBe('change');
+    expect(red?.changes).toEqual(['description: "aio-lab:demo" → ""', 'tag with the lab']);
+    expect(planLab(lab(), { ...empty, labs: [] }, true).labAction).toBe('leave');
+    expect(planLab(lab(), empty, true).labAction).toBe('remove');
+  });
+
   it('reports a name taken by something the lab does not own as a conflict', () => {
     const state: EngineState = {
       ...empty,
@@ -253,6 +283,7 @@ describe('plan', () => {
           id: 'r',
           name: 'red',
           description: 'hand-made',
+          lab: null,
           mtu: 9000,
           addressPlan: null,
           attached: true,

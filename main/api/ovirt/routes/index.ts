@@ -9,6 +9,7 @@ import { registerDiskRoutes } from './disks.routes';
 import { registerEmptyListRoutes } from './empty-lists.routes';
 import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
+import { registerLabRoutes } from './labs.routes';
 import { registerNetworkRoutes } from './networks.routes';
 import { registerRootRoutes } from './root.routes';
 import { registerSegmentRoutes } from './segment.routes';
@@ -36,5 +37,6 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerGraphicsConsoleRoutes(router);
   registerCdromRoutes(router);
   registerUserRoutes(router);
+  registerLabRoutes(router);
   return router;
 }

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * StartLab: starts the lab's down VMs in waves bounded by what the host can carry — at most
+ * `parallelism` booting at once (default: the host's CPU count), never more memory than the
+ * host has available now (less a reserve) — honouring the start order the lab file gives
+ * (groups, depends_on, delays). Answers at once with the job; the waves run in the
+ * background ({@link launchStart}), each VM through RunVm. One start per lab at a time.
+ *
+ * The host facts are this machine's (`os`): an All-in-One engine runs on its only host.
+ */
+import { availableParallelism, freemem } from 'node:os';
+
+import { labsRepo } from '../../../../db/repos/labs.repo';
+import { vmsRepo } from '../../../../db/repos/vms.repo';
+import { defineCommand } from '../../command';
+import { failWith, invalid, notFound, valid } from '../../validation';
+import { labLock } from './lab-rules';
+import { launchStart, runningStart, type StartPlan } from './lab-start-job';
+import type { WaveVm } from './waves';
+
+/** Memory left to the host itself (engine, libvirtd, QEMU overhead per guest). */
+export const HOST_MEMORY_RESERVE_BYTES = 512 * 1024 * 1024;
+const DEFAULT_BOOT_TIMEOUT_S = 600;
+
+/** The first VM on a depends_on cycle, or null (depth-first search). */
+function cycleIn(vms: readonly WaveVm[]): string | null {
+  const deps = new Map(vms.map((v) => [v.id, v.dependsOn]));
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (id: string): boolean => {
+    if (state.get(id) === 'done') return false;
+    if (state.get(id) === 'open') return true;
+    state.set(id, 'open');
+    const loops = (deps.get(id) ?? []).some(visit);
+    state.set(id, 'done');
+    return loops;
+  };
+  return vms.find((v) => visit(v.id))?.name ?? null;
+}
+
+export const StartLabCommand = defineCommand<'StartLab', StartPlan>({
+  action: 'start',
+  type: 'Lab',
+  auditCode: 'USER_START_LAB',
+  locks: (_ctx, input) => [labLock(input.id)],
+  validate: (ctx, input) => {
+    const c = ctx.database.db;
+    const lab = labsRepo.findById(c, input.id);
+    if (!lab) throw notFound('lab', input.id);
+    const busy = runningStart(ctx, lab.id);
+    if (busy !== null) {
+      const left = busy.vms.filter((v) => !['up', 'failed', 'skipped'].includes(v.state)).length;
+      return invalid(
+        failWith('ACTION_TYPE_FAILED_LAB_START_RUNNING', {
+          labName: lab.name,
+          detail: `${left} VM(s) not answering yet`,
+        }).failure,
+      );
+    }
+    const order = new Map((input.order ?? []).map((o) => [o.vmId, o]));
+    const outside = [
+      ...order.keys(),
+      ...(input.order ?? []).flatMap((o) => o.dependsOn ?? []),
+    ].find((id) => !lab.vmIds.includes(id));
+    if (outside !== undefined)
+      return invalid(
+        failWith('ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID', {
+          detail: `VM ${outside} is not in lab ${lab.name}`,
+        }).failure,
+      );
+    const labVms = lab.vmIds.flatMap((id) => {
+      const vm = vmsRepo.findById(c, id);
+      return vm ? [vm] : [];
+    });
+    const down = new Set(labVms.filter((v) => v.status === 'down').map((v) => v.id));
+    // File order when given, then the rest by name.
+    const ordered = [
+      ...(input.order ?? []).flatMap((o) => labVms.filter((v) => v.id === o.vmId)),
+      ...labVms.filter((v) => !order.has(v.id)).sort((a, b) => a.name.localeCompare(b.name)),
+    ];
+    const vms: WaveVm[] = ordered
+      .filter((v) => down.has(v.id))
+      .map((v) => {
+        const o = order.get(v.id);
+        return {
+          id: v.id,
+          name: v.name,
+          memoryBytes: v.memoryBytes,
+          group: o?.group ?? 0,
+          // A dependency already running counts as answered: only down ones are waited for.
+          dependsOn: (o?.dependsOn ?? []).filter((d) => down.has(d)),
+          delayMs: (o?.delaySeconds ?? 0) * 1000,
+        };
+      });
+    const loop = cycleIn(vms);
+    if (loop !== null)
+      return invalid(
+        failWith('ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID', {
+          detail: `depends_on loops through VM ${loop}`,
+        }).failure,
+      );
+    return valid({
+      labId: lab.id,
+      labName: lab.name,
+      vms,
+      parallelism: input.parallelism ?? availableParallelism(),
+      memoryBudgetBytes: Math.max(0, freemem() - HOST_MEMORY_RESERVE_BYTES),
+      stopOnFailure: input.stopOnFailure ?? false,
+      bootTimeoutMs: (input.bootTimeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_S) * 1000,
+    });
+  },
+  execute: (ctx, _input, plan) => Promise.resolve(launchStart(ctx, plan)),
+  subject: (input, plan) => ({
+    description: `Lab ${plan?.labName ?? input.id} (${plan?.vms.length ?? 0} VM(s), ${plan?.parallelism ?? '?'} at a time)`,
+  }),
+});
