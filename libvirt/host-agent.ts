@@ -587,3 +587,8 @@ export interface HostAgent {
 // The engine checks an initialization against the seed's own rules before it stores or boots it
 // (pure; the same function the agent runs before building a seed).
 export { seedProblems as cloudInitProblems } from './cloud-init/seed-files';
+
+// ── Remote hosts (issue 17): the same interface served over mutually authenticated TLS ─────
+export type { RemoteHostAgent, RemoteHostTarget } from './agent-server/client';
+export { connectRemoteHostAgent } from './agent-server/client';
+export { DEFAULT_AGENT_PORT, ENGINE_CN, hostCn } from './agent-server/protocol';

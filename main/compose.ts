@@ -36,6 +36,8 @@ export interface ComposeOptions {
   readonly bodyLimit?: number;
   /** Replaces the local host agent (only for tests that say why). */
   readonly hostAgent?: HostAgent;
+  /** Issue 17: `host:port` where remote hosts enroll (see EngineOptions.hostEnrollmentListen). */
+  readonly hostEnrollmentListen?: string;
 }
 
 export interface Composed {
@@ -77,6 +79,7 @@ export async function compose(opts: ComposeOptions): Promise<Composed> {
       dataDir: opts.dataDir,
       hostAgent,
       ...(opts.adminPassword !== undefined ? { adminPassword: opts.adminPassword } : {}),
+      ...(opts.hostEnrollmentListen ? { hostEnrollmentListen: opts.hostEnrollmentListen } : {}),
     });
   } catch (err) {
     await hostAgent.close().catch(() => undefined);

@@ -62,6 +62,13 @@ export interface EngineOptions {
   readonly hostCheckIntervalMs?: number;
   /** Directory of the local data storage domain `local` (first start only); default `<dataDir>/storage`. */
   readonly storageDir?: string;
+  /**
+   * Issue 17: `host:port` where remote hosts enroll (TLS, the engine CA in the chain); absent =
+   * hosts can be added but cannot enroll until the engine listens.
+   */
+  readonly hostEnrollmentListen?: string;
+  /** Issue 17: how often remote hosts are pinged (non_responsive detection), ms; default 1000. */
+  readonly remoteHostCheckIntervalMs?: number;
 }
 
 export interface StartedEngine extends Engine {

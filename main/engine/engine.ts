@@ -25,6 +25,7 @@ import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types
 import { EventBus } from './events';
 import { GraphicsTickets } from './graphics/tickets';
 import { checkHost, isUnreachable, monitorHost } from './host-monitor';
+import { startRemoteHosts, stopRemoteHosts } from './hosts/remote-hosts';
 import { LockManager } from './locks';
 import { watchHostNetworks } from './network-watch';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
@@ -169,6 +170,7 @@ class EngineImpl implements StartedEngine {
     this.closed = true;
     this.unsubscribeDomains();
     this.stopMonitor();
+    await stopRemoteHosts(this.services);
     await Promise.allSettled([...this.pending]);
     this.segmentWatch?.stop();
     await this.segmentWatch?.idle();
@@ -228,6 +230,14 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
     await checkHost(services);
     await reconcileVms(services, localHostId).catch(() => []);
     engine.monitorHost(options.hostCheckIntervalMs ?? 5_000);
+    // Issue 17: remote hosts — the CA, the enrollment endpoint, monitoring every second.
+    await startRemoteHosts(services, {
+      ...(options.hostEnrollmentListen ? { enrollmentListen: options.hostEnrollmentListen } : {}),
+      ...(options.remoteHostCheckIntervalMs
+        ? { checkIntervalMs: options.remoteHostCheckIntervalMs }
+        : {}),
+      runAsSystem: (op, input) => engine.invoke(SYSTEM_PRINCIPAL, op, input),
+    });
     return engine;
   } catch (e) {
     database.close();

@@ -6,6 +6,7 @@ import { Router } from '../router';
 import { registerClusterRoutes } from './clusters.routes';
 import { registerDiskRoutes } from './disks.routes';
 import { registerEmptyListRoutes } from './empty-lists.routes';
+import { registerHostLifecycleRoutes } from './host-lifecycle.routes';
 import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerNetworkRoutes } from './networks.routes';
@@ -23,6 +24,7 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerClusterRoutes(router);
   registerNetworkRoutes(router);
   registerHostRoutes(router);
+  registerHostLifecycleRoutes(router);
   registerVmRoutes(router);
   registerStorageDomainRoutes(router);
   registerDiskRoutes(router);
