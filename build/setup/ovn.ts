@@ -10,7 +10,7 @@
  * integration bridge `br-int` that way. `ovn-encap-ip` (the underlay address Geneve tunnels
  * use) is the admin's choice and is set by the engine per host, not here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -118,12 +118,9 @@ export function ovnDaemonsStep(): SetupStep {
         if (!ovsUp) {
           // --no-mlockall: vswitchd would otherwise lock all its memory on a small machine.
           // ovs-ctl skips modprobe where modules cannot load; bridges then use `netdev`.
-          const firstStart = !existsSync('/etc/openvswitch/system-id.conf');
-          await asRoot(OVS_CTL, [
-            'start',
-            '--no-mlockall',
-            ...(firstStart ? ['--system-id=random'] : []),
-          ]);
+          // --system-id=random keeps /etc/openvswitch/system-id.conf once written (without it
+          // ovs-ctl blanks the system id, which is the OVN chassis name).
+          await asRoot(OVS_CTL, ['start', '--no-mlockall', '--system-id=random']);
           started.push('ovsdb-server', 'ovs-vswitchd');
         }
         if (!pidAlive('ovn-northd', '/var/run/ovn/ovn-northd.pid')) {

@@ -32,6 +32,15 @@ describe.skipIf(!present)('Open vSwitch / OVN after setup', () => {
       else await new Promise((res) => setTimeout(res, 200));
     }
     expect(dp).toBe('netdev');
+    // The chassis name: kept across restarts of OVS, never blank.
+    const id = await run('ovs-vsctl', [
+      '--timeout=10',
+      'get',
+      'open_vswitch',
+      '.',
+      'external_ids:system-id',
+    ]);
+    expect(id.stdout.trim()).toMatch(/^"?[0-9a-f-]{36}"?$/);
     const ctl = await run('ovn-appctl', ['-t', 'ovn-controller', 'version']);
     expect(ctl.code, ctl.stderr).toBe(0);
   });
