@@ -297,12 +297,33 @@ describe.skipIf(Boolean(unavailable))('remote hosts on simulated hosts', () => {
     const back = await waitForStatus(e.host.id, 'up', 60_000);
     console.log(`host B up again ${back} ms after its agent restarted`);
     // B does not run the VM: now it is known to be down (not before).
-    const after = await ok('GetVmById', { id: vm.id });
+    let after = await ok('GetVmById', { id: vm.id });
+    for (let i = 0; i < 50 && after.status === 'unknown'; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      after = await ok('GetVmById', { id: vm.id });
+    }
     expect(after.status).toBe('down');
+    expect(after.hostId ?? null).toBeNull();
     await ok('RemoveVm', { id: vm.id });
   });
 
-  it('maintenance, then removal of host B; its certificate is no longer accepted', async () => {
+  it('a host that hangs (no connection reset) is non_responsive within seconds too', async () => {
+    const e = must(enrollment);
+    const b = must(hostB);
+    b.freezeAgent(true);
+    try {
+      const lost = await waitForStatus(e.host.id, 'non_responsive', 10_000);
+      console.log(`host B non_responsive ${lost} ms after its agent froze`);
+      // Ping limit (1.5 s) + one round (0.5 s) + slack for a loaded machine.
+      expect(lost).toBeLessThan(5_000);
+    } finally {
+      b.freezeAgent(false);
+    }
+    const back = await waitForStatus(e.host.id, 'up', 30_000);
+    console.log(`host B up again ${back} ms after its agent resumed`);
+  });
+
+  it('maintenance (left alone by the monitor), then removal of host B', async () => {
     const e = must(enrollment);
     const notYet = await err('RemoveHost', { hostId: e.host.id });
     expect(notYet.code).toBe('VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL');

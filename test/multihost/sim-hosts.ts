@@ -185,6 +185,11 @@ export interface SimHost {
   }): Promise<AgentRun>;
   /** SIGKILL the running agent (libvirtd stays up, as when only VDSM dies). */
   killAgent(): Promise<void>;
+  /**
+   * SIGSTOP / SIGCONT the running agent: a host that hangs keeps its TCP connection open and
+   * simply stops answering (no reset tells the engine).
+   */
+  freezeAgent(frozen: boolean): void;
   /** Run a command inside the host (its network and mount namespaces). */
   exec(cmd: string, args: readonly string[]): Promise<string>;
   destroy(): Promise<void>;
@@ -270,8 +275,12 @@ export async function createSimHost(
       const a = agent;
       agent = null;
       if (!a) return;
+      a.child.kill('SIGCONT');
       a.child.kill('SIGKILL');
       await a.exited;
+    },
+    freezeAgent(frozen) {
+      agent?.child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
     },
     exec: (cmd, args) => must0('nsenter', nsenter(cmd, args)),
     async destroy() {

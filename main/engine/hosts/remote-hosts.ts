@@ -204,13 +204,13 @@ export class RemoteHosts {
     for (const id of vms) events.entity('vm', id, 'updated');
   }
 
-  /** The host answers (again): re-validate it (ActivateHost), then align its VMs. */
+  /** The host answers (again): re-validate it (ActivateHost), which also aligns its VMs. */
   private async activate(hostId: string): Promise<void> {
     if (this.activating.has(hostId)) return;
     this.activating.add(hostId);
     try {
-      const r = await this.options.runAsSystem('ActivateHost', { hostId });
-      if (r.ok) await this.reconcileVms(hostId);
+      // Activation re-validates the host and then aligns its VMs (commands/host-lifecycle).
+      await this.options.runAsSystem('ActivateHost', { hostId });
     } finally {
       this.activating.delete(hostId);
     }

@@ -36,7 +36,23 @@ export function onHostAgent<K extends HostCommandName>(cmd: Command<K>): Command
           subject: { description: `Host ${host.name}`, hostId: host.id },
         };
       }
-      return cmd.prepare(contextForHost(ctx, input.hostId), input);
+      const prepared = cmd.prepare(contextForHost(ctx, input.hostId), input);
+      const remote = remoteHostsOf(ctx);
+      if (!prepared.ok || cmd.action !== 'activate' || !remote?.isRemote(input.hostId))
+        return prepared;
+      // A remote host back Up: its VMs (unknown while it was away) take the state it reports.
+      const inner = prepared.prepared;
+      return {
+        ok: true,
+        prepared: {
+          subject: inner.subject,
+          execute: async () => {
+            const result = await inner.execute();
+            await remote.reconcileVms(input.hostId);
+            return result;
+          },
+        },
+      };
     },
   };
 }
