@@ -9,6 +9,7 @@
  */
 import type { HostEnrollment } from '../../../contract/host-lifecycle';
 import type { DocObject } from '../doc';
+import { incompleteParameters } from '../fault';
 import { int, str } from '../input';
 import { hostDoc } from '../mappers/host.mapper';
 import { actionComplete, created, type Handler, ok, param } from '../rest';
@@ -33,9 +34,22 @@ export function registerHostLifecycleRoutes(router: Router<Handler>): void {
       const body = await ctx.input('host');
       const port = int(body, 'port');
       const description = str(body, 'description');
+      const name = str(body, 'name');
+      const address = str(body, 'address');
+      // BackendHostsResource.add: validateParameters(host, "name", "address").
+      const missing = [
+        name === undefined ? 'name' : null,
+        address === undefined ? 'address' : null,
+      ];
+      if (name === undefined || address === undefined)
+        throw incompleteParameters(
+          'Host',
+          missing.filter((m) => m !== null),
+          'add',
+        );
       const e = await ctx.call('AddHost', {
-        name: str(body, 'name') ?? '',
-        address: str(body, 'address') ?? '',
+        name,
+        address,
         ...(port !== undefined ? { port } : {}),
         ...(description !== undefined ? { description } : {}),
       });
