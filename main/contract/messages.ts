@@ -523,10 +523,7 @@ export const engineMessages = {
     'CONFLICT',
     `${C} This is the engine's local host; it is not a remote host.`,
   ),
-  VDS_CANNOT_REMOVE_HOST_WITH_VMS: m(
-    'CONFLICT',
-    `${C} VMs (\${vmNames}) still run on the host.`,
-  ),
+  VDS_CANNOT_REMOVE_HOST_WITH_VMS: m('CONFLICT', `${C} VMs (\${vmNames}) still run on the host.`),
 } as const satisfies Record<string, MessageDef>;
 
 /** Every code the engine may return. */
