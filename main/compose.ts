@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { connectRemoteHostAgent } from '../libvirt/agent-server/client';
 import type { HostAgent } from '../libvirt/host-agent';
 import { createLocalHostAgent } from '../libvirt/local-host-agent';
 import { type ApiServer, checkListenAddress, createApiServer } from './api/server';
@@ -80,6 +81,7 @@ export async function compose(opts: ComposeOptions): Promise<Composed> {
       hostAgent,
       ...(opts.adminPassword !== undefined ? { adminPassword: opts.adminPassword } : {}),
       ...(opts.hostEnrollmentListen ? { hostEnrollmentListen: opts.hostEnrollmentListen } : {}),
+      connectRemoteHost: connectRemoteHostAgent,
     });
   } catch (err) {
     await hostAgent.close().catch(() => undefined);

@@ -17,6 +17,9 @@ import type {
   HostAgent,
   NetworkDrift,
   NetworkSetup,
+  RemoteHostAgent,
+  RemoteHostAgentFactory,
+  RemoteHostTarget,
   ReportedNetwork,
 } from '../host-agent';
 import { networkDrift } from '../network/report';
@@ -30,24 +33,6 @@ import {
   type WireError,
 } from './protocol';
 
-export interface RemoteHostTarget {
-  /** The engine's id of the host: its certificate must say `host:<hostId>`. */
-  readonly hostId: string;
-  readonly address: string;
-  readonly port: number;
-  /** The engine's client key and certificate, and the engine CA (PEM). */
-  readonly tls: { readonly key: string; readonly cert: string; readonly ca: string };
-  /**
-   * `fingerprint256` of the certificate the engine signed at enrollment: a certificate from an
-   * earlier enrollment of the same host (reinstalled, re-enrolled) is refused.
-   */
-  readonly certFingerprint?: string;
-  /** Per-call limit, ms (default 120 s: volume copies and guest starts are long). */
-  readonly callTimeoutMs?: number;
-  /** Limit of the TLS handshake, ms (default 3 s). */
-  readonly connectTimeoutMs?: number;
-}
-
 interface Pending {
   resolve(v: unknown): void;
   reject(e: Error): void;
@@ -59,12 +44,6 @@ const unreachable = (target: RemoteHostTarget, why: string): HostError =>
     HostErrorCode.HYPERVISOR_UNREACHABLE,
     `host agent at ${target.address}:${target.port} does not answer: ${why}`,
   );
-
-/** Additive to HostAgent: what only a remote agent has. */
-export interface RemoteHostAgent extends HostAgent {
-  /** One round trip to the agent (not to libvirt). @throws HYPERVISOR_UNREACHABLE */
-  ping(timeoutMs: number): Promise<void>;
-}
 
 class TlsHostAgent implements RemoteHostAgent {
   private socket: TLSSocket | null = null;
@@ -290,6 +269,4 @@ class TlsHostAgent implements RemoteHostAgent {
 }
 
 /** A HostAgent for a remote host; connects on first use and again after a loss. */
-export function connectRemoteHostAgent(target: RemoteHostTarget): RemoteHostAgent {
-  return new TlsHostAgent(target);
-}
+export const connectRemoteHostAgent: RemoteHostAgentFactory = (target) => new TlsHostAgent(target);

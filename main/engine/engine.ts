@@ -236,6 +236,7 @@ export async function startEngine(options: EngineOptions): Promise<StartedEngine
       ...(options.remoteHostCheckIntervalMs
         ? { checkIntervalMs: options.remoteHostCheckIntervalMs }
         : {}),
+      connect: options.connectRemoteHost ?? null,
       runAsSystem: (op, input) => engine.invoke(SYSTEM_PRINCIPAL, op, input),
     });
     return engine;

@@ -96,6 +96,7 @@ describe.skipIf(Boolean(unavailable))('remote hosts on simulated hosts', () => {
       lockTimeoutMs: 5_000,
       hostEnrollmentListen: `${engineAddress}:0`,
       remoteHostCheckIntervalMs: 500,
+      connectRemoteHost: connectRemoteHostAgent,
     });
   });
   afterAll(async () => {

@@ -13,9 +13,9 @@ import { hostsRepo } from '../../../db/repos/hosts.repo';
 import { auditRepo } from '../../../db/repos/users.repo';
 import { ACTIVE_VM_STATUSES, vmsRepo } from '../../../db/repos/vms.repo';
 import {
-  connectRemoteHostAgent,
   DEFAULT_AGENT_PORT,
   type RemoteHostAgent,
+  type RemoteHostAgentFactory,
 } from '../../../libvirt/host-agent';
 import type { Envelope } from '../../contract/errors';
 import type { HostStatus } from '../../contract/hosts';
@@ -39,6 +39,8 @@ export interface RemoteHostsOptions {
   /** A host not answering a ping within this is unreachable, ms (default 1500). */
   readonly pingTimeoutMs?: number;
   readonly runAsSystem: RunAsSystem;
+  /** The remote agent client; null = this engine cannot reach remote hosts. */
+  readonly connect: RemoteHostAgentFactory | null;
 }
 
 /** Statuses a host leaves for `non_responsive` when its agent stops answering (oVirt's set). */
@@ -77,6 +79,11 @@ export class RemoteHosts {
     return this.enrollment?.address ?? null;
   }
 
+  /** Can this engine reach remote hosts at all (a client was given)? */
+  get enabled(): boolean {
+    return this.options.connect !== null;
+  }
+
   /** Is this a remote host (a host the engine reaches over the network)? */
   isRemote(hostId: string): boolean {
     return hostRemoteRepo.find(this.services.database.db, hostId) !== null;
@@ -92,9 +99,10 @@ export class RemoteHosts {
     const remote = hostRemoteRepo.find(this.services.database.db, hostId);
     const host = hostsRepo.findById(this.services.database.db, hostId);
     const pki = this.pkiValue;
-    if (!remote || !host || !remote.certFingerprint || !pki) return null;
+    const connect = this.options.connect;
+    if (!remote || !host || !remote.certFingerprint || !pki || !connect) return null;
     const fingerprint = remote.certFingerprint;
-    const agent = connectRemoteHostAgent({
+    const agent = connect({
       hostId,
       address: host.address,
       port: remote.port,

@@ -66,7 +66,7 @@ export const AddHostCommand = defineCommand<'AddHost', Plan>({
   },
   execute: async (ctx, input, plan): Promise<HostEnrollment> => {
     const remote = remoteHostsOf(ctx);
-    if (!remote)
+    if (!remote?.enabled)
       throw new CommandFailure('ENGINE_INTERNAL_ERROR', {
         detail: 'remote hosts are not enabled in this engine',
       });
