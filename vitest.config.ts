@@ -27,6 +27,8 @@ export default defineConfig({
             'test/bench/**/*.test.ts',
             'test/adversarial/**/*.test.ts',
             'test/cli/**/*.engine.test.ts',
+            // Issue 17: simulated hosts (network namespaces joined by an underlay bridge).
+            'test/multihost/**/*.test.ts',
           ],
           environment: 'node',
           pool: 'forks',

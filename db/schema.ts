@@ -68,6 +68,8 @@ export const host = sqliteTable('host', {
       'non_operational',
       'non_responsive',
       'connecting',
+      // Issue 17: a remote host added by POST /hosts waits for its agent to enroll.
+      'installing',
     ],
   })
     .notNull()
@@ -646,4 +648,23 @@ export const labVm = sqliteTable('lab_vm', {
   labId: text('lab_id')
     .notNull()
     .references(() => lab.id, { onDelete: 'restrict' }),
+});
+/**
+ * Issue 17: a host reached over the network (oVirt's vds_static `port` + host-deploy state).
+ * No row = the local host, served in-process. The enrollment token is kept only as a hash and
+ * is good for one enrollment; the certificate fingerprint is the one the CA signed for it.
+ */
+export const hostRemote = sqliteTable('host_remote', {
+  hostId: text('host_id')
+    .primaryKey()
+    .references(() => host.id, { onDelete: 'cascade' }),
+  /** Port of the host agent (oVirt's VDSM port). */
+  port: integer('port').notNull().default(54321),
+  /** sha256 hex of the one-time enrollment token; null once used or withdrawn. */
+  tokenHash: text('token_hash'),
+  tokenExpiresAt: text('token_expires_at'),
+  /** `sha256:<hex>` of the certificate signed at enrollment; null before. */
+  certFingerprint: text('cert_fingerprint'),
+  enrolledAt: text('enrolled_at'),
+  createdAt: createdAt(),
 });

@@ -605,3 +605,36 @@ export interface DomainDesc {
  * start counts a tiny guest as answering once its serial log holds it.
  */
 export { parseReadyLine as parseTinyGuestReadyLine } from './tiny-guest-ready';
+// ── Remote hosts (issue 17): the same interface served over mutually authenticated TLS ─────
+// The implementation (libvirt/agent-server/client.ts) is handed to the engine by the
+// composition root (EngineOptions.connectRemoteHost): re-exporting it here would make this file
+// and the client import each other.
+
+/** Where and how the engine reaches a remote host's agent. */
+export interface RemoteHostTarget {
+  /** The engine's id of the host: its certificate must say `host:<hostId>`. */
+  readonly hostId: string;
+  readonly address: string;
+  readonly port: number;
+  /** The engine's client key and certificate, and the engine CA (PEM). */
+  readonly tls: { readonly key: string; readonly cert: string; readonly ca: string };
+  /**
+   * `fingerprint256` of the certificate the engine signed at enrollment: a certificate from an
+   * earlier enrollment of the same host (reinstalled, re-enrolled) is refused.
+   */
+  readonly certFingerprint?: string;
+  /** Per-call limit, ms (default 120 s: volume copies and guest starts are long). */
+  readonly callTimeoutMs?: number;
+  /** Limit of the TLS handshake, ms (default 3 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+/** A host agent on another machine; additive to HostAgent: what only a remote agent has. */
+export interface RemoteHostAgent extends HostAgent {
+  /** One round trip to the agent (not to libvirt). @throws HYPERVISOR_UNREACHABLE */
+  ping(timeoutMs: number): Promise<void>;
+}
+
+export type RemoteHostAgentFactory = (target: RemoteHostTarget) => RemoteHostAgent;
+
+export { DEFAULT_AGENT_PORT, ENGINE_CN, hostCn } from './agent-server/protocol';

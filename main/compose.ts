@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { connectRemoteHostAgent } from '../libvirt/agent-server/client';
 import type { HostAgent } from '../libvirt/host-agent';
 import { createLocalHostAgent } from '../libvirt/local-host-agent';
 import { type ApiServer, checkListenAddress, createApiServer } from './api/server';
@@ -46,6 +47,8 @@ export interface ComposeOptions {
   readonly bodyLimit?: number;
   /** Replaces the local host agent (only for tests that say why). */
   readonly hostAgent?: HostAgent;
+  /** Issue 17: `host:port` where remote hosts enroll (see EngineOptions.hostEnrollmentListen). */
+  readonly hostEnrollmentListen?: string;
 }
 
 export interface Composed {
@@ -91,6 +94,8 @@ export async function compose(opts: ComposeOptions): Promise<Composed> {
       // The local agent reports this machine's hostname: no need to wait for its capabilities.
       ...(opts.hostAgent === undefined ? { hostAddress: hostname() } : {}),
       ...(opts.adminPassword !== undefined ? { adminPassword: opts.adminPassword } : {}),
+      ...(opts.hostEnrollmentListen ? { hostEnrollmentListen: opts.hostEnrollmentListen } : {}),
+      connectRemoteHost: connectRemoteHostAgent,
     });
   } catch (err) {
     await hostAgent.close().catch(() => undefined);

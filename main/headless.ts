@@ -19,7 +19,8 @@ import { compose } from './compose';
 import { markStartup, startupMarks, startupTraceWanted } from './engine/startup-trace';
 
 const USAGE =
-  'usage: npm run serve -- --data-dir DIR [--listen 127.0.0.1:8080] [--tls] [--static DIR]';
+  'usage: npm run serve -- --data-dir DIR [--listen 127.0.0.1:8080] [--tls] [--static DIR]' +
+  ' [--hosts-listen ADDR:PORT]';
 
 /** Splits `HOST:PORT` (`[::1]:PORT` for IPv6). @throws on a malformed value */
 export function parseListen(value: string): { host: string; port: number } {
@@ -54,6 +55,8 @@ async function main(): Promise<number> {
       listen: { type: 'string', default: '127.0.0.1:8080' },
       tls: { type: 'boolean', default: false },
       static: { type: 'string' },
+      // Issue 17: where remote host agents enroll (HOST:PORT, TLS); off when absent.
+      'hosts-listen': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -76,6 +79,9 @@ async function main(): Promise<number> {
     tls: values.tls,
     ...(envPassword !== undefined && envPassword !== '' ? { adminPassword: envPassword } : {}),
     ...(values.static !== undefined ? { staticDir: resolve(values.static) } : {}),
+    ...(values['hosts-listen'] !== undefined
+      ? { hostEnrollmentListen: values['hosts-listen'] }
+      : {}),
   });
   if (app.initialAdminPassword !== null) {
     const file = join(resolve(dataDir), 'admin-password');

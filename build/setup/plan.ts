@@ -5,6 +5,7 @@ import { acceleratorStep } from './accelerator';
 import { debianGuestStep } from './debian-guest';
 import { guestStep } from './guest';
 import { accountsStep, daemonsStep, firewallChainsStep, qemuConfStep } from './libvirt-host';
+import { ovnDaemonsStep, ovnPackagesStep } from './ovn';
 import { packagesStep } from './packages';
 import type { SetupStep } from './step';
 import { tinyIsoStep } from './tiny-iso';
@@ -17,6 +18,9 @@ export function setupSteps(forTests: boolean, cacheDir: string = aioCacheDir()):
     qemuConfStep(),
     daemonsStep(),
     firewallChainsStep(),
+    // Issue 17: Open vSwitch + OVN (userspace datapath), for networks that span hosts.
+    ovnPackagesStep(),
+    ovnDaemonsStep(),
     guestStep(cacheDir),
     tinyIsoStep(cacheDir),
     acceleratorStep(cacheDir),

@@ -14,7 +14,9 @@ export type HostStatus =
   | 'preparing_for_maintenance'
   | 'non_operational'
   | 'non_responsive'
-  | 'connecting';
+  | 'connecting'
+  /** Issue 17: a remote host waiting for its agent to enroll. */
+  | 'installing';
 
 export interface Host {
   readonly id: string;

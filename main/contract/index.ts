@@ -6,6 +6,7 @@ export * from './data-centers';
 export * from './disks';
 export * from './errors';
 export * from './events';
+export * from './host-lifecycle';
 export * from './hosts';
 export * from './image-transfers';
 export * from './isolation-test';

@@ -547,6 +547,26 @@ export const engineMessages = {
   ),
   /** NEW: the start order names a VM outside the lab, or depends_on loops. */
   ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID: m('BAD_PARAMETERS', `${C} Start order: \${detail}.`),
+  // ── Issue 17: remote hosts ────────────────────────────────────────────────────────────
+  ACTION_TYPE_FAILED_VDS_WITH_SAME_HOST_EXIST: m(
+    'CONFLICT',
+    `${C} The Host address is already in use by host \${hostName}.`,
+  ),
+  /** NEW: the address is neither an IP address nor a host name. */
+  ACTION_TYPE_FAILED_HOST_ADDRESS_INVALID: m(
+    'BAD_PARAMETERS',
+    `${C} The Host address '\${address}' is not a valid IP address or host name.`,
+  ),
+  VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL: m(
+    'CONFLICT',
+    `${C} Host must be in Maintenance (or not yet installed) to be removed; it is \${hostStatus}.`,
+  ),
+  /** NEW: the engine's own machine is the local host; it is not added, so it cannot be removed. */
+  VDS_CANNOT_REMOVE_LOCAL_HOST: m(
+    'CONFLICT',
+    `${C} This is the engine's local host; it is not a remote host.`,
+  ),
+  VDS_CANNOT_REMOVE_HOST_WITH_VMS: m('CONFLICT', `${C} VMs (\${vmNames}) still run on the host.`),
 } as const satisfies Record<string, MessageDef>;
 
 /** Every code the engine may return. */

@@ -26,6 +26,12 @@ import {
   UseGraphicsTicketInput,
   type VmTicket,
 } from './graphics';
+import {
+  AddHostInput,
+  type HostEnrollment,
+  RemoveHostInput,
+  RenewHostEnrollmentInput,
+} from './host-lifecycle';
 import type { Host, HostNetworkLabel, HostNic } from './hosts';
 import type { ImageTransfer, ImageTransferTicket } from './image-transfers';
 import { type NetworkIsolationTest, TestNetworkIsolationInput } from './isolation-test';
@@ -789,6 +795,21 @@ export const operations = {
   DeactivateHost: op<Host>()('command', DeactivateHostInput, [
     'ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL',
     'VDS_CANNOT_MAINTENANCE_VDS_RUNNING_VMS',
+  ]),
+  // Issue 17: remote hosts (oVirt AddVds / RemoveVds), enrolled with a one-time token.
+  AddHost: op<HostEnrollment>()('command', AddHostInput, [
+    'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
+    'ACTION_TYPE_FAILED_VDS_WITH_SAME_HOST_EXIST',
+    'ACTION_TYPE_FAILED_HOST_ADDRESS_INVALID',
+    'ACTION_TYPE_FAILED_NAME_LENGTH_IS_TOO_LONG',
+  ]),
+  RemoveHost: op<null>()('command', RemoveHostInput, [
+    'VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL',
+    'VDS_CANNOT_REMOVE_LOCAL_HOST',
+    'VDS_CANNOT_REMOVE_HOST_WITH_VMS',
+  ]),
+  RenewHostEnrollment: op<HostEnrollment>()('command', RenewHostEnrollmentInput, [
+    'VDS_CANNOT_REMOVE_LOCAL_HOST',
   ]),
 
   // VMs

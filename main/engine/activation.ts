@@ -109,6 +109,8 @@ export async function reconcileVms(ctx: EngineServices, hostId: string): Promise
   const changed: string[] = [];
   ctx.database.transaction((tx) => {
     for (const v of vmsRepo.list(tx)) {
+      // Issue 17: a VM placed on another host is that host's to report, never "down" here.
+      if (v.hostId !== null && v.hostId !== hostId) continue;
       const state = running.get(v.id);
       if (state === undefined || state === 'down') {
         if (v.status !== 'down') {

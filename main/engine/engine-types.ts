@@ -4,7 +4,7 @@
  * and its runner implement. Apart from dispatch.ts so that engine.ts and runner.ts can use
  * them without importing dispatch.ts, which imports them (no import cycle, issue 14).
  */
-import type { ConsoleSession, HostAgent } from '../../libvirt/host-agent';
+import type { ConsoleSession, HostAgent, RemoteHostAgentFactory } from '../../libvirt/host-agent';
 import type { Envelope, OpInput, OpName, OpOutput, Principal } from '../contract';
 import type { EngineEvent } from '../contract/events';
 
@@ -78,6 +78,18 @@ export interface EngineOptions {
    * migrations (see fresh-database.ts); absent or unfit: the migrations run.
    */
   readonly freshDatabase?: string;
+  /**
+   * Issue 17: `host:port` where remote hosts enroll (TLS, the engine CA in the chain); absent =
+   * hosts can be added but cannot enroll until the engine listens.
+   */
+  readonly hostEnrollmentListen?: string;
+  /**
+   * Issue 17: how the engine connects to a remote host's agent (libvirt/agent-server/client.ts,
+   * given by the composition root); absent = remote hosts cannot be added.
+   */
+  readonly connectRemoteHost?: RemoteHostAgentFactory;
+  /** Issue 17: how often remote hosts are pinged (non_responsive detection), ms; default 1000. */
+  readonly remoteHostCheckIntervalMs?: number;
 }
 
 export interface StartedEngine extends Engine {

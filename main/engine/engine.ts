@@ -33,6 +33,7 @@ import { EventBus } from './events';
 import { copyFreshDatabase } from './fresh-database';
 import { GraphicsTickets } from './graphics/tickets';
 import { checkHost, isUnreachable, monitorHost } from './host-monitor';
+import { startRemoteHosts, stopRemoteHosts } from './hosts/remote-hosts';
 import { LockManager } from './locks';
 import { watchHostNetworks } from './network-watch';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
@@ -276,6 +277,7 @@ class EngineImpl implements StartedEngine {
     await this.ready.catch(() => undefined);
     this.unsubscribeDomains();
     this.stopMonitor();
+    await stopRemoteHosts(this.services);
     await Promise.allSettled([...this.pending]);
     this.segmentWatch?.stop();
     await this.segmentWatch?.idle();
@@ -384,4 +386,15 @@ async function startupWork(
   markStartup('host checked, VMs reconciled');
   if (engine.closing) return;
   engine.monitorHost(options.hostCheckIntervalMs ?? 5_000);
+  // Issue 17: remote hosts — the CA, the enrollment endpoint, monitoring every second. Their
+  // activations run as start-up's own operations (they must not wait for start-up to end).
+  await startRemoteHosts(services, {
+    ...(options.hostEnrollmentListen ? { enrollmentListen: options.hostEnrollmentListen } : {}),
+    ...(options.remoteHostCheckIntervalMs
+      ? { checkIntervalMs: options.remoteHostCheckIntervalMs }
+      : {}),
+    connect: options.connectRemoteHost ?? null,
+    runAsSystem: (op, input) => engine.invokeDuringStartup(SYSTEM_PRINCIPAL, op, input),
+  });
+  markStartup('remote hosts started');
 }

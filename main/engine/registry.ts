@@ -22,6 +22,10 @@ import { DeactivateHostCommand } from './commands/host/deactivate-host.command';
 import { HostSetupNetworksCommand } from './commands/host/host-setup-networks.command';
 import { RemoveHostNetworkLabelCommand } from './commands/host/remove-host-network-label.command';
 import { RemoveNetworkAttachmentCommand } from './commands/host/remove-network-attachment.command';
+import { AddHostCommand } from './commands/host-lifecycle/add-host.command';
+import { onHostAgent } from './commands/host-lifecycle/on-host-agent';
+import { RemoveHostCommand } from './commands/host-lifecycle/remove-host.command';
+import { RenewHostEnrollmentCommand } from './commands/host-lifecycle/renew-host-enrollment.command';
 import { AddImageTransferCommand } from './commands/image-transfer/add-image-transfer.command';
 import { CancelImageTransferCommand } from './commands/image-transfer/cancel-image-transfer.command';
 import { ExtendImageTransferCommand } from './commands/image-transfer/extend-image-transfer.command';
@@ -132,8 +136,12 @@ export const commands = {
   RemoveNetworkAttachment: RemoveNetworkAttachmentCommand,
   AddHostNetworkLabel: AddHostNetworkLabelCommand,
   RemoveHostNetworkLabel: RemoveHostNetworkLabelCommand,
-  ActivateHost: ActivateHostCommand,
-  DeactivateHost: DeactivateHostCommand,
+  // Issue 17: the same commands, run against the named host's agent (local or remote).
+  ActivateHost: onHostAgent(ActivateHostCommand),
+  DeactivateHost: onHostAgent(DeactivateHostCommand),
+  AddHost: AddHostCommand,
+  RemoveHost: RemoveHostCommand,
+  RenewHostEnrollment: RenewHostEnrollmentCommand,
   AddVm: AddVmCommand,
   UpdateVm: UpdateVmCommand,
   RemoveVm: RemoveVmCommand,

@@ -13,6 +13,8 @@ const COLORS: Readonly<Record<string, 'green' | 'orange' | 'red' | 'blue' | 'gre
   powering_down: 'orange',
   initializing: 'orange',
   connecting: 'orange',
+  // Issue 17: a remote host waiting for its agent to enroll.
+  installing: 'orange',
   paused: 'blue',
   non_operational: 'red',
   non_responsive: 'red',

@@ -7,6 +7,7 @@ import { registerCdromRoutes } from './cdroms.routes';
 import { registerClusterRoutes } from './clusters.routes';
 import { registerDiskRoutes } from './disks.routes';
 import { registerEmptyListRoutes } from './empty-lists.routes';
+import { registerHostLifecycleRoutes } from './host-lifecycle.routes';
 import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerLabRoutes } from './labs.routes';
@@ -26,6 +27,7 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerClusterRoutes(router);
   registerNetworkRoutes(router);
   registerHostRoutes(router);
+  registerHostLifecycleRoutes(router);
   registerVmRoutes(router);
   registerStorageDomainRoutes(router);
   registerDiskRoutes(router);

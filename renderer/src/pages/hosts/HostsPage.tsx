@@ -11,6 +11,7 @@ import { Table } from '../../components/Table';
 import { useClient } from '../../context';
 import { useQuery } from '../../hooks';
 import { href, type Route } from '../../router';
+import { AddHost } from './AddHost';
 import { SetupNetworks } from './SetupNetworks';
 
 function gib(bytes: number): string {
@@ -123,11 +124,31 @@ export function HostsPage({ route }: { route: Route }) {
                   >
                     Maintenance
                   </Button>
+                  {/* Issue 17: remote hosts can be removed (in maintenance, or never enrolled). */}
+                  {['maintenance', 'installing', 'non_responsive'].includes(h.status) && (
+                    <>
+                      {' '}
+                      <Button
+                        size="sm"
+                        variant="danger"
+                        id={domId('host', h.name, 'remove')}
+                        aria-label={`Remove host ${h.name}`}
+                        onClick={() => {
+                          act(client.invoke('RemoveHost', { hostId: h.id }));
+                        }}
+                      >
+                        Remove
+                      </Button>
+                    </>
+                  )}
                 </>
               ),
             },
           ]}
         />
+      </PageSection>
+      <PageSection>
+        <AddHost onAdded={hosts.reload} />
       </PageSection>
     </>
   );
