@@ -15,12 +15,9 @@ import type {
   ConsoleSession,
   DomainStateChange,
   HostAgent,
-  NetworkDrift,
-  NetworkSetup,
   RemoteHostAgent,
   RemoteHostAgentFactory,
   RemoteHostTarget,
-  ReportedNetwork,
 } from '../host-agent';
 import {
   encodeFrame,
