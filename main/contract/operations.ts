@@ -38,9 +38,9 @@ import type {
   VnicProfile,
 } from './networks';
 import type { Snapshot } from './snapshots';
-import type { User } from './users';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
+import type { User } from './users';
 import type { Vm, VmNic } from './vms';
 import { Initialization, NIC_INTERFACES } from './vms';
 

@@ -71,7 +71,6 @@ import {
 } from './queries/get-disks.query';
 import { GetEventById, GetEvents } from './queries/get-events.query';
 import { GetHostById } from './queries/get-host-by-id.query';
-import { GetAllUsers, GetUserById } from './queries/get-users.query';
 import { GetHostNetworkLabels } from './queries/get-host-network-labels.query';
 import { GetHostNicById } from './queries/get-host-nic-by-id.query';
 import { GetHostNicStatistics } from './queries/get-host-nic-statistics.query';
@@ -94,6 +93,7 @@ import {
   GetStorageDomainById,
 } from './queries/get-storage-domains.query';
 import { GetTemplateById } from './queries/get-template-by-id.query';
+import { GetAllUsers, GetUserById } from './queries/get-users.query';
 import { GetVmById } from './queries/get-vm-by-id.query';
 import { GetVmInterfaceById } from './queries/get-vm-interface-by-id.query';
 import { GetVmInterfaceStatistics } from './queries/get-vm-interface-statistics.query';
