@@ -141,7 +141,9 @@ export async function buildEngine(root = ROOT) {
     // Our sources' import.meta.url: their own file, relative to the bundle (see above);
     // a bundled package's: the bundle's URL.
     define: { 'import.meta.url': '__aioBundleUrl' },
-    banner: { js: "const __aioBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    banner: {
+      js: "const __aioBundleUrl = require('node:url').pathToFileURL(__filename).href; const __aioImport = globalThis.__aioDynamicImport ?? ((s) => import(s));",
+    },
     plugins: [sourceUrlPlugin(outDir, '__aioBundleUrl')],
     logLevel: 'warning',
   });
@@ -171,6 +173,14 @@ export async function buildEngine(root = ROOT) {
     logLevel: 'warning',
   });
   await Promise.all([cjs, esm]);
+  // The loader compiles the CommonJS bundle through vm.Script, whose import() would need
+  // Node's (experimental) dynamic-import callback, which functions restored from the code
+  // cache lose ("A dynamic import callback was not specified"): the bundle's import() of the
+  // lazily loaded packages goes through the loader's own import() instead (same line count,
+  // so the source map still fits).
+  const cjsFile = join(root, HEADLESS_CJS);
+  const text = readFileSync(cjsFile, 'utf8');
+  writeFileSync(cjsFile, text.replace(/\bimport\((["'][^"']+["'])\)/g, '__aioImport($1)'));
   await buildFreshDatabase(root);
 }
 

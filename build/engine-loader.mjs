@@ -16,15 +16,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-// Node 20 flags USE_MAIN_CONTEXT_DEFAULT_LOADER (below) as experimental and says so on stderr
-// at the first dynamic import; it is the documented way for vm code to import(), and the
-// engine's log should not carry that line. Every other warning passes.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning, ...rest) => {
-  const text = typeof warning === 'string' ? warning : warning.message;
-  if (text.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-  emitWarning(warning, ...rest);
-};
+// The bundle's import() of lazily loaded ES packages (the libvirt binding, node-pty) calls this
+// (engine-bundle.mjs rewrites them): code compiled by vm.Script, and above all code restored
+// from a code cache, has no dynamic-import callback of its own in Node 20.
+/** @param {string} specifier */
+globalThis.__aioDynamicImport = (specifier) => import(specifier);
 
 const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist/engine/headless.cjs');
 const CACHE = `${BUNDLE}.cache`;
@@ -42,8 +38,6 @@ const script = new vm.Script(
   {
     filename: BUNDLE,
     cachedData,
-    // The bundle's dynamic import() of ES-only packages (the libvirt binding, node-pty).
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   },
 );
 if (cachedData === undefined || script.cachedDataRejected === true) {
