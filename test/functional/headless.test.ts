@@ -13,14 +13,15 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const dirs: string[] = [];
 
 function serve(
   args: string[],
   env: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string } {
-  const child = spawn(TSX, ['main/headless.ts', ...args], {
+  // What `npm run serve` runs (the prebuilt engine, built first when stale), without npm in
+  // between, so the signals below reach the engine itself.
+  const child = spawn(process.execPath, ['build/serve.mjs', ...args], {
     cwd: ROOT,
     env: { ...process.env, AIO_ADMIN_PASSWORD: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
