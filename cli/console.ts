@@ -38,6 +38,8 @@ export async function vmConsole(
   if (!res.ok || res.body === null)
     throw new ConsoleFailed(`console of ${vmName}: HTTP ${res.status}`);
   let session: string | null = null;
+  /** Called on console output (used while waiting for the shell to answer an Enter). */
+  let onOutput: (() => void) | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   const type = (data: string): void => {
     const id = session;
@@ -93,10 +95,30 @@ export async function vmConsole(
             input.setRawMode(true);
             input.on('data', onKey);
           }
-          if (options.send !== undefined) type(`${options.send}\r`);
+          if (options.send !== undefined) {
+            // A serial console shows nothing until the shell prints a prompt: press Enter
+            // until it answers, then type the line once (as test/support/guest-console.ts).
+            const line = options.send;
+            let answered = false;
+            onOutput = () => {
+              answered = true;
+            };
+            const knock = (): void => {
+              if (controller.signal.aborted) return;
+              if (answered) {
+                onOutput = null;
+                type(`${line}\r`);
+                return;
+              }
+              type('\r');
+              setTimeout(knock, 2000);
+            };
+            knock();
+          }
         } else if (event === 'data') {
           const t = JSON.parse(payload) as string;
           out.write(t);
+          onOutput?.();
           if (pattern !== null) {
             seen = (seen + t).slice(-65536);
             if (pattern.test(seen)) {

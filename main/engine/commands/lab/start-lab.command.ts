@@ -21,6 +21,8 @@ import type { WaveVm } from './waves';
 /** Memory left to the host itself (engine, libvirtd, QEMU overhead per guest). */
 export const HOST_MEMORY_RESERVE_BYTES = 512 * 1024 * 1024;
 const DEFAULT_BOOT_TIMEOUT_S = 600;
+/** What a TCG QEMU process takes beyond the guest's memory (code cache, device model). */
+export const QEMU_OVERHEAD_BYTES = 96 * 1024 * 1024;
 
 /** The first VM on a depends_on cycle, or null (depth-first search). */
 function cycleIn(vms: readonly WaveVm[]): string | null {
@@ -84,7 +86,7 @@ export const StartLabCommand = defineCommand<'StartLab', StartPlan>({
         return {
           id: v.id,
           name: v.name,
-          memoryBytes: v.memoryBytes,
+          memoryBytes: v.memoryBytes + QEMU_OVERHEAD_BYTES,
           group: o?.group ?? 0,
           // A dependency already running counts as answered: only down ones are waited for.
           dependsOn: (o?.dependsOn ?? []).filter((d) => down.has(d)),
