@@ -17,10 +17,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, type BrowserWindow, dialog } from 'electron';
 
 import { createLocalHostAgent } from '../../libvirt/local-host-agent';
+import { startGraphicsLoopback } from '../api/graphics/loopback-server';
+import { engineGraphicsTickets } from '../api/graphics/ws-proxy';
 import type { Principal } from '../contract/common';
 import { createEngine, type StartedEngine } from '../engine/dispatch';
+import { GRAPHICS_URL_ARG } from '../preload/channels';
 import { type IpcConsole, registerIpc } from './ipc';
-import { enableSandboxEarly, installSecurity } from './security';
+import { enableSandboxEarly, installSecurity, serveAppPage } from './security';
 import { createMainWindow } from './window';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -68,7 +71,6 @@ async function main(): Promise<void> {
 
   enableSandboxEarly();
   await app.whenReady();
-  installSecurity(appUrl);
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const hostAgent = createLocalHostAgent({ stateDir: join(dataDir, 'host') });
@@ -79,6 +81,11 @@ async function main(): Promise<void> {
     ...(password ? { adminPassword: password } : {}),
   });
   const principal = await desktopPrincipal(engine);
+  // The window has no HTTP server: the screen's WebSocket (and only it) is served on a loopback
+  // port, started before the window so its exact origin is in the page's CSP from the start.
+  const graphics = await startGraphicsLoopback(engineGraphicsTickets(engine), appUrl);
+  installSecurity(appUrl, graphics.origin);
+  if (!devUrl) serveAppPage(rendererFile, graphics.origin);
   const unregister = registerIpc(
     {
       invoke: (op, input) => engine.invoke(principal, op, input as never),
@@ -91,6 +98,7 @@ async function main(): Promise<void> {
   win = createMainWindow({
     preload: preloadFile,
     load: devUrl ? { url: devUrl } : { file: rendererFile },
+    additionalArguments: [`${GRAPHICS_URL_ARG}${graphics.url}`],
   });
   win.on('closed', () => {
     win = null;
@@ -106,8 +114,9 @@ async function main(): Promise<void> {
     event.preventDefault();
     quitting = true;
     unregister();
-    void engine
+    void graphics
       .close()
+      .then(() => engine.close())
       .then(() => hostAgent.close())
       .finally(() => {
         app.exit(0);

@@ -6,9 +6,12 @@
  *
  * @see https://www.electronjs.org/docs/latest/tutorial/security
  */
-import { app, session, type WebContents } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 
-import { CONTENT_SECURITY_POLICY, isSameDocument } from './policy';
+import { app, net, protocol, session, type WebContents } from 'electron';
+
+import { contentSecurityPolicy, isSameDocument, withMetaPolicy } from './policy';
 
 function harden(contents: WebContents, appUrl: () => string): void {
   contents.on('will-navigate', (event, url) => {
@@ -32,8 +35,11 @@ export function enableSandboxEarly(): void {
 /**
  * Installs the hardening. Call once the app is ready, before the first window is created.
  * @param appUrl returns the URL the main window loads (file:// or the dev server).
+ * @param graphicsOrigin the screen's loopback WebSocket (`ws://127.0.0.1:<port>`), the one
+ *   origin besides the app itself that `connect-src` allows; null when none runs.
  */
-export function installSecurity(appUrl: () => string): void {
+export function installSecurity(appUrl: () => string, graphicsOrigin: string | null = null): void {
+  const policy = contentSecurityPolicy(graphicsOrigin);
   app.on('web-contents-created', (_event, contents) => {
     harden(contents, appUrl);
   });
@@ -47,8 +53,28 @@ export function installSecurity(appUrl: () => string): void {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+        'Content-Security-Policy': [policy],
       },
+    });
+  });
+}
+
+/**
+ * Serves the app's own page (the built renderer's index.html) with the window's policy in its
+ * meta tag and as a header: a file:// response carries no header, and the meta tag's
+ * `connect-src 'self'` alone would block the screen's loopback WebSocket. Every other file://
+ * request is loaded as Electron would without this handler.
+ */
+export function serveAppPage(appFile: string, graphicsOrigin: string | null): void {
+  const policy = contentSecurityPolicy(graphicsOrigin);
+  const page = pathToFileURL(appFile).pathname;
+  protocol.handle('file', async (request) => {
+    if (new URL(request.url).pathname !== page) {
+      return net.fetch(request, { bypassCustomProtocolHandlers: true });
+    }
+    const html = withMetaPolicy(await readFile(appFile, 'utf8'), policy);
+    return new Response(html, {
+      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': policy },
     });
   });
 }

@@ -36,6 +36,8 @@ export interface MainWindowOptions {
   readonly preload: string;
   /** What to load: the built renderer (file) or a dev-server URL. */
   readonly load: { readonly file: string } | { readonly url: string };
+  /** Process arguments for the preload (e.g. the screen's WebSocket URL). */
+  readonly additionalArguments?: readonly string[];
 }
 
 /** Creates and shows the main window. */
@@ -62,6 +64,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      ...(options.additionalArguments
+        ? { additionalArguments: [...options.additionalArguments] }
+        : {}),
     },
   });
   if (state.maximized) win.maximize();

@@ -12,7 +12,13 @@ import type { ConsoleOpName } from '../contract/console';
 import type { Envelope } from '../contract/errors';
 import type { EngineEvent } from '../contract/events';
 import type { OpInput, OpName, OpOutput } from '../contract/operations';
-import { IPC_EVENT, IPC_INVOKE, OP_NAME_PATTERN } from './channels';
+import {
+  GRAPHICS_URL_ARG,
+  GRAPHICS_URL_PATTERN,
+  IPC_EVENT,
+  IPC_INVOKE,
+  OP_NAME_PATTERN,
+} from './channels';
 
 /** Console session operations (contract/console.ts), handled by main/electron/ipc.ts. */
 export type { ConsoleOpName };
@@ -28,9 +34,22 @@ export interface AioBridge {
   /** `engine` delivers {@link EngineEvent}s; `console.data`/`console.exit` console output. */
   subscribe(event: 'engine', listener: (payload: EngineEvent) => void): () => void;
   subscribe(event: string, listener: (payload: unknown) => void): () => void;
+  /**
+   * Base URL of the screen's WebSocket (`ws://127.0.0.1:<port>/ovirt-engine/services/graphics/`,
+   * append a one-time ticket), or null when the main process serves none.
+   */
+  readonly graphicsUrl: string | null;
+}
+
+/** The graphics URL main/electron/app.ts passed as a process argument, if well-formed. */
+function graphicsUrlFromArgs(argv: readonly string[]): string | null {
+  const arg = argv.find((a) => a.startsWith(GRAPHICS_URL_ARG));
+  const value = arg?.slice(GRAPHICS_URL_ARG.length) ?? '';
+  return GRAPHICS_URL_PATTERN.test(value) ? value : null;
 }
 
 const bridge = {
+  graphicsUrl: graphicsUrlFromArgs(process.argv),
   invoke(op: string, input: unknown): Promise<unknown> {
     if (typeof op !== 'string' || !OP_NAME_PATTERN.test(op)) {
       return Promise.reject(new Error('invalid operation name'));

@@ -17,6 +17,8 @@ import { isEnvelope, transportFault } from './transport';
 export interface AioBridge {
   invoke(op: string, input: unknown): Promise<unknown>;
   subscribe(event: string, listener: (payload: unknown) => void): () => void;
+  /** The screen's loopback WebSocket base URL (Electron window only; null when none). */
+  readonly graphicsUrl?: string | null;
 }
 
 declare global {

@@ -21,10 +21,13 @@ const TICKET_SECONDS = 120;
  */
 const AUTO_RETRIES = 4;
 
-/** The engine serves the WebSocket only over HTTP(S); an Electron window (file://) has none. */
+/**
+ * The engine serves the WebSocket over HTTP(S); an Electron window (file://) has no HTTP origin,
+ * so there the main process's loopback listener (exposed by the preload) serves it.
+ */
 function wsBase(): string | null {
   const { protocol, host } = window.location;
-  if (protocol !== 'http:' && protocol !== 'https:') return null;
+  if (protocol !== 'http:' && protocol !== 'https:') return window.aio?.graphicsUrl ?? null;
   return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}${WS_PATH}`;
 }
 
