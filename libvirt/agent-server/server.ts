@@ -111,20 +111,27 @@ export async function serveHostAgent(
               return;
             }
             const method = f.method;
-            const params = reviveParams(method, f.params as unknown[]);
             // The method is one of the interface's own (REMOTE_METHODS), called on the agent.
             const served = agent as unknown as Record<
               RemoteMethod,
               (this: HostAgent, ...args: unknown[]) => Promise<unknown>
             >;
-            served[method].apply(agent, params).then(
-              (result) => {
-                reply({ id, result: result === undefined ? null : result });
-              },
-              (e: unknown) => {
-                reply({ id, error: toWireError(e) });
-              },
-            );
+            const fn = served[method];
+            // An optional method this agent lacks (or a synchronous throw) is an error answer,
+            // never an exception in the socket's data handler.
+            Promise.resolve()
+              .then(() => {
+                if (typeof fn !== 'function') throw new Error(`method ${method} not served here`);
+                return fn.apply(agent, reviveParams(method, f.params as unknown[]));
+              })
+              .then(
+                (result) => {
+                  reply({ id, result: result === undefined ? null : result });
+                },
+                (e: unknown) => {
+                  reply({ id, error: toWireError(e) });
+                },
+              );
           },
           (why) => {
             log(`dropping the engine connection: ${why}`);
