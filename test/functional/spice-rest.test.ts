@@ -7,7 +7,7 @@
  * WebSocket (noVNC speaks VNC); the `.vv` file says `type=spice` and Debian's remote-viewer,
  * under Xvfb, logs in with it (QEMU's `info spice` shows its display channel).
  */
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -169,7 +169,7 @@ describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer',
 
     // A generated SPICE ticket replaces the chosen one.
     const gen = await req('POST', `/vms/${vmId}/graphicsconsoles/${SPICE_ID}/ticket`, '<action/>');
-    const value = String((entity(gen.body, 'action').ticket as { value: string }).value);
+    const value = (entity(gen.body, 'action').ticket as { value: string }).value;
     expect(value).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(await spiceLink('127.0.0.1', port, chosen)).toBe(SPICE_LINK_PERMISSION_DENIED);
     expect(await spiceLink('127.0.0.1', port, value)).toBe(SPICE_LINK_OK);

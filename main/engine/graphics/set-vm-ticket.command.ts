@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 
 import { vmsRepo } from '../../../db/repos/vms.repo';
 import {
-  type GraphicsEndpoint,
   graphicsConsoleId,
+  type GraphicsEndpoint,
   type GraphicsProtocol,
   graphicsProtocolOf,
   type VmTicket,
