@@ -318,6 +318,12 @@ export interface HostAgent {
   domainGraphics(uuid: string): Promise<{ address: string; port: number } | null>;
   /** Issue 16: a new VNC password on a running domain, valid until `validTo`; the old one ends. */
   domainGraphicsTicket(uuid: string, password: string, validTo: Date): Promise<void>;
+  /** Issue 16: whether this host's QEMU has SPICE (VMs then get a SPICE display too). */
+  spiceSupported?(): Promise<boolean>;
+  /** Issue 16: where a running domain's SPICE display (loopback) listens; null when none. */
+  domainSpice?(uuid: string): Promise<{ address: string; port: number } | null>;
+  /** Issue 16: a new SPICE password on a running domain, valid until `validTo`. */
+  domainSpiceTicket?(uuid: string, password: string, validTo: Date): Promise<void>;
   /**
    * Issue 16: insert an ISO (`path`, a volume of a storage domain) into a running domain's
    * CD-ROM, or eject it (`path` null). Live only. Optional: agents without it cannot hot-change.

@@ -15,7 +15,14 @@ import { openConsole } from './domain/console';
 import { DomainStateWatcher } from './domain/domain-events';
 import type { DomainXmlOptions } from './domain/domain-xml';
 import { powerOffDomain, shutdownDomain, startDomain, undefineDomain } from './domain/domains';
-import { parseVncDisplay, setVncTicket, type VncDisplay } from './domain/graphics';
+import {
+  parseSpiceDisplay,
+  parseVncDisplay,
+  qemuHasSpice,
+  setSpiceTicket,
+  setVncTicket,
+  type VncDisplay,
+} from './domain/graphics';
 import type {
   BundledImage,
   CloudInitSeed,
@@ -199,7 +206,10 @@ export class LocalHostAgent implements HostAgent {
     if (desc.cdrom !== undefined && desc.cdrom.path !== null)
       await requireVolumeFile((await this.#domains.resolve(desc.cdrom.path)).path);
     try {
-      await startDomain(this.#conn, desc, this.#xmlOptions(desc));
+      await startDomain(this.#conn, desc, {
+        ...this.#xmlOptions(desc),
+        spice: await qemuHasSpice(),
+      });
     } finally {
       await this.#observe(desc.uuid, desc.name);
     }
@@ -254,6 +264,18 @@ export class LocalHostAgent implements HostAgent {
 
   domainGraphicsTicket(uuid: string, password: string, validTo: Date): Promise<void> {
     return setVncTicket(this.#uri, uuid, password, validTo);
+  }
+
+  spiceSupported(): Promise<boolean> {
+    return qemuHasSpice();
+  }
+
+  async domainSpice(uuid: string): Promise<VncDisplay | null> {
+    return parseSpiceDisplay(await this.#conn.xml(uuid));
+  }
+
+  domainSpiceTicket(uuid: string, password: string, validTo: Date): Promise<void> {
+    return setSpiceTicket(this.#uri, uuid, password, validTo);
   }
 
   async domainChangeMedia(uuid: string, path: string | null): Promise<void> {

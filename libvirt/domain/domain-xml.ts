@@ -31,6 +31,8 @@ export interface DomainXmlOptions {
   readonly accelerator: Accelerator;
   /** Required when `desc.boot.kind` is 'tiny'. */
   readonly tinyGuest?: TinyGuestFiles;
+  /** Issue 16: this QEMU has SPICE (probed): add a SPICE display after the VNC one. */
+  readonly spice?: boolean;
 }
 
 /** libvirt's domain type for an accelerator. */
@@ -246,7 +248,7 @@ export function domainXml(desc: DomainDesc, options: DomainXmlOptions): string {
     createElement('memballoon', { model: 'none' }),
   );
   // The screen (issue 16): VNC on loopback, password expired until the engine issues a ticket.
-  devices.append(...screenDevices());
+  devices.append(...screenDevices(undefined, { spice: options.spice === true }));
   const domain = createElement(
     'domain',
     { type: domainType(options.accelerator) },

@@ -2,7 +2,8 @@
 /**
  * Issue 16: `/vms/{id}/graphicsconsoles[/{cid}]` with the `ticket` and
  * `remoteviewerconnectionfile` actions, shaped as oVirt's BackendVmGraphicsConsole(s)Resource:
- * the id is the protocol in hex (`766e63`), `address`/`port` only with `?current=true`.
+ * the id is the protocol in hex (`766e63` VNC, `7370696365` SPICE), `address`/`port` only with
+ * `?current=true`.
  *
  * @see ../../../../shared/reference/ovirt-guests-api.md §7
  */
@@ -87,6 +88,7 @@ export function registerGraphicsConsoleRoutes(router: Router<Handler>): void {
           port: t.port,
           password: t.value,
           validSeconds: t.expiry,
+          type: c.protocol,
         });
         return ok('action', { remote_viewer_connection_file: text, status: 'complete' });
       },

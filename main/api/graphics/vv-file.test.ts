@@ -35,3 +35,27 @@ describe('.vv file for remote-viewer', () => {
     ).toThrow(/line break/);
   });
 });
+
+describe('.vv file for a SPICE console', () => {
+  it('says type=spice and offers no TLS port, smartcard or USB sharing', () => {
+    const lines = remoteViewerFile({
+      title: 'vm1',
+      host: '127.0.0.1',
+      port: 5901,
+      password: 'Ab3_x-Yz0123456-',
+      validSeconds: 120,
+      type: 'spice',
+    })
+      .trimEnd()
+      .split('\n');
+    expect(lines[0]).toBe('[virt-viewer]');
+    expect(lines).toContain('type=spice');
+    expect(lines).toContain('port=5901');
+    expect(lines).toContain('password=Ab3_x-Yz0123456-');
+    expect(lines).toContain('delete-this-file=1');
+    expect(lines).toContain('enable-smartcard=0');
+    expect(lines).toContain('enable-usb-autoshare=0');
+    expect(lines.some((l) => l.startsWith('tls-port='))).toBe(false);
+    expect(lines).not.toContain('type=vnc');
+  });
+});

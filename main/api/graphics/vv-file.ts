@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * oVirt's `remoteviewerconnectionfile` for a VNC console: the `.vv` text Debian's
+ * oVirt's `remoteviewerconnectionfile` for a VNC or SPICE console: the `.vv` text Debian's
  * `remote-viewer` opens (keys as ENG's ConsoleDescriptorGenerator writes them).
  */
 
@@ -12,6 +12,8 @@ export interface RemoteViewerFile {
   readonly password: string;
   /** Seconds the password stays valid (remote-viewer shows no timer; informational). */
   readonly validSeconds: number;
+  /** The console's protocol (default vnc). */
+  readonly type?: 'vnc' | 'spice';
 }
 
 /** One `key=value` line; values must not break out of their line. */
@@ -27,9 +29,20 @@ function line(key: string, value: string | number): string {
  * holds a password, so the viewer removes it after reading).
  */
 export function remoteViewerFile(file: RemoteViewerFile): string {
+  const type = file.type ?? 'vnc';
+  // SPICE's own keys (ConsoleDescriptorGenerator): no smartcard or USB sharing offered; no
+  // tls-port, host-subject or ca: the display is plain on loopback, it never leaves the host.
+  const spice =
+    type === 'spice'
+      ? [
+          line('enable-smartcard', 0),
+          line('enable-usb-autoshare', 0),
+          line('usb-filter', '-1,-1,-1,-1,0'),
+        ]
+      : [];
   return `${[
     '[virt-viewer]',
-    line('type', 'vnc'),
+    line('type', type),
     line('host', file.host),
     line('port', file.port),
     line('password', file.password),
@@ -40,5 +53,6 @@ export function remoteViewerFile(file: RemoteViewerFile): string {
     line('toggle-fullscreen', 'shift+f11'),
     line('release-cursor', 'shift+f12'),
     line('secure-attention', 'ctrl+alt+end'),
+    ...spice,
   ].join('\n')}\n`;
 }
