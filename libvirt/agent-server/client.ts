@@ -205,6 +205,11 @@ class TlsHostAgent implements RemoteHostAgent {
   domainChangeMedia = (uuid: string, path: string | null): Promise<void> =>
     this.call('domainChangeMedia', [uuid, path]);
   isIsoImage = (path: string): Promise<boolean> => this.call('isIsoImage', [path]);
+  spiceSupported = (): Promise<boolean> => this.call('spiceSupported', []);
+  domainSpice = (uuid: string): Promise<{ address: string; port: number } | null> =>
+    this.call('domainSpice', [uuid]);
+  domainSpiceTicket = (uuid: string, password: string, validTo: Date): Promise<void> =>
+    this.call('domainSpiceTicket', [uuid, password, validTo]);
   onDomainStateChange(listener: (change: DomainStateChange) => void): () => void {
     this.domainListeners.add(listener);
     void this.open().catch(() => undefined);

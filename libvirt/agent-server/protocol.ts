@@ -28,6 +28,9 @@ export const REMOTE_METHODS = [
   'isIsoImage',
   'domainGraphics',
   'domainGraphicsTicket',
+  'spiceSupported',
+  'domainSpice',
+  'domainSpiceTicket',
   'prepareStorageDomain',
   'storageSpace',
   'removeStalePartials',
@@ -145,7 +148,11 @@ export function fromWireError(e: WireError): HostError {
  */
 export function reviveParams(method: RemoteMethod, params: readonly unknown[]): unknown[] {
   const out = [...params];
-  if (method === 'domainGraphicsTicket' && typeof out[2] === 'string') out[2] = new Date(out[2]);
+  if (
+    (method === 'domainGraphicsTicket' || method === 'domainSpiceTicket') &&
+    typeof out[2] === 'string'
+  )
+    out[2] = new Date(out[2]);
   return out;
 }
 
