@@ -535,6 +535,11 @@ export const engineMessages = {
     'CONFLICT',
     `${C} VM \${vmName} has a vNIC on network \${networkName} of lab \${labName}.`,
   ),
+  /** NEW: a lab VM's vNIC may not be put on another lab's network (AddVmInterface, UpdateVmInterface). */
+  ACTION_TYPE_FAILED_VNIC_CROSSES_LAB: m(
+    'CONFLICT',
+    `${C} VM \${vmName} belongs to lab \${vmLabName} and network \${networkName} to lab \${labName}: two labs never share a network.`,
+  ),
   /** NEW: the network or VM is not a member of this lab. */
   ACTION_TYPE_FAILED_NOT_IN_LAB: m(
     'CONFLICT',

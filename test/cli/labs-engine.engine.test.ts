@@ -166,3 +166,53 @@ describe('two labs in one engine never touch each other', () => {
     expect((await h.ok('GetVmById', { id: blueVm })).name).toBe('blue-vm');
   });
 });
+
+describe("a lab VM's vNIC never lands on another lab's network", () => {
+  it('AddVmInterface and UpdateVmInterface refuse it with a clear fault, nothing changed', async () => {
+    const red = await h.ok('AddLab', { name: 'red' });
+    const blue = await h.ok('AddLab', { name: 'blue' });
+    const redNet = await isolated('red-net');
+    const redNet2 = await isolated('red-net2');
+    const blueNet = await isolated('blue-net');
+    const redVm = await vmOn(redNet, 'red-vm');
+    await h.ok('AttachToLab', { labId: red.id, networkId: redNet.id });
+    await h.ok('AttachToLab', { labId: red.id, networkId: redNet2.id });
+    await h.ok('AttachToLab', { labId: red.id, vmId: redVm });
+    await h.ok('AttachToLab', { labId: blue.id, networkId: blueNet.id });
+    const profileOf = async (n: Network): Promise<string> =>
+      must((await h.ok('GetVnicProfilesByNetworkId', { networkId: n.id }))[0]).id;
+    const blueProfile = await profileOf(blueNet);
+
+    const added = await expectRefused(
+      h,
+      agent,
+      'AddVmInterface',
+      { vmId: redVm, name: 'nic2', vnicProfileId: blueProfile } as never,
+      'ACTION_TYPE_FAILED_VNIC_CROSSES_LAB',
+      'CONFLICT',
+    );
+    expect(added.messages.join(' ')).toContain(
+      'VM red-vm belongs to lab red and network blue-net to lab blue',
+    );
+    const nic1 = must((await h.ok('GetVmInterfaces', { vmId: redVm }))[0]);
+    await expectRefused(
+      h,
+      agent,
+      'UpdateVmInterface',
+      { vmId: redVm, id: nic1.id, vnicProfileId: blueProfile } as never,
+      'ACTION_TYPE_FAILED_VNIC_CROSSES_LAB',
+      'CONFLICT',
+    );
+    expect((await h.ok('GetVmInterfaces', { vmId: redVm })).map((n) => n.vnicProfileId)).toEqual([
+      nic1.vnicProfileId,
+    ]);
+    // Within its own lab, and for a VM of no lab, vNICs move freely.
+    await h.ok('UpdateVmInterface', {
+      vmId: redVm,
+      id: nic1.id,
+      vnicProfileId: await profileOf(redNet2),
+    });
+    const free = await h.ok('AddVm', { name: 'free-vm', cluster: CL, template: { name: 'tiny' } });
+    await h.ok('AddVmInterface', { vmId: free.id, name: 'nic1', vnicProfileId: blueProfile });
+  });
+});

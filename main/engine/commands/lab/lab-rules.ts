@@ -85,3 +85,29 @@ export function networkCannotJoin(
   }
   return null;
 }
+
+/**
+ * Why a vNIC of `vm` may not be on `vnicProfileId`'s network, or null: a lab's VM never gets a
+ * vNIC on another lab's network (AddVmInterface, UpdateVmInterface). A VM of no lab and a
+ * network of no lab are free, as for AttachToLab.
+ */
+export function vnicCrossesLab(
+  c: Conn,
+  vm: { readonly id: string; readonly name: string },
+  vnicProfileId: string | null | undefined,
+): Failure | null {
+  if (vnicProfileId === null || vnicProfileId === undefined) return null;
+  const vmLab = labsRepo.labOfVm(c, vm.id);
+  if (vmLab === null) return null;
+  const profile = vnicProfilesRepo.findById(c, vnicProfileId);
+  const net = profile ? networksRepo.findById(c, profile.networkId) : null;
+  if (!net) return null;
+  const netLab = labsRepo.labOfNetwork(c, net.id);
+  if (netLab === null || netLab === vmLab) return null;
+  return failWith('ACTION_TYPE_FAILED_VNIC_CROSSES_LAB', {
+    vmName: vm.name,
+    vmLabName: labName(c, vmLab),
+    networkName: net.name,
+    labName: labName(c, netLab),
+  }).failure;
+}

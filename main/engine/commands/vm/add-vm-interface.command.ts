@@ -8,6 +8,7 @@ import { allocateMac, normalizeMac } from '../../mac-pool';
 import { CommandFailure, failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { validateVmTransition } from '../../validators/vm.validator';
 import { validateVnicProfile } from '../../validators/vnic.validator';
+import { vnicCrossesLab } from '../lab/lab-rules';
 
 interface Plan {
   readonly mac: string | null;
@@ -30,6 +31,8 @@ export const AddVmInterfaceCommand = defineCommand<'AddVmInterface', Plan>({
           vmNicsRepo.listByVm(c, vm.id).some((n) => n.name === input.name),
         ),
       () => validateVnicProfile(c, vm, input.vnicProfileId),
+      // Issue 15: two labs never share a network (the rule lives in lab-rules.ts).
+      () => vnicCrossesLab(c, vm, input.vnicProfileId),
       () =>
         failWith('INVALID_INPUT', { detail: `MAC address '${input.mac ?? ''}' is not valid` }).when(
           input.mac !== undefined && mac === null,

@@ -5,6 +5,7 @@ import { defineCommand, lockKey } from '../../command';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { validateVmTransition } from '../../validators/vm.validator';
 import { validateVnicProfile } from '../../validators/vnic.validator';
+import { vnicCrossesLab } from '../lab/lab-rules';
 
 export const UpdateVmInterfaceCommand = defineCommand<'UpdateVmInterface', null>({
   action: 'update',
@@ -25,6 +26,8 @@ export const UpdateVmInterfaceCommand = defineCommand<'UpdateVmInterface', null>
             vmNicsRepo.listByVm(c, vm.id).some((n) => n.name === input.name && n.id !== nic.id),
         ),
       () => validateVnicProfile(c, vm, input.vnicProfileId),
+      // Issue 15: two labs never share a network (the rule lives in lab-rules.ts).
+      () => vnicCrossesLab(c, vm, input.vnicProfileId),
     );
     return f ? invalid(f) : valid(null);
   },
