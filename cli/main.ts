@@ -345,11 +345,14 @@ Exit codes:
 
   program
     .command('doctor')
-    .description('why can VM A not reach VM B? first causes, from what the engine knows')
+    .description(
+      'why can VM A not reach VM B? causes from the engine and the host, proved by a ping from inside A',
+    )
     .argument('<a>', 'VM name')
     .argument('<b>', 'VM name')
+    .option('--no-probe', 'engine and host facts only; no ping from inside the guest')
     .addOption(outputOption())
-    .action(async (a: string, b: string, o: { output: Output }) => {
+    .action(async (a: string, b: string, o: { output: Output; probe: boolean }) => {
       const c = client();
       const idOf = async (name: string): Promise<string> => {
         const hit = (await c.list(`/vms?search=${encodeURIComponent(`name=${name}`)}`, 'vm')).find(
@@ -359,26 +362,56 @@ Exit codes:
         if (id === undefined) throw new UsageError(`no VM named ${name}`);
         return id;
       };
-      const d = await c.call('GET', `/doctor?vm=${await idOf(a)}&peer=${await idOf(b)}`);
+      const d = await c.call(
+        'GET',
+        `/doctor?vm=${await idOf(a)}&peer=${await idOf(b)}&probe=${String(o.probe)}`,
+      );
       const causes = listOf(d, 'causes.cause').map((x) => ({
         code: text(x, 'code') ?? '',
         network: text(x, 'network') ?? null,
         detail: text(x, 'detail') ?? '',
       }));
       const reachable = text(d, 'reachable') === 'true';
-      if (o.output === 'json') say(JSON.stringify({ reachable, causes }, null, 2));
-      else if (reachable)
-        say(
-          `${a} → ${b}: nothing the engine knows stands in the way (shared: ${listOf(
-            d,
-            'shared_networks.network',
-          )
-            .map((n) => text(n, 'name'))
-            .join(', ')}).`,
-        );
+      const reached = text(d, 'probe.reached');
+      const probe =
+        text(d, 'probe.evidence') === undefined
+          ? null
+          : {
+              network: text(d, 'probe.network') ?? null,
+              address: text(d, 'probe.address') ?? null,
+              command: text(d, 'probe.command') ?? '',
+              reached: reached === undefined ? null : reached === 'true',
+              evidence: text(d, 'probe.evidence') ?? '',
+            };
+      if (o.output === 'json') say(JSON.stringify({ reachable, causes, probe }, null, 2));
       else {
-        say(`${a} → ${b}: not reachable. Causes:`);
-        for (const x of causes) say(`  ${x.code}: ${x.detail}`);
+        if (causes.length === 0)
+          say(
+            `${a} → ${b}: nothing the engine or the host knows stands in the way (shared: ${listOf(
+              d,
+              'shared_networks.network',
+            )
+              .map((n) => text(n, 'name'))
+              .join(', ')}).`,
+          );
+        else {
+          say(`${a} → ${b}: causes:`);
+          for (const x of causes) say(`  ${x.code}: ${x.detail}`);
+        }
+        if (probe !== null) {
+          const verdict =
+            probe.reached === null
+              ? 'no probe'
+              : probe.reached
+                ? `${b} answered`
+                : `${b} did NOT answer`;
+          say(
+            `proof: ${probe.command === '' ? '' : `${a}# ${probe.command} → `}${verdict}` +
+              (probe.network === null ? '' : ` (on ${probe.network})`),
+          );
+          for (const line of probe.evidence.split('\n')) say(`  | ${line}`);
+        }
+        say(reachable ? `verdict: ${a} reaches ${b}.` : `verdict: ${a} does not reach ${b}.`);
       }
       if (!reachable) result.code = EXIT.failed;
     });

@@ -37,15 +37,23 @@ function initializationBody(vm: LabVm): Json | undefined {
     ...(init.user !== undefined ? { user_name: init.user } : {}),
     ...(init.script !== undefined ? { custom_script: init.script } : {}),
     ...(init.sshKeys.length > 0 ? { authorized_ssh_keys: init.sshKeys.join('\n') } : {}),
-    ...(init.addresses.length > 0
+    ...(init.addresses.length > 0 || (init.dhcpNics ?? []).length > 0
       ? {
           nic_configurations: {
-            nic_configuration: init.addresses.map((a) => ({
-              name: a.name,
-              boot_protocol: 'static',
-              on_boot: true,
-              ip: { address: a.ip, netmask: a.netmask, version: 'v4' },
-            })),
+            nic_configuration: [
+              ...init.addresses.map((a) => ({
+                name: a.name,
+                boot_protocol: 'static',
+                on_boot: true,
+                ip: { address: a.ip, netmask: a.netmask, version: 'v4' },
+              })),
+              // A NIC on a network with an address plan asks the segment's DHCP service.
+              ...(init.dhcpNics ?? []).map((name) => ({
+                name,
+                boot_protocol: 'dhcp',
+                on_boot: true,
+              })),
+            ],
           },
         }
       : {}),

@@ -25,6 +25,8 @@ export interface LabNic {
   readonly network: string;
   /** Static address set through cloud-init, with its netmask; null when none. */
   readonly address: { readonly ip: string; readonly netmask: string } | null;
+  /** No address, on a network whose address plan serves DHCP: the guest asks DHCP. */
+  readonly dhcp?: boolean;
 }
 
 export interface LabCloudInit {

@@ -81,14 +81,16 @@ export function desiredInitialization(vm: LabVm): EngineInitialization | null {
       ? []
       : [{ name: `eth${i}`, ip: nic.address.ip, netmask: nic.address.netmask }],
   );
+  const dhcpNics = vm.nics.flatMap((nic, i) => (nic.dhcp === true ? [`eth${i}`] : []));
   const ci = vm.cloudInit;
-  if (ci === null && addresses.length === 0) return null;
+  if (ci === null && addresses.length === 0 && dhcpNics.length === 0) return null;
   return {
     ...(ci?.hostName !== undefined ? { hostName: ci.hostName } : {}),
     ...(ci?.user !== undefined ? { user: ci.user } : {}),
     ...(ci?.script !== undefined ? { script: ci.script } : {}),
     sshKeys: ci?.sshKeys ?? [],
     addresses,
+    ...(dhcpNics.length > 0 ? { dhcpNics } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export interface EngineInitialization {
   readonly sshKeys: readonly string[];
   readonly script?: string;
   readonly addresses: readonly { name: string; ip: string; netmask: string }[];
+  /** Guest NICs (`eth1`) that ask DHCP; absent when none. */
+  readonly dhcpNics?: readonly string[];
 }
 
 export interface EngineVm extends EngineResource {
@@ -97,16 +99,23 @@ function initializationOf(v: Json): EngineInitialization | null {
   const user = text(v, 'initialization.user_name');
   const script = text(v, 'initialization.custom_script');
   const keys = text(v, 'initialization.authorized_ssh_keys');
+  const configs = listOf(v, 'initialization.nic_configurations.nic_configuration');
+  const dhcpNics = configs
+    .filter((c) => text(c, 'boot_protocol') === 'dhcp')
+    .map((c) => text(c, 'name') ?? '');
   return {
     ...(hostName !== undefined ? { hostName } : {}),
     ...(user !== undefined ? { user } : {}),
     ...(script !== undefined ? { script } : {}),
     sshKeys: keys === undefined ? [] : keys.split('\n').filter((k) => k.trim() !== ''),
-    addresses: listOf(v, 'initialization.nic_configurations.nic_configuration').map((c) => ({
-      name: text(c, 'name') ?? '',
-      ip: text(c, 'ip.address') ?? '',
-      netmask: text(c, 'ip.netmask') ?? '',
-    })),
+    addresses: configs
+      .filter((c) => text(c, 'boot_protocol') !== 'dhcp')
+      .map((c) => ({
+        name: text(c, 'name') ?? '',
+        ip: text(c, 'ip.address') ?? '',
+        netmask: text(c, 'ip.netmask') ?? '',
+      })),
+    ...(dhcpNics.length > 0 ? { dhcpNics } : {}),
   };
 }
 

@@ -106,7 +106,12 @@ export type ConnectivityCauseCode =
   | 'duplicate_ip'
   | 'duplicate_mac'
   | 'different_subnets'
-  | 'no_address';
+  | 'no_address'
+  // What the host shows (doctor-host.ts): the bridge against the engine's wish, its isolation
+  // rules, and a DHCP vNIC the segment never leased to.
+  | 'bridge_out_of_sync'
+  | 'isolation_rules'
+  | 'no_dhcp_lease';
 
 export interface ConnectivityCause {
   readonly code: ConnectivityCauseCode;
@@ -123,6 +128,23 @@ export interface ConnectivityDiagnosis {
   /** True when nothing the engine knows stands in the way (not a proof: no probe is sent). */
   readonly reachable: boolean;
   readonly causes: readonly ConnectivityCause[];
+  /** The proof, when asked for (`probe`): a ping from inside A to B's address. */
+  readonly probe?: ConnectivityProbe | null;
 }
 
-export const DiagnoseConnectivityInput = z.object({ vmId: Uuid, peerId: Uuid }).strict();
+/** A real ping from guest A to B, typed on A's serial console (doctor-probe.ts). */
+export interface ConnectivityProbe {
+  /** The network and B's address on it that A pinged (null when none was known). */
+  readonly network: string | null;
+  readonly address: string | null;
+  /** The line typed on A's console. */
+  readonly command: string;
+  /** True: B answered; false: it did not; null: the probe could not be run (see evidence). */
+  readonly reached: boolean | null;
+  /** What the guest printed, or why there was no probe. */
+  readonly evidence: string;
+}
+
+export const DiagnoseConnectivityInput = z
+  .object({ vmId: Uuid, peerId: Uuid, probe: z.boolean().optional() })
+  .strict();

@@ -21,6 +21,7 @@ let h: Harness;
 let n1: Network;
 let n2: Network;
 let dhcpless: Network;
+let agent: RecordingHostAgent;
 const CL = { name: 'Default' };
 
 async function isolated(name: string, mtu: number): Promise<Network> {
@@ -78,7 +79,8 @@ const codes = async (a: string, b: string): Promise<string[]> =>
   (await diagnose(a, b)).causes.map((c) => c.code);
 
 beforeAll(async () => {
-  h = await startHarness(new RecordingHostAgent());
+  agent = new RecordingHostAgent();
+  h = await startHarness(agent);
   n1 = await isolated('dn1', 9000);
   n2 = await isolated('dn2', 1500);
   dhcpless = await isolated('dn3', 1500);
@@ -152,5 +154,55 @@ describe('doctor names the first cause', () => {
     const d = await diagnose(a, b);
     expect(d.causes.map((c) => c.code)).toEqual(['no_address']);
     expect(d.causes[0]?.detail).toContain('dn3 has no DHCP');
+  });
+
+  it('no DHCP lease: a vNIC that asks DHCP, and the segment never leased to its MAC', async () => {
+    const served = await h.ok('AddNetwork', {
+      name: 'dn4',
+      dataCenter: { name: 'Default' },
+      mtu: 1500,
+      isolated: true,
+      addressPlan: {
+        subnet: { cidr: '10.58.0.0/24' },
+        dhcpRange: { start: '10.58.0.100', end: '10.58.0.150' },
+      },
+    });
+    await h.ok('AttachNetworkToCluster', { cluster: CL, network: { id: served.id } });
+    const a = await vm('lease-a', served, '10.58.0.1/24');
+    const b = await vm('lease-b', served, null);
+    const d = await diagnose(a, b);
+    expect(d.causes.map((c) => c.code)).toEqual(['no_dhcp_lease']);
+    expect(d.causes[0]?.detail).toMatch(/^lease-b\/nic1 \([0-9a-f:]{17}\) asks DHCP on dn4/);
+    // Once the segment leased to it, its leased address counts (same subnet: nothing in the way).
+    const mac = must((await h.ok('GetVmInterfaces', { vmId: b }))[0]).mac.toLowerCase();
+    agent.fakeLease(served.vdsmName, {
+      mac,
+      ip: '10.58.0.120',
+      hostname: 'lease-b',
+      expiresAt: null,
+    });
+    expect(await diagnose(a, b)).toMatchObject({ reachable: true, causes: [] });
+  });
+
+  it('bridge out of sync: the host bridge has another MTU than the engine wants', async () => {
+    const net = await isolated('dn5', 1500);
+    const a = await vm('sync-a', net, '10.59.0.1/24');
+    const b = await vm('sync-b', net, '10.59.0.2/24');
+    expect(await codes(a, b)).toEqual([]);
+    const bridge = must(agent.bridges.get(net.vdsmName));
+    bridge.mtu = 1400;
+    try {
+      const d = await diagnose(a, b);
+      expect(d.causes).toEqual([
+        {
+          code: 'bridge_out_of_sync',
+          network: 'dn5',
+          detail: `bridge ${net.vdsmName} is out of sync with the engine: mtu 1400 (expected 1500)`,
+        },
+      ]);
+      expect(d.reachable).toBe(false);
+    } finally {
+      bridge.mtu = 1500;
+    }
   });
 });

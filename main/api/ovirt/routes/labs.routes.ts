@@ -80,7 +80,15 @@ export function registerLabRoutes(router: Router<Handler>): void {
           ['vm', 'peer'].filter((k) => ctx.query.get(k) === null),
           'get',
         );
-      const d = await ctx.call('DiagnoseConnectivity', { vmId, peerId });
+      // `probe=true`: A pings B from inside the guest; the answer decides, shown as evidence.
+      const probeParam = ctx.query.get('probe');
+      if (probeParam !== null && probeParam !== 'true' && probeParam !== 'false')
+        throw invalidValue(`probe: "${probeParam}" is not a boolean (true or false)`);
+      const d = await ctx.call('DiagnoseConnectivity', {
+        vmId,
+        peerId,
+        ...(probeParam === null ? {} : { probe: probeParam === 'true' }),
+      });
       return ok('diagnosis', {
         vm: { href: `${ctx.base}/vms/${d.vmId}`, id: d.vmId },
         peer: { href: `${ctx.base}/vms/${d.peerId}`, id: d.peerId },
@@ -98,6 +106,16 @@ export function registerLabRoutes(router: Router<Handler>): void {
                   network: x.network ?? undefined,
                   detail: x.detail,
                 })),
+              },
+        probe:
+          d.probe === undefined || d.probe === null
+            ? undefined
+            : {
+                network: d.probe.network ?? undefined,
+                address: d.probe.address ?? undefined,
+                command: d.probe.command,
+                reached: d.probe.reached ?? undefined,
+                evidence: d.probe.evidence,
               },
       });
     })

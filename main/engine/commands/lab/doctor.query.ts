@@ -5,7 +5,10 @@
  * (the tiny guest reports it in its ready line) different from the network's, the same IPv4
  * address or MAC twice on the segment, static addresses in different subnets, or a vNIC with
  * no static address on a network without DHCP. Each cause names the network and the values.
- * No probe is sent: `reachable` means nothing known stands in the way.
+ * Then what the host shows (doctor-host.ts): the bridge out of sync with the engine, its
+ * isolation rules broken, a DHCP vNIC without a lease. Without `probe`, `reachable` means
+ * nothing known stands in the way; with it, A pings B from inside the guest (doctor-probe.ts)
+ * and the answer decides, shown as evidence.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,13 +17,16 @@ import type { Conn } from '../../../../db/client';
 import { networksRepo, vnicProfilesRepo } from '../../../../db/repos/networks.repo';
 import { vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
 import { parseTinyGuestReadyLine } from '../../../../libvirt/host-agent';
-import type { ConnectivityCause } from '../../../contract/labs';
+import type { ConnectivityCause, ConnectivityProbe } from '../../../contract/labs';
 import type { Network } from '../../../contract/networks';
 import type { Vm, VmNic } from '../../../contract/vms';
 import type { Query } from '../../command';
+import type { EngineContext } from '../../context';
 import { effectiveMtu } from '../../host-networks';
 import { notFound } from '../../validation';
 import { inDomain, vmInitialization, vnicsInGuestOrder } from '../vm/vm-initialization';
+import { bridgeCauses, dhcpLease } from './doctor-host';
+import { pingFromConsole } from './doctor-probe';
 
 /** One vNIC as the doctor sees it. */
 interface NicFacts {
@@ -33,6 +39,8 @@ interface NicFacts {
   readonly prefix: number | null;
   /** The MTU the guest reported, when it did. */
   readonly guestMtu: number | null;
+  /** True when the vNIC has no static address and its network's address plan serves DHCP. */
+  readonly dhcp: boolean;
 }
 
 const toInt = (ip: string): number => ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
@@ -91,6 +99,7 @@ async function nicFacts(c: Conn, dataDir: string, vm: Vm): Promise<NicFacts[]> {
       ip,
       prefix: ip === null ? null : prefixOf(config?.ip?.netmask),
       guestMtu: guestName === null ? null : (mtus.get(guestName) ?? null),
+      dhcp: ip === null && network.addressPlan !== null && network.addressPlan !== undefined,
     });
   }
   return out;
@@ -177,6 +186,7 @@ export const DiagnoseConnectivity: Query<'DiagnoseConnectivity'> = async (ctx, i
         detail: `${v.name} is ${v.status.replace(/_/g, ' ')}`,
       });
   }
+  const down = causes.length > 0;
   const [mine, theirs] = [await nicFacts(c, ctx.dataDir, vm), await nicFacts(c, ctx.dataDir, peer)];
   const shared = [...new Set(mine.map((n) => n.network.id))].filter((id) =>
     theirs.some((t) => t.network.id === id),
@@ -191,26 +201,91 @@ export const DiagnoseConnectivity: Query<'DiagnoseConnectivity'> = async (ctx, i
     });
   }
   let clearPath = false;
+  const probeTargets: { network: Network; address: string | null; clear: boolean }[] = [];
   for (const netId of shared) {
-    const a = mine.find((n) => n.network.id === netId);
-    const b = theirs.find((n) => n.network.id === netId);
+    let a = mine.find((n) => n.network.id === netId);
+    let b = theirs.find((n) => n.network.id === netId);
     if (a === undefined || b === undefined) continue;
     const others: NicFacts[] = [];
     for (const u of vmsRepo.listUsingNetwork(c, netId)) {
       if (u.id === vm.id || u.id === peer.id) continue;
       others.push(...(await nicFacts(c, ctx.dataDir, u)).filter((n) => n.network.id === netId));
     }
-    const found = onNetwork(a.network, a, b, others);
+    // A running guest that asks DHCP has the address the segment leased to its MAC.
+    const hostFound: ConnectivityCause[] = [];
+    const leased = async (x: NicFacts): Promise<NicFacts> => {
+      if (!x.dhcp || x.vm.status !== 'up') return x;
+      const lease = await dhcpLease(ctx, x.network, x.vm.name, x.nic);
+      if (lease.cause !== null) hostFound.push(lease.cause);
+      const cidr = x.network.addressPlan?.subnet.cidr ?? '';
+      const prefix = Number(cidr.split('/')[1] ?? 'NaN');
+      return lease.ip === null
+        ? x
+        : { ...x, ip: lease.ip, prefix: Number.isInteger(prefix) ? prefix : null };
+    };
+    a = await leased(a);
+    b = await leased(b);
+    if (!down) hostFound.push(...(await bridgeCauses(ctx, a.network)));
+    const found = [...onNetwork(a.network, a, b, others), ...hostFound];
     if (found.length === 0) clearPath = true;
     causes.push(...found);
+    probeTargets.push({ network: a.network, address: b.ip, clear: found.length === 0 });
   }
-  const down = causes.some((x) => x.code === 'vm_down');
+  const verdict = !down && clearPath;
+  const probe = input.probe === true ? await proof(ctx, vm, peer, down, probeTargets) : null;
   return {
     vmId: vm.id,
     peerId: peer.id,
     sharedNetworks: shared.map((id) => mine.find((n) => n.network.id === id)?.network.name ?? id),
-    reachable: !down && clearPath,
+    // A probe that ran decides; otherwise nothing known standing in the way does.
+    reachable: probe?.reached ?? verdict,
     // A path that is clear makes the other networks' problems beside the point.
-    causes: !down && clearPath ? [] : causes,
+    causes: verdict ? [] : causes,
+    ...(input.probe === true ? { probe } : {}),
   };
 };
+
+/**
+ * The proof: A pings B's address on the first clear shared network (else the first shared one
+ * where B's address is known) from its serial console. Without a shared network, B's address on
+ * any of its networks is tried, so the evidence shows the failure too.
+ */
+async function proof(
+  ctx: EngineContext,
+  vm: Vm,
+  peer: Vm,
+  down: boolean,
+  targets: readonly { network: Network; address: string | null; clear: boolean }[],
+): Promise<ConnectivityProbe> {
+  let target =
+    targets.find((t) => t.clear && t.address !== null) ?? targets.find((t) => t.address !== null);
+  if (target === undefined && !down) {
+    // No shared network: B's address anywhere, to show A cannot get there.
+    for (const n of await nicFacts(ctx.database.db, ctx.dataDir, peer)) {
+      const ip = n.ip ?? (n.dhcp ? (await dhcpLease(ctx, n.network, peer.name, n.nic)).ip : null);
+      if (ip !== null) {
+        target = { network: n.network, address: ip, clear: false };
+        break;
+      }
+    }
+  }
+  const none = (evidence: string): ConnectivityProbe => ({
+    network: target?.network.name ?? null,
+    address: target?.address ?? null,
+    command: '',
+    reached: null,
+    evidence,
+  });
+  if (vm.status !== 'up') return none(`${vm.name} is not up: no console to ping from`);
+  if (target?.address == null) return none(`no address of ${peer.name} is known to ping`);
+  let session;
+  try {
+    session = await ctx.host.domainConsole(vm.id);
+  } catch (error) {
+    return none(
+      `the console of ${vm.name} cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const result = await pingFromConsole(session, target.address);
+  return { network: target.network.name, address: target.address, ...result };
+}

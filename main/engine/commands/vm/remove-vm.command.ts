@@ -4,6 +4,9 @@
  * first, then its cloud-init seed. The VM's own disks are removed with it unless `detachOnly` (they stay as floating
  * disks), as oVirt's RemoveVmCommand.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { diskAttachmentsRepo } from '../../../../db/repos/disks.repo';
 import { vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Vm } from '../../../contract/vms';
@@ -54,6 +57,10 @@ export const RemoveVmCommand = defineCommand<'RemoveVm', Plan>({
     await ctx.host.removeCloudInitSeed(input.id).catch((e: unknown) => {
       throw hostFailure(e);
     });
+    // Its per-VM files (serial log) too, before the row: a crash between the two leaves a VM
+    // whose next boot writes a new log, never a directory no VM owns (issue 15: destroy
+    // leaves nothing behind).
+    await rm(join(ctx.dataDir, 'vms', input.id), { recursive: true, force: true });
     if (input.detachOnly === true || plan.diskIds.length === 0) {
       ctx.database.transaction((tx) => {
         for (const id of plan.diskIds) diskAttachmentsRepo.delete(tx, id);

@@ -25,6 +25,7 @@ import { StatusLabel } from '../../components/Status';
 import { Table } from '../../components/Table';
 import { useClient } from '../../context';
 import { useQuery } from '../../hooks';
+import { LabDoctor } from './LabDoctor';
 
 export function LabsPage() {
   const labs = useQuery('GetAllLabs', {}, ['lab', 'vm', 'network']);
@@ -270,6 +271,7 @@ function LabCard({
             },
           ]}
         />
+        <LabDoctor base={base} vms={vms} />
       </CardBody>
     </Card>
   );
