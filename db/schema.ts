@@ -648,6 +648,11 @@ export const labVm = sqliteTable('lab_vm', {
   labId: text('lab_id')
     .notNull()
     .references(() => lab.id, { onDelete: 'restrict' }),
+  // Issue 15: the lab's start order for this VM (lab file `group`, `depends_on`, `start_delay`),
+  // so "Start all" without a file honours it. `start_depends_on`: JSON array of VM ids.
+  startGroup: integer('start_group').notNull().default(0),
+  startDependsOn: text('start_depends_on').notNull().default('[]'),
+  startDelaySeconds: integer('start_delay_seconds').notNull().default(0),
 });
 /**
  * Issue 17: a host reached over the network (oVirt's vds_static `port` + host-deploy state).
@@ -667,4 +672,17 @@ export const hostRemote = sqliteTable('host_remote', {
   certFingerprint: text('cert_fingerprint'),
   enrolledAt: text('enrolled_at'),
   createdAt: createdAt(),
+});
+
+/**
+ * Issue 15: a lab's last start in waves (JSON of the contract's LabStartJob), written at each
+ * VM's state change, so a start is never silently forgotten: after an engine restart a start
+ * that was running is reported as interrupted.
+ */
+export const labStartJob = sqliteTable('lab_start_job', {
+  labId: text('lab_id')
+    .primaryKey()
+    .references(() => lab.id, { onDelete: 'cascade' }),
+  job: text('job').notNull(),
+  updatedAt: text('updated_at').notNull(),
 });

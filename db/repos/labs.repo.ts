@@ -2,9 +2,9 @@
 /** Labs and their member rows (issue 15). */
 import { eq } from 'drizzle-orm';
 
-import type { Lab } from '../../main/contract/labs';
+import type { Lab, LabStartJob } from '../../main/contract/labs';
 import type { Conn } from '../client';
-import { lab, labNetwork, labVm } from '../schema';
+import { lab, labNetwork, labStartJob, labVm } from '../schema';
 
 type LabRow = typeof lab.$inferSelect;
 
@@ -76,4 +76,59 @@ export const labsRepo = {
   removeVm: (c: Conn, vmId: string): void => {
     c.delete(labVm).where(eq(labVm.vmId, vmId)).run();
   },
+  /** The stored start order of the lab's VMs (vm id → order). */
+  startOrders: (c: Conn, labId: string): Map<string, StoredStartOrder> =>
+    new Map(
+      c
+        .select()
+        .from(labVm)
+        .where(eq(labVm.labId, labId))
+        .all()
+        .map((r) => [
+          r.vmId,
+          {
+            group: r.startGroup,
+            dependsOn: parseIds(r.startDependsOn),
+            delaySeconds: r.startDelaySeconds,
+          },
+        ]),
+    ),
+  setStartOrder: (c: Conn, vmId: string, o: StoredStartOrder): void => {
+    c.update(labVm)
+      .set({
+        startGroup: o.group,
+        startDependsOn: JSON.stringify(o.dependsOn),
+        startDelaySeconds: o.delaySeconds,
+      })
+      .where(eq(labVm.vmId, vmId))
+      .run();
+  },
+  /** The lab's last start as stored, or null. */
+  findStartJob: (c: Conn, labId: string): LabStartJob | null => {
+    const r = c.select().from(labStartJob).where(eq(labStartJob.labId, labId)).get();
+    return r ? (JSON.parse(r.job) as LabStartJob) : null;
+  },
+  saveStartJob: (c: Conn, job: LabStartJob): void => {
+    const row = { job: JSON.stringify(job), updatedAt: new Date().toISOString() };
+    c.insert(labStartJob)
+      .values({ labId: job.labId, ...row })
+      .onConflictDoUpdate({ target: labStartJob.labId, set: row })
+      .run();
+  },
 };
+
+/** One VM's place in its lab's start order. */
+export interface StoredStartOrder {
+  readonly group: number;
+  readonly dependsOn: readonly string[];
+  readonly delaySeconds: number;
+}
+
+function parseIds(text: string): string[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -55,10 +55,13 @@ export interface LabStartVm {
   readonly detail: string | null;
 }
 
-/** A lab start in waves (StartLab): kept in memory, the last one per lab. */
+/**
+ * A lab start in waves (StartLab): the last one per lab, stored at each change. `interrupted`:
+ * the engine stopped while it ran (VMs not yet started were not; the rest stay as they are).
+ */
 export interface LabStartJob {
   readonly labId: string;
-  readonly status: 'running' | 'finished';
+  readonly status: 'running' | 'finished' | 'interrupted';
   readonly parallelism: number;
   readonly memoryBudgetBytes: number;
   readonly stopOnFailure: boolean;

@@ -156,4 +156,61 @@ describe('StartLab starts VMs in waves', () => {
     expect((await h.ok('GetAllVms', {})).every((v) => v.status === 'down')).toBe(true);
     expect((await h.err('GetLabStartJob', { id: labId })).code).toBe('ENTITY_NOT_FOUND');
   });
+
+  it('stores the start order given with a start; a start without one (Start all) honours it', async () => {
+    const { labId, vmIds } = await lab(2);
+    const [a, b] = [must(vmIds[0]), must(vmIds[1])];
+    await h.ok('StartLab', {
+      id: labId,
+      parallelism: 2,
+      order: [{ vmId: b, group: 1, dependsOn: [a] }, { vmId: a }],
+    });
+    await answerAll(labId);
+    await h.ok('StopLab', { id: labId });
+    // The Labs page's "Start all": no order sent; b still waits for a.
+    const job = await h.ok('StartLab', { id: labId, parallelism: 2 });
+    expect(job.vms.map((v) => [v.vmId, v.group])).toEqual([
+      [a, 0],
+      [b, 1],
+    ]);
+    const seen: string[] = [];
+    const done = await answerAll(labId, (j) => {
+      const [va, vb] = [must(j.vms[0]), must(j.vms[1])];
+      if (va.state !== 'up') expect(vb.state).toBe('waiting');
+      seen.push(`${va.state}/${vb.state}`);
+    });
+    expect(seen).toContain('booting/waiting');
+    const byId = (id: string): LabStartVm => must(done.vms.find((v) => v.vmId === id));
+    expect(Date.parse(must(byId(b).startedAt))).toBeGreaterThanOrEqual(
+      Date.parse(must(byId(a).doneAt)),
+    );
+  });
+
+  it('a start running when the engine stops is reported as interrupted after the restart', async () => {
+    const { labId, vmIds } = await lab(2);
+    const [a, b] = [must(vmIds[0]), must(vmIds[1])];
+    await h.ok('StartLab', {
+      id: labId,
+      parallelism: 2,
+      order: [{ vmId: a }, { vmId: b, dependsOn: [a] }],
+    });
+    for (let i = 0; i < 100; i++) {
+      const j = await h.ok('GetLabStartJob', { id: labId });
+      if (must(j.vms[0]).state === 'booting') break;
+      await sleep(100);
+    }
+    // The engine stops under the start (a booting, b waiting) and starts again on its data.
+    await h.close();
+    h = await startHarness(new RecordingHostAgent(), h.dir);
+    const after = await h.ok('GetLabStartJob', { id: labId });
+    expect(after.status).toBe('interrupted');
+    expect(after.finishedAt).not.toBeNull();
+    expect(after.vms.map((v) => [v.vmId, v.state, v.detail])).toEqual([
+      [a, 'failed', 'the engine restarted while the VM was booting'],
+      [b, 'skipped', 'the engine restarted while the VM was waiting'],
+    ]);
+    // Not a start in progress: a new one is accepted.
+    expect((await h.ok('StartLab', { id: labId })).status).toBe('running');
+    await h.ok('StopLab', { id: labId });
+  });
 });

@@ -6,12 +6,15 @@
  * the engine keeps, for other guests the VM being up — or gives up after the boot timeout.
  * A VM that fails is reported and the others go on (unless the start says stop on failure).
  *
- * Jobs live in memory (the last one per lab, per engine), like oVirt's short-lived
- * async-task view: a restart ends them, and the VMs they started stay as they are.
+ * The running job lives in memory (per engine) and is stored (lab_start_job) at each VM's
+ * change, so it is never silently forgotten: read after an engine restart, a start that was
+ * still running is reported `interrupted` — VMs it had not started are `skipped` with the
+ * reason, the ones it started stay as they are (as oVirt's async tasks end on restart).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { labsRepo } from '../../../../db/repos/labs.repo';
 import { vmsRepo } from '../../../../db/repos/vms.repo';
 import { parseTinyGuestReadyLine } from '../../../../libvirt/host-agent';
 import type { LabStartJob, LabStartVm } from '../../../contract/labs';
@@ -39,7 +42,46 @@ function jobs(ctx: Pick<EngineContext, 'database'>): Map<string, Running> {
 }
 
 export function lastStart(ctx: Pick<EngineContext, 'database'>, labId: string): LabStartJob | null {
-  return jobs(ctx).get(labId)?.job ?? null;
+  const live = jobs(ctx).get(labId)?.job;
+  if (live !== undefined) return live;
+  const stored = labsRepo.findStartJob(ctx.database.db, labId);
+  if (stored === null || stored.status !== 'running') return stored;
+  // Running in the database but not in this engine: the engine stopped under it.
+  const interrupted = interruptedJob(stored);
+  labsRepo.saveStartJob(ctx.database.db, interrupted);
+  return interrupted;
+}
+
+const OPEN_STATES = new Set(['waiting', 'starting', 'booting']);
+
+/** A stored running start after an engine restart: ended, its open VMs told why. */
+export function interruptedJob(job: LabStartJob): LabStartJob {
+  const now = new Date().toISOString();
+  return {
+    ...job,
+    status: 'interrupted',
+    finishedAt: now,
+    vms: job.vms.map((v) =>
+      OPEN_STATES.has(v.state)
+        ? {
+            ...v,
+            state: v.state === 'waiting' ? 'skipped' : 'failed',
+            doneAt: now,
+            detail: `the engine restarted while the VM was ${v.state}`,
+          }
+        : v,
+    ),
+  };
+}
+
+/** Stores the job; a failure to store never stops the start (it is reported in the log). */
+function persist(ctx: EngineContext, job: LabStartJob): void {
+  try {
+    labsRepo.saveStartJob(ctx.database.db, job);
+  } catch (e) {
+    // The lab removed under its start (cascade), or the database closing (engine stop).
+    console.warn(`[lab start] not stored: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 export function runningStart(
@@ -112,8 +154,10 @@ export function launchStart(ctx: EngineContext, plan: StartPlan): LabStartJob {
     },
   };
   jobs(ctx).set(plan.labId, running);
+  persist(ctx, running.job);
   const publish = (): void => {
     running.job = { ...running.job, vms: plan.vms.map((v) => vmsState.get(v.id) as LabStartVm) };
+    persist(ctx, running.job);
   };
   const set = (id: string, patch: Partial<LabStartVm>): void => {
     const cur = vmsState.get(id);
@@ -243,6 +287,7 @@ export function launchStart(ctx: EngineContext, plan: StartPlan): LabStartJob {
       await new Promise((r) => setTimeout(r, wait));
     }
     running.job = { ...running.job, status: 'finished', finishedAt: new Date().toISOString() };
+    persist(ctx, running.job);
     const failed = [...vmsState.values()].filter((v) => v.state !== 'up').length;
     ctx.progress(
       `Lab ${plan.labName}: ${plan.vms.length - failed} of ${plan.vms.length} VM(s) answering`,

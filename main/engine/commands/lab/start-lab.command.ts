@@ -2,9 +2,11 @@
 /**
  * StartLab: starts the lab's down VMs in waves bounded by what the host can carry — at most
  * `parallelism` booting at once (default: the host's CPU count), never more memory than the
- * host has available now (less a reserve) — honouring the start order the lab file gives
- * (groups, depends_on, delays). Answers at once with the job; the waves run in the
- * background ({@link launchStart}), each VM through RunVm. One start per lab at a time.
+ * host has available now (less a reserve) — honouring the start order (groups, depends_on,
+ * delays). An order given with the start (the lab file's, from `aio lab`) becomes the lab's
+ * stored order (lab_vm); a start without one (the Labs page's "Start all") uses the stored
+ * one. Answers at once with the job; the waves run in the background ({@link launchStart}),
+ * each VM through RunVm. One start per lab at a time.
  *
  * The host facts are this machine's (`os`): an All-in-One engine runs on its only host.
  */
@@ -58,7 +60,18 @@ export const StartLabCommand = defineCommand<'StartLab', StartPlan>({
         }).failure,
       );
     }
-    const order = new Map((input.order ?? []).map((o) => [o.vmId, o]));
+    const stored = labsRepo.startOrders(c, lab.id);
+    const order = new Map(
+      (
+        input.order ??
+        [...stored].map(([vmId, o]) => ({
+          vmId,
+          group: o.group,
+          dependsOn: o.dependsOn.filter((d) => lab.vmIds.includes(d)),
+          delaySeconds: o.delaySeconds,
+        }))
+      ).map((o) => [o.vmId, o]),
+    );
     const outside = [
       ...order.keys(),
       ...(input.order ?? []).flatMap((o) => o.dependsOn ?? []),
@@ -74,11 +87,19 @@ export const StartLabCommand = defineCommand<'StartLab', StartPlan>({
       return vm ? [vm] : [];
     });
     const down = new Set(labVms.filter((v) => v.status === 'down').map((v) => v.id));
-    // File order when given, then the rest by name.
-    const ordered = [
-      ...(input.order ?? []).flatMap((o) => labVms.filter((v) => v.id === o.vmId)),
-      ...labVms.filter((v) => !order.has(v.id)).sort((a, b) => a.name.localeCompare(b.name)),
-    ];
+    // File order when given, then the rest by name; without a file the stored order's groups,
+    // then names (the waves decide what starts when; this is the listing order).
+    const ordered =
+      input.order !== undefined
+        ? [
+            ...input.order.flatMap((o) => labVms.filter((v) => v.id === o.vmId)),
+            ...labVms.filter((v) => !order.has(v.id)).sort((a, b) => a.name.localeCompare(b.name)),
+          ]
+        : [...labVms].sort(
+            (a, b) =>
+              (order.get(a.id)?.group ?? 0) - (order.get(b.id)?.group ?? 0) ||
+              a.name.localeCompare(b.name),
+          );
     const vms: WaveVm[] = ordered
       .filter((v) => down.has(v.id))
       .map((v) => {
@@ -110,7 +131,21 @@ export const StartLabCommand = defineCommand<'StartLab', StartPlan>({
       bootTimeoutMs: (input.bootTimeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_S) * 1000,
     });
   },
-  execute: (ctx, _input, plan) => Promise.resolve(launchStart(ctx, plan)),
+  execute: (ctx, input, plan) => {
+    // The order the start was given is the lab's from now on (one short transaction).
+    if (input.order !== undefined) {
+      const given = input.order;
+      ctx.database.transaction((tx) => {
+        for (const o of given)
+          labsRepo.setStartOrder(tx, o.vmId, {
+            group: o.group ?? 0,
+            dependsOn: o.dependsOn ?? [],
+            delaySeconds: o.delaySeconds ?? 0,
+          });
+      });
+    }
+    return Promise.resolve(launchStart(ctx, plan));
+  },
   subject: (input, plan) => ({
     description: `Lab ${plan?.labName ?? input.id} (${plan?.vms.length ?? 0} VM(s), ${plan?.parallelism ?? '?'} at a time)`,
   }),

@@ -97,7 +97,7 @@ function LabCard({
   const current: LabStartJob | undefined = job.data;
   useEffect(() => {
     setRunning(current?.status === 'running');
-    if (current?.status === 'finished') setPolling(false);
+    if (current !== undefined && current.status !== 'running') setPolling(false);
   }, [current?.status]);
   const stateOf = (vmId: string) => current?.vms.find((v) => v.vmId === vmId);
   const base = domId('lab', lab.name, '');
@@ -210,7 +210,7 @@ function LabCard({
         {current && current.vms.length > 0 && (
           <Progress
             id={`${base}start-progress`}
-            title={`Start in waves (${current.parallelism} at a time): ${answering} of ${current.vms.length} answering${current.status === 'finished' ? ', finished' : ''}`}
+            title={`Start in waves (${current.parallelism} at a time): ${answering} of ${current.vms.length} answering${current.status === 'running' ? '' : `, ${current.status}`}`}
             value={
               (100 *
                 current.vms.filter((v) => ['up', 'failed', 'skipped'].includes(v.state)).length) /
