@@ -222,7 +222,11 @@ function canonicalize(file: LabFile, report: Report): Lab {
           nic.address === undefined
             ? null
             : nicAddress(nic.address, network, ['vms', name, 'nics', i, 'address'], report),
-        ...(nic.address === undefined && network?.addressPlan != null ? { dhcp: true } : {}),
+        ...(nic.address === undefined &&
+        network?.addressPlan !== undefined &&
+        network.addressPlan !== null
+          ? { dhcp: true }
+          : {}),
       };
     });
     (v.depends_on ?? []).forEach((d, i) => {

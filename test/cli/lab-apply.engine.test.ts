@@ -186,7 +186,7 @@ vms:
     new Promise((resolve, reject) => {
       execFile('ip', args, (err) => {
         if (err === null) resolve();
-        else reject(err);
+        else reject(new Error(`ip ${args.join(' ')}: ${err.message}`));
       });
     });
   const virshDomid = (uuid: string): Promise<string> =>
@@ -413,6 +413,14 @@ vms:
       expect(bc.causes.map((c) => c.code)).toEqual(['different_networks']);
       expect(bc.probe).toMatchObject({ network: blue, reached: false });
       expect(bc.probe?.evidence).toMatch(/0 packets received/);
+      // A bad probe value is a clear fault, not a guess.
+      const ids = new Map((await vms()).map((v) => [String(v.name), String(v.id)]));
+      const bad = await a.request(
+        'GET',
+        `${API}/doctor?vm=${ids.get(vmA) ?? ''}&peer=${ids.get(vmB) ?? ''}&probe=maybe`,
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('is not a boolean (true or false)');
       // C's DHCP lease is in the segment's lease file: no no_dhcp_lease for the pair A, C.
       expect((await doctor(vmA, vmC, '--no-probe')).causes).toEqual([]);
 

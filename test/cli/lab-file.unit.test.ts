@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import { loadLab } from '../../cli/lab/load';
 import type { Lab } from '../../cli/lab/model';
-import { planLab } from '../../cli/lab/plan';
+import { desiredInitialization, planLab } from '../../cli/lab/plan';
 import type { EngineState } from '../../cli/lab/state';
 
 const errorsOf = (text: string): string[] => {
@@ -66,6 +66,20 @@ describe('lab file', () => {
     expect(b?.memoryBytes).toBe(256 * 1024 * 1024);
     expect(b?.dependsOn).toEqual(['a']);
     expect(b?.startDelaySeconds).toBe(5);
+  });
+
+  it('asks DHCP for a NIC without an address on a network with an address plan, only there', () => {
+    const r = loadLab(GOOD.replace('        address: 192.168.5.1/24\n', ''));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const [a, b] = [r.lab.vms[0], r.lab.vms[1]];
+    // a's red NIC has no address, but red has no address plan: no DHCP there.
+    expect(a?.nics.map((n) => n.dhcp ?? false)).toEqual([false, false]);
+    expect(b?.nics.map((n) => n.dhcp ?? false)).toEqual([true]);
+    expect(b && desiredInitialization(b)).toEqual({
+      sshKeys: [],
+      addresses: [],
+      dhcpNics: ['eth0'],
+    });
   });
 
   it('points YAML syntax errors at their line', () => {

@@ -187,7 +187,7 @@ describe("a lab VM's vNIC never lands on another lab's network", () => {
       h,
       agent,
       'AddVmInterface',
-      { vmId: redVm, name: 'nic2', vnicProfileId: blueProfile } as never,
+      { vmId: redVm, name: 'nic2', vnicProfileId: blueProfile },
       'ACTION_TYPE_FAILED_VNIC_CROSSES_LAB',
       'CONFLICT',
     );
@@ -199,7 +199,7 @@ describe("a lab VM's vNIC never lands on another lab's network", () => {
       h,
       agent,
       'UpdateVmInterface',
-      { vmId: redVm, id: nic1.id, vnicProfileId: blueProfile } as never,
+      { vmId: redVm, id: nic1.id, vnicProfileId: blueProfile },
       'ACTION_TYPE_FAILED_VNIC_CROSSES_LAB',
       'CONFLICT',
     );

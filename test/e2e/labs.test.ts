@@ -104,18 +104,18 @@ vms:
         const card = page.locator(id('card'));
         await card.waitFor();
         expect(await card.innerText()).toContain('1 network(s), 2 VM(s)');
-        await page.locator(`#lab-${labName()}-net-${net()}`).waitFor();
-        await page.locator(`#lab-${labName()}-vm-${vmA()}`).waitFor();
-        await page.locator(`#lab-${labName()}-vm-${vmB()}`).waitFor();
+        await page.locator(`#lab-${labName()}-net-${net()}-row`).waitFor();
+        await page.locator(`#lab-${labName()}-vm-${vmA()}-row`).waitFor();
+        await page.locator(`#lab-${labName()}-vm-${vmB()}-row`).waitFor();
         expect(await ipLink(net())).toBeDefined();
       });
 
       const seen = new Set<string>();
-      await step('Start all with parallelism 1: per-VM progress, B waits for A', async () => {
+      await step('Start all with parallelism 1: per-VM progress, one waits while the other boots', async () => {
         await page.locator(id('parallelism')).fill('1');
         await page.locator(id('start')).click();
         const rowState = async (vm: string): Promise<string> =>
-          (await page.locator(`#lab-${labName()}-vm-${vm}`).innerText()).replace(/\s+/g, ' ');
+          (await page.locator(`#lab-${labName()}-vm-${vm}-start`).innerText()).replace(/\s+/g, ' ');
         for (let i = 0; i < 600; i++) {
           const [a, b] = [await rowState(vmA()), await rowState(vmB())];
           const state = (row: string): string =>

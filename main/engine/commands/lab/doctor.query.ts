@@ -277,7 +277,8 @@ async function proof(
     evidence,
   });
   if (vm.status !== 'up') return none(`${vm.name} is not up: no console to ping from`);
-  if (target?.address == null) return none(`no address of ${peer.name} is known to ping`);
+  if (target === undefined || target.address === null)
+    return none(`no address of ${peer.name} is known to ping`);
   let session;
   try {
     session = await ctx.host.domainConsole(vm.id);
