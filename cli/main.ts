@@ -25,7 +25,7 @@ import { LabApplier } from './lab/apply';
 import { loadLab } from './lab/load';
 import { type Lab, legacyOwnerOf } from './lab/model';
 import { hasChanges, type Plan, planLab } from './lab/plan';
-import { startLab } from './lab/start';
+import { startLab, storeStartOrder } from './lab/start';
 import { type EngineState, labMembership, readEngineState } from './lab/state';
 import { table } from './table';
 
@@ -476,6 +476,9 @@ Exit codes:
       const c = client();
       const l = readLab(o.file);
       result.code = await applyPlan(c, l, false, o.output);
+      // The file's start order goes with the lab, so "Start all" in the UI honours it too.
+      if (result.code === EXIT.ok && l.vms.length > 0)
+        if (await storeStartOrder(c, await labIdOf(c, l.name), l)) warn('  ✓ start order stored');
       if (result.code === EXIT.ok && o.start && l.vms.length > 0)
         result.code = await startAll(c, l, l, o.parallelism, o.output);
     });

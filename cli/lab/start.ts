@@ -49,6 +49,55 @@ function orderBody(lab: Lab, idOf: ReadonlyMap<string, string>): Json[] {
   });
 }
 
+/** One order entry as `group|delay|deps`, whatever the JSON gave (numbers or strings). */
+const orderKey = (group: unknown, delay: unknown, deps: readonly string[]): string =>
+  `${Number(group ?? 0)}|${Number(delay ?? 0)}|${[...deps].sort().join(',')}`;
+
+/**
+ * Stores the file's start order with the engine's lab (`PUT /labs/{id}`), so a start without
+ * the file (the Labs page's "Start all") honours it. Only when it differs from the stored one;
+ * true when it was stored.
+ */
+export async function storeStartOrder(
+  client: EngineClient,
+  labId: string,
+  lab: Lab,
+): Promise<boolean> {
+  const vms = await client.list(`/labs/${labId}/vms`, 'vm');
+  const idOf = new Map(vms.map((v) => [text(v, 'name') ?? '', text(v, 'id') ?? '']));
+  const wanted = orderBody(lab, idOf);
+  const current = await client.call('GET', `/labs/${labId}`);
+  const stored = new Map(
+    listOf(current, 'start_order.vm').map((v) => [
+      text(v, 'id') ?? '',
+      orderKey(
+        text(v, 'group'),
+        text(v, 'delay'),
+        listOf(v, 'depends_on.vm').map((d) => text(d, 'id') ?? ''),
+      ),
+    ]),
+  );
+  const same = wanted.every((w) => {
+    const o = w as {
+      id: string;
+      group: number;
+      delay: number;
+      depends_on?: { vm: { id: string }[] };
+    };
+    return (
+      stored.get(o.id) ===
+      orderKey(
+        o.group,
+        o.delay,
+        (o.depends_on?.vm ?? []).map((d) => d.id),
+      )
+    );
+  });
+  if (same) return false;
+  await client.call('PUT', `/labs/${labId}`, { start_order: { vm: wanted } });
+  return true;
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** oVirt JSON dates are milliseconds since the epoch (a number); NaN when absent. */

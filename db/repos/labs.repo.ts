@@ -9,6 +9,7 @@ import { lab, labNetwork, labStartJob, labVm } from '../schema';
 type LabRow = typeof lab.$inferSelect;
 
 function toLab(c: Conn, r: LabRow): Lab {
+  const members = c.select().from(labVm).where(eq(labVm.labId, r.id)).all();
   return {
     id: r.id,
     name: r.name,
@@ -20,12 +21,13 @@ function toLab(c: Conn, r: LabRow): Lab {
       .where(eq(labNetwork.labId, r.id))
       .all()
       .map((x) => x.id),
-    vmIds: c
-      .select({ id: labVm.vmId })
-      .from(labVm)
-      .where(eq(labVm.labId, r.id))
-      .all()
-      .map((x) => x.id),
+    vmIds: members.map((x) => x.vmId),
+    startOrder: members.map((x) => ({
+      vmId: x.vmId,
+      group: x.startGroup,
+      dependsOn: parseIds(x.startDependsOn),
+      delaySeconds: x.startDelaySeconds,
+    })),
   };
 }
 

@@ -18,6 +18,16 @@ export interface Lab {
   /** Ids of the lab's networks and VMs (attachment rows). */
   readonly networkIds: readonly string[];
   readonly vmIds: readonly string[];
+  /** The stored start order of its VMs (group 0, no dependency, no delay by default). */
+  readonly startOrder?: readonly LabVmStartOrder[];
+}
+
+/** One VM's stored place in its lab's start order. */
+export interface LabVmStartOrder {
+  readonly vmId: string;
+  readonly group: number;
+  readonly dependsOn: readonly string[];
+  readonly delaySeconds: number;
 }
 
 /** Same limits as other entity names here; the charset keeps names usable in files and URLs. */
@@ -27,8 +37,23 @@ export const AddLabInput = z
   .object({ name: z.string(), description: z.string().max(4000).optional() })
   .strict();
 
+/** Per-VM start order, from the lab file (`group`, `depends_on`, `start_delay`). */
+export const LabStartOrder = z
+  .object({
+    vmId: Uuid,
+    group: z.number().int().min(0).max(1000).optional(),
+    dependsOn: z.array(Uuid).max(1000).optional(),
+    delaySeconds: z.number().int().min(0).max(3600).optional(),
+  })
+  .strict();
+
 export const UpdateLabInput = z
-  .object({ id: Uuid, description: z.string().max(4000).optional() })
+  .object({
+    id: Uuid,
+    description: z.string().max(4000).optional(),
+    /** The lab's stored start order (replaces the given VMs' entries); "Start all" uses it. */
+    startOrder: z.array(LabStartOrder).max(10000).optional(),
+  })
   .strict();
 
 /** Attach/detach one member: exactly one of `networkId`, `vmId`. */
@@ -70,16 +95,6 @@ export interface LabStartJob {
   /** VMs that were already running are not in the start. */
   readonly vms: readonly LabStartVm[];
 }
-
-/** Per-VM start order, from the lab file (`group`, `depends_on`, `start_delay`). */
-export const LabStartOrder = z
-  .object({
-    vmId: Uuid,
-    group: z.number().int().min(0).max(1000).optional(),
-    dependsOn: z.array(Uuid).max(1000).optional(),
-    delaySeconds: z.number().int().min(0).max(3600).optional(),
-  })
-  .strict();
 
 export const StartLabInput = z
   .object({

@@ -1018,7 +1018,7 @@ export const operations = {
     'ACTION_TYPE_FAILED_LAB_NAME_INVALID',
     'ACTION_TYPE_FAILED_NAME_ALREADY_USED',
   ]),
-  UpdateLab: op<Lab>()('command', UpdateLabInput),
+  UpdateLab: op<Lab>()('command', UpdateLabInput, ['ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID']),
   RemoveLab: op<null>()('command', ById, ['ACTION_TYPE_FAILED_LAB_NOT_EMPTY']),
   AttachToLab: op<Lab>()('command', LabMemberInput, [
     'ACTION_TYPE_FAILED_BELONGS_TO_OTHER_LAB',

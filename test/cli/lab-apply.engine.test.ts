@@ -308,6 +308,18 @@ vms:
     );
     expect(labs.map((l) => l.name)).toEqual([labName]);
     const labId = String(labs[0]?.id);
+    // The file's start order went with the lab: B and C after A (for the Labs page's Start all).
+    expect(r.stderr).toContain('✓ start order stored');
+    const order = items(
+      (await a.request('GET', `${API}/labs/${labId}`, { format: 'json' })).body,
+      'start_order',
+      'vm',
+    );
+    const idByName = new Map((await vms()).map((v) => [String(v.name), String(v.id)]));
+    const after = (vm: string): unknown => order.find((o) => o.id === idByName.get(vm))?.depends_on;
+    expect(after(vmA)).toBeUndefined();
+    expect(JSON.stringify(after(vmB))).toContain(String(idByName.get(vmA)));
+    expect(JSON.stringify(after(vmC))).toContain(String(idByName.get(vmA)));
     const labVms = items(
       (await a.request('GET', `${API}/labs/${labId}/vms`, { format: 'json' })).body,
       'vms',

@@ -213,4 +213,40 @@ describe('StartLab starts VMs in waves', () => {
     expect((await h.ok('StartLab', { id: labId })).status).toBe('running');
     await h.ok('StopLab', { id: labId });
   });
+
+  it("UpdateLab stores a start order (checked like a start's); Start all then honours it", async () => {
+    const { labId, vmIds } = await lab(2);
+    const [a, b] = [must(vmIds[0]), must(vmIds[1])];
+    // A loop or a VM outside the lab is refused, and the stored order stays as it was.
+    const before = await h.ok('GetLabById', { id: labId });
+    const loop = await h.err('UpdateLab', {
+      id: labId,
+      startOrder: [
+        { vmId: a, dependsOn: [b] },
+        { vmId: b, dependsOn: [a] },
+      ],
+    });
+    expect(loop.code).toBe('ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID');
+    expect(loop.messages.join(' ')).toContain('depends_on loops through VM vm00');
+    expect(await h.ok('GetLabById', { id: labId })).toEqual(before);
+    // b first in the listing would start first; the stored order makes it wait for a.
+    const updated = await h.ok('UpdateLab', {
+      id: labId,
+      startOrder: [
+        { vmId: a, group: 1 },
+        { vmId: b, group: 1, dependsOn: [a], delaySeconds: 0 },
+      ],
+    });
+    expect(updated.startOrder).toEqual([
+      { vmId: a, group: 1, dependsOn: [], delaySeconds: 0 },
+      { vmId: b, group: 1, dependsOn: [a], delaySeconds: 0 },
+    ]);
+    const job = await h.ok('StartLab', { id: labId, parallelism: 2 });
+    expect(job.vms.map((v) => v.group)).toEqual([1, 1]);
+    const done = await answerAll(labId, (j) => {
+      if (must(j.vms.find((v) => v.vmId === a)).state !== 'up')
+        expect(must(j.vms.find((v) => v.vmId === b)).state).toBe('waiting');
+    });
+    expect(done.vms.every((v) => v.state === 'up')).toBe(true);
+  });
 });

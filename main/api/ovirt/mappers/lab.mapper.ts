@@ -26,6 +26,21 @@ export function labDoc(base: string, l: Lab): DocObject {
         ? undefined
         : { network: l.networkIds.map((id) => refTo(base, 'networks', id)) },
     vms: l.vmIds.length === 0 ? undefined : { vm: l.vmIds.map((id) => refTo(base, 'vms', id)) },
+    // Issue 15: the stored start order ("Start all" uses it), in StartLab's own shape.
+    start_order:
+      l.startOrder === undefined || l.startOrder.length === 0
+        ? undefined
+        : {
+            vm: l.startOrder.map((o) => ({
+              ...refTo(base, 'vms', o.vmId),
+              group: o.group,
+              delay: o.delaySeconds,
+              depends_on:
+                o.dependsOn.length === 0
+                  ? undefined
+                  : { vm: o.dependsOn.map((d) => refTo(base, 'vms', d)) },
+            })),
+          },
   };
 }
 
@@ -70,11 +85,11 @@ export function labStartDoc(base: string, j: LabStartJob): DocObject {
  * `<action>` → StartLab: `parallelism`, `stop_on_failure`, `boot_timeout` (seconds) and a
  * `start_order` of `<vm id><group/><delay/><depends_on><vm id/></depends_on></vm>`.
  */
-export function startLabInput(id: string, o: InputObject): OpInput<'StartLab'> {
-  const parallelism = int(o, 'parallelism');
-  const stopOnFailure = bool(o, 'stop_on_failure');
-  const bootTimeoutSeconds = int(o, 'boot_timeout');
-  const order = objList(o, 'start_order', 'vm')?.map((v) => {
+/** `<start_order><vm id><group/><delay/><depends_on><vm id/></depends_on></vm></start_order>`. */
+export function startOrderInput(
+  o: InputObject,
+): NonNullable<OpInput<'StartLab'>['order']> | undefined {
+  return objList(o, 'start_order', 'vm')?.map((v) => {
     const group = int(v, 'group');
     const delaySeconds = int(v, 'delay');
     const dependsOn = objList(v, 'depends_on', 'vm')?.map((d) => str(d, 'id') ?? '');
@@ -85,6 +100,13 @@ export function startLabInput(id: string, o: InputObject): OpInput<'StartLab'> {
       ...(dependsOn !== undefined ? { dependsOn } : {}),
     };
   });
+}
+
+export function startLabInput(id: string, o: InputObject): OpInput<'StartLab'> {
+  const parallelism = int(o, 'parallelism');
+  const stopOnFailure = bool(o, 'stop_on_failure');
+  const bootTimeoutSeconds = int(o, 'boot_timeout');
+  const order = startOrderInput(o);
   return {
     id,
     ...(parallelism !== undefined ? { parallelism } : {}),

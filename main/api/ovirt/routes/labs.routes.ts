@@ -10,7 +10,13 @@ import type { Network } from '../../../contract/networks';
 import type { Vm } from '../../../contract/vms';
 import { incompleteParameters, invalidValue } from '../fault';
 import { ref, str } from '../input';
-import { addLabInput, labDoc, labStartDoc, startLabInput } from '../mappers/lab.mapper';
+import {
+  addLabInput,
+  labDoc,
+  labStartDoc,
+  startLabInput,
+  startOrderInput,
+} from '../mappers/lab.mapper';
 import { networkDoc } from '../mappers/network.mapper';
 import { vmDoc } from '../mappers/vm.mapper';
 import {
@@ -139,10 +145,13 @@ export function registerLabRoutes(router: Router<Handler>): void {
       ok('lab', labDoc(ctx.base, await ctx.call('GetLabById', { id: param(ctx, 'id') }))),
     )
     .add('PUT', '/labs/:id', async (ctx) => {
-      const description = str(await ctx.input('lab'), 'description');
+      const body = await ctx.input('lab');
+      const description = str(body, 'description');
+      const startOrder = startOrderInput(body);
       const lab = await ctx.call('UpdateLab', {
         id: param(ctx, 'id'),
         ...(description !== undefined ? { description } : {}),
+        ...(startOrder !== undefined ? { startOrder } : {}),
       });
       return ok('lab', labDoc(ctx.base, lab));
     })

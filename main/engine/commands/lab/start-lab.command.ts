@@ -17,6 +17,7 @@ import { vmsRepo } from '../../../../db/repos/vms.repo';
 import { defineCommand } from '../../command';
 import { failWith, invalid, notFound, valid } from '../../validation';
 import { labLock } from './lab-rules';
+import { cycleIn, startOrderFailure } from './lab-start-order';
 import { launchStart, runningStart, type StartPlan } from './lab-start-job';
 import type { WaveVm } from './waves';
 
@@ -25,21 +26,6 @@ export const HOST_MEMORY_RESERVE_BYTES = 512 * 1024 * 1024;
 const DEFAULT_BOOT_TIMEOUT_S = 600;
 /** What a TCG QEMU process takes beyond the guest's memory (code cache, device model). */
 export const QEMU_OVERHEAD_BYTES = 96 * 1024 * 1024;
-
-/** The first VM on a depends_on cycle, or null (depth-first search). */
-function cycleIn(vms: readonly WaveVm[]): string | null {
-  const deps = new Map(vms.map((v) => [v.id, v.dependsOn]));
-  const state = new Map<string, 'open' | 'done'>();
-  const visit = (id: string): boolean => {
-    if (state.get(id) === 'done') return false;
-    if (state.get(id) === 'open') return true;
-    state.set(id, 'open');
-    const loops = (deps.get(id) ?? []).some(visit);
-    state.set(id, 'done');
-    return loops;
-  };
-  return vms.find((v) => visit(v.id))?.name ?? null;
-}
 
 export const StartLabCommand = defineCommand<'StartLab', StartPlan>({
   action: 'start',
@@ -72,16 +58,10 @@ export const StartLabCommand = defineCommand<'StartLab', StartPlan>({
         }))
       ).map((o) => [o.vmId, o]),
     );
-    const outside = [
-      ...order.keys(),
-      ...(input.order ?? []).flatMap((o) => o.dependsOn ?? []),
-    ].find((id) => !lab.vmIds.includes(id));
-    if (outside !== undefined)
-      return invalid(
-        failWith('ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID', {
-          detail: `VM ${outside} is not in lab ${lab.name}`,
-        }).failure,
-      );
+    if (input.order !== undefined) {
+      const f = startOrderFailure(lab, input.order, (id) => vmsRepo.findById(c, id)?.name ?? id);
+      if (f) return invalid(f);
+    }
     const labVms = lab.vmIds.flatMap((id) => {
       const vm = vmsRepo.findById(c, id);
       return vm ? [vm] : [];
@@ -114,11 +94,12 @@ export const StartLabCommand = defineCommand<'StartLab', StartPlan>({
           delayMs: (o?.delaySeconds ?? 0) * 1000,
         };
       });
+    // The stored order was checked when it was stored; members removed since are dropped.
     const loop = cycleIn(vms);
     if (loop !== null)
       return invalid(
         failWith('ACTION_TYPE_FAILED_LAB_START_ORDER_INVALID', {
-          detail: `depends_on loops through VM ${loop}`,
+          detail: `depends_on loops through VM ${vms.find((v) => v.id === loop)?.name ?? loop}`,
         }).failure,
       );
     return valid({

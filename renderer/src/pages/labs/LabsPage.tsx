@@ -254,6 +254,23 @@ function LabCard({
             { title: 'Name', cell: (v) => v.name },
             { title: 'Status', field: 'status', cell: (v) => <StatusLabel status={v.status} /> },
             {
+              // The stored start order (the lab file's), which Start all honours.
+              title: 'Start order',
+              field: 'order',
+              cell: (v) => {
+                const o = lab.startOrder?.find((x) => x.vmId === v.id);
+                if (!o) return '';
+                const after = o.dependsOn
+                  .map((d) => vms.find((x) => x.id === d)?.name ?? d)
+                  .join(', ');
+                return [
+                  `group ${o.group}`,
+                  ...(after ? [`after ${after}`] : []),
+                  ...(o.delaySeconds > 0 ? [`+${o.delaySeconds} s`] : []),
+                ].join(' · ');
+              },
+            },
+            {
               title: 'Start',
               field: 'start',
               cell: (v) => {
