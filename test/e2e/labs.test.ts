@@ -2,7 +2,7 @@
 /**
  * Issue 15, the Labs page in a real browser against a real headless engine: a lab applied with
  * `aio lab apply --no-start` (two tiny VMs, B depends on A) is listed with its network and VMs
- * (what the apply made); "Start all" with parallelism 1 shows the start per VM — one waiting
+ * (what the apply made, with the start order it stored); "Start all" with parallelism 1 shows the start per VM — one waiting
  * while the other boots, then both answering — and the job's progress; "Why can't A reach B?" shows the
  * verdict and the ping typed on A's console as evidence; Destroy removes the lab (checked
  * through REST). Two tiny guests boot.
@@ -107,32 +107,42 @@ vms:
         await page.locator(`#lab-${labName()}-net-${net()}-row`).waitFor();
         await page.locator(`#lab-${labName()}-vm-${vmA()}-row`).waitFor();
         await page.locator(`#lab-${labName()}-vm-${vmB()}-row`).waitFor();
+        // The file's start order was stored by the apply: the page shows it (Start all uses it).
+        expect(await page.locator(`#lab-${labName()}-vm-${vmB()}-order`).innerText()).toBe(
+          `group 0 · after ${vmA()}`,
+        );
         expect(await ipLink(net())).toBeDefined();
       });
 
       const seen = new Set<string>();
-      await step('Start all with parallelism 1: per-VM progress, one waits while the other boots', async () => {
-        await page.locator(id('parallelism')).fill('1');
-        await page.locator(id('start')).click();
-        const rowState = async (vm: string): Promise<string> =>
-          (await page.locator(`#lab-${labName()}-vm-${vm}-start`).innerText()).replace(/\s+/g, ' ');
-        for (let i = 0; i < 600; i++) {
-          const [a, b] = [await rowState(vmA()), await rowState(vmB())];
-          const state = (row: string): string =>
-            /(Waiting|Starting|Booting|Answering|Failed|Not started)/.exec(row)?.[1] ?? '-';
-          seen.add(`${state(a)}/${state(b)}`);
-          if (state(a) === 'Answering' && state(b) === 'Answering') break;
-          await page.waitForTimeout(500);
-        }
-        expect([...seen]).toContain('Answering/Answering');
-        // Parallelism 1: B was never booting while A had not answered.
-        expect([...seen].filter((s) => /^(Starting|Booting)\/(Starting|Booting)/.test(s))).toEqual(
-          [],
-        );
-        expect([...seen].some((s) => /^(Starting|Booting)\/Waiting$/.test(s))).toBe(true);
-        const progress = page.locator(id('start-progress'));
-        await progress.getByText('2 of 2 answering, finished').waitFor({ timeout: 30_000 });
-      });
+      await step(
+        'Start all with parallelism 1: per-VM progress, one waits while the other boots',
+        async () => {
+          await page.locator(id('parallelism')).fill('1');
+          await page.locator(id('start')).click();
+          const rowState = async (vm: string): Promise<string> =>
+            (await page.locator(`#lab-${labName()}-vm-${vm}-start`).innerText()).replace(
+              /\s+/g,
+              ' ',
+            );
+          for (let i = 0; i < 600; i++) {
+            const [a, b] = [await rowState(vmA()), await rowState(vmB())];
+            const state = (row: string): string =>
+              /(Waiting|Starting|Booting|Answering|Failed|Not started)/.exec(row)?.[1] ?? '-';
+            seen.add(`${state(a)}/${state(b)}`);
+            if (state(a) === 'Answering' && state(b) === 'Answering') break;
+            await page.waitForTimeout(500);
+          }
+          expect([...seen]).toContain('Answering/Answering');
+          // Parallelism 1: B was never booting while A had not answered.
+          expect(
+            [...seen].filter((s) => /^(Starting|Booting)\/(Starting|Booting)/.test(s)),
+          ).toEqual([]);
+          expect([...seen].some((s) => /^(Starting|Booting)\/Waiting$/.test(s))).toBe(true);
+          const progress = page.locator(id('start-progress'));
+          await progress.getByText('2 of 2 answering, finished').waitFor({ timeout: 30_000 });
+        },
+      );
 
       await step("Why can't A reach B? — verdict and the ping as evidence", async () => {
         await page.locator(id('doctor-a')).selectOption({ label: vmA() });

@@ -25,7 +25,10 @@ const PROMPT = '# ';
 // ESC [ … letter (the tiny guest asks the terminal for the cursor after each prompt).
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
-const clean = (text: string): string => text.replace(ESCAPES, '').replace(/\r/g, '');
+// Other control characters (a bell, a stray ESC) mean nothing in evidence shown as text.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+const clean = (text: string): string => text.replace(ESCAPES, '').replace(CONTROLS, '');
 
 const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
@@ -43,8 +46,10 @@ export async function pingFromConsole(
   { count = 3, waitSeconds = 2, timeoutMs = 30_000 } = {},
 ): Promise<PingProbe> {
   // Only digits and dots (the caller passes an IPv4 address it checked): nothing to quote.
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address))
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+    session.close();
     return { command: '', reached: null, evidence: `not an IPv4 address: ${address}` };
+  }
   const command = `ping -c ${String(count)} -W ${String(waitSeconds)} ${address}`;
   const tag = randomBytes(4).toString('hex');
   const begin = `__B${tag}__`;

@@ -17,8 +17,8 @@ import { vmsRepo } from '../../../../db/repos/vms.repo';
 import { defineCommand } from '../../command';
 import { failWith, invalid, notFound, valid } from '../../validation';
 import { labLock } from './lab-rules';
-import { cycleIn, startOrderFailure } from './lab-start-order';
 import { launchStart, runningStart, type StartPlan } from './lab-start-job';
+import { cycleIn, startOrderFailure } from './lab-start-order';
 import type { WaveVm } from './waves';
 
 /** Memory left to the host itself (engine, libvirtd, QEMU overhead per guest). */

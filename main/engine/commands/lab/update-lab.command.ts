@@ -4,9 +4,9 @@
  * stored start order (issue 15: `aio lab apply` stores the file's, "Start all" uses it).
  */
 import { labsRepo } from '../../../../db/repos/labs.repo';
+import { vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Lab } from '../../../contract/labs';
 import { defineCommand } from '../../command';
-import { vmsRepo } from '../../../../db/repos/vms.repo';
 import { invalid, notFound, valid } from '../../validation';
 import { labLock } from './lab-rules';
 import { startOrderFailure } from './lab-start-order';
