@@ -20,6 +20,11 @@ import { ROOT } from './support/headless-server';
 import { list } from './support/rest';
 import { step } from './support/step';
 
+/** What the page script uses of the browser's globals (this file compiles without the DOM lib). */
+interface PageDocument {
+  readonly document: { querySelector(selector: string): { textContent: string | null } | null };
+}
+
 const problem = webUiProblem();
 if (problem) console.log(`[e2e] Labs page test skipped: ${problem}`);
 
@@ -120,13 +125,22 @@ vms:
         async () => {
           await page.locator(id('parallelism')).fill('1');
           await page.locator(id('start')).click();
-          const rowState = async (vm: string): Promise<string> =>
-            (await page.locator(`#lab-${labName()}-vm-${vm}-start`).innerText()).replace(
-              /\s+/g,
-              ' ',
-            );
+          // Both cells in one script run: React renders between tasks, never inside one, so
+          // the pair is one moment of the page (two reads could straddle an update).
+          const cells = [
+            `#lab-${labName()}-vm-${vmA()}-start`,
+            `#lab-${labName()}-vm-${vmB()}-start`,
+          ];
           for (let i = 0; i < 600; i++) {
-            const [a, b] = [await rowState(vmA()), await rowState(vmB())];
+            const [a = '', b = ''] = await page.evaluate(
+              (ids) =>
+                ids.map(
+                  (x) =>
+                    (globalThis as unknown as PageDocument).document.querySelector(x)
+                      ?.textContent ?? '',
+                ),
+              cells,
+            );
             const state = (row: string): string =>
               /(Waiting|Starting|Booting|Answering|Failed|Not started)/.exec(row)?.[1] ?? '-';
             seen.add(`${state(a)}/${state(b)}`);
