@@ -15,14 +15,14 @@ import { basename, dirname, join } from 'node:path';
 
 import { type EngineClient, text } from '../engine/client';
 import {
-  LAB_FILE,
-  packBundle,
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
   type BundleDisk,
   type BundleMac,
   compressImage,
-  BUNDLE_FORMAT,
-  BUNDLE_VERSION,
+  LAB_FILE,
   type Manifest,
+  packBundle,
 } from './bundle/archive';
 import { labToYaml } from './bundle/lab-yaml';
 import { downloadDisk } from './bundle/transfer';

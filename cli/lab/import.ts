@@ -21,13 +21,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type EngineClient, EngineFault, text } from '../engine/client';
+import { LabApplier } from './apply';
 import { LAB_FILE, openBundle } from './bundle/archive';
 import { isLocalEngine, macTail, readHostView } from './bundle/host-view';
 import { labToYaml } from './bundle/lab-yaml';
 import { type Change, remapLab, type Taken } from './bundle/remap';
 import { dataDomainId, uploadDisk } from './bundle/transfer';
-import { LabApplier } from './apply';
-import { stepProgress, type Say } from './export';
+import { type Say, stepProgress } from './export';
 import type { Lab } from './model';
 import { hasChanges, planLab } from './plan';
 import { startLab, type StartOutcome } from './start';
@@ -113,7 +113,9 @@ async function compensate(
     const state = await readEngineState(client, lab.cluster, (vm) => vm.lab === lab.name);
     const plan = planLab(lab, state, true);
     if (hasChanges(plan) || plan.labAction === 'remove')
-      await new LabApplier(client, lab, state, (l) => say(`  undo: ${l}`)).run(plan);
+      await new LabApplier(client, lab, state, (l) => {
+        say(`  undo: ${l}`);
+      }).run(plan);
   } catch (err) {
     problems.push(`removing lab ${lab.name}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -162,7 +164,9 @@ export async function importLab(
       const plan = planLab(lab, state, false);
       if (plan.conflicts.length > 0)
         throw new Error(`the remapped lab still conflicts: ${plan.conflicts.join('; ')}`);
-      await new LabApplier(client, lab, state, (l) => say(`  ${l}`)).run(plan);
+      await new LabApplier(client, lab, state, (l) => {
+        say(`  ${l}`);
+      }).run(plan);
 
       if (manifest.disks.length > 0) {
         const sd = await dataDomainId(client);
@@ -249,7 +253,9 @@ export async function importLab(
         text(labId, 'id') ?? '',
         lab,
         opts.parallelism === undefined ? {} : { parallelism: opts.parallelism },
-        (l) => say(`  ${l}`),
+        (l) => {
+          say(`  ${l}`);
+        },
       );
     }
     return { lab: lab.name, labFile: labToYaml(lab), changes, disks: manifest.disks.length, start };

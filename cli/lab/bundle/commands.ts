@@ -11,7 +11,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 
 import type { EngineClient } from '../../engine/client';
 import { exportLab, ExportRefused } from '../export';
-import { ImportRolledBack, importLab } from '../import';
+import { importLab, ImportRolledBack } from '../import';
 import { BundleInvalid } from './archive';
 import { NameTaken } from './remap';
 

@@ -9,7 +9,6 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import { type EngineClient, EngineFault, text } from '../../engine/client';
 
@@ -96,7 +95,7 @@ export async function downloadDisk(
       throw new Error(`download of disk ${diskId}: HTTP ${res.status}`);
     const total = Number(res.headers.get('content-length') ?? '0');
     let done = 0;
-    const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
+    const body = Readable.fromWeb(res.body);
     body.on('data', (c: Buffer) => {
       done += c.length;
       progress(done, total);
