@@ -161,12 +161,16 @@ export function remapLab(lab: Lab, taken: Taken, name?: string): Remapped {
   }
 
   // Network (bridge) names.
-  const chosenNets = new Set<string>();
+  const netFree = (c: string): boolean => !taken.networkNames.has(c) && !taken.hostDevices.has(c);
+  // Names the lab keeps are reserved first, so a renamed network never takes one of them.
+  const chosenNets = new Set(lab.networks.map((n) => n.name).filter(netFree));
   const netName = new Map<string, string>();
   for (const n of lab.networks) {
-    const free = (c: string): boolean =>
-      !taken.networkNames.has(c) && !taken.hostDevices.has(c) && !chosenNets.has(c);
-    const to = freeName(n.name, 15, '', free);
+    if (netFree(n.name)) {
+      netName.set(n.name, n.name);
+      continue;
+    }
+    const to = freeName(n.name, 15, '', (c) => netFree(c) && !chosenNets.has(c));
     chosenNets.add(to);
     netName.set(n.name, to);
     if (to !== n.name) {
@@ -183,16 +187,17 @@ export function remapLab(lab: Lab, taken: Taken, name?: string): Remapped {
   }
 
   // Subnets.
-  const busy = taken.subnets.map((s) => s.cidr);
+  // The lab's own subnets are busy too: a moved one must not land on a sibling network's.
+  const busy = [
+    ...taken.subnets.map((s) => s.cidr),
+    ...lab.networks.flatMap((n) => subnetsOf(n, lab.vms)),
+  ];
   const moved = new Map<string, { from: string; to: string }[]>();
   for (const n of lab.networks) {
     const moves: { from: string; to: string }[] = [];
     for (const cidr of subnetsOf(n, lab.vms)) {
       const hit = taken.subnets.find((s) => overlaps(s.cidr, cidr));
-      if (hit === undefined) {
-        busy.push(cidr);
-        continue;
-      }
+      if (hit === undefined) continue;
       const to = freeBlock(blockOf(cidr).prefix, busy);
       if (to === null) throw new NameTaken(`no free private subnet of the size of ${cidr}`);
       busy.push(to);
@@ -229,9 +234,13 @@ export function remapLab(lab: Lab, taken: Taken, name?: string): Remapped {
   };
 
   // VM names.
-  const chosenVms = new Set<string>();
+  const chosenVms = new Set(lab.vms.map((v) => v.name).filter((n) => !taken.vmNames.has(n)));
   const vmName = new Map<string, string>();
   for (const v of lab.vms) {
+    if (!taken.vmNames.has(v.name)) {
+      vmName.set(v.name, v.name);
+      continue;
+    }
     const to = freeName(v.name, 64, '-', (c) => !taken.vmNames.has(c) && !chosenVms.has(c));
     chosenVms.add(to);
     vmName.set(v.name, to);
