@@ -311,7 +311,8 @@ vms:
         expect(ping.stdout).toMatch(/3 packets received/);
       }
 
-      // The disk came through /imagetransfers with the same content.
+      // The disk came through /imagetransfers with the same content (read once the VMs are down).
+    expect((await aio(a2, 'lab', 'stop', labName)).code).toBe(0);
       const c2 = client(a2);
       const vmA2 = String((await list(a2, '/vms', 'vms', 'vm')).find((v) => v.name === vmA)?.id);
       const attachments = await c2.list(`/vms/${vmA2}/diskattachments`, 'disk_attachment');
