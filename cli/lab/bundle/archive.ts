@@ -196,6 +196,10 @@ export async function openBundle(bundle: string, dir: string): Promise<OpenedBun
       info['format-specific']?.data?.['data-file'] !== undefined
     )
       throw new BundleInvalid(`${bundle}: ${d.file} is not a self-contained qcow2 image`);
+    if (info['virtual-size'] !== d.virtualSize)
+      throw new BundleInvalid(
+        `${bundle}: ${d.file} holds ${info['virtual-size']} bytes, the manifest says ${d.virtualSize}`,
+      );
   }
   const labText = readFileSync(join(dir, LAB_FILE), 'utf8');
   const loaded = loadLab(labText);
