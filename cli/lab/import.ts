@@ -24,10 +24,12 @@ import { type EngineClient, EngineFault, text } from '../engine/client';
 import { LabApplier } from './apply';
 import { LAB_FILE, openBundle } from './bundle/archive';
 import { isLocalEngine, macTail, readHostView } from './bundle/host-view';
+import { forget, ImportJournal, interruptedImports } from './bundle/journal';
 import { labToYaml } from './bundle/lab-yaml';
 import { type Change, remapLab, type Taken } from './bundle/remap';
 import { dataDomainId, uploadDisk } from './bundle/transfer';
 import { type Say, stepProgress } from './export';
+import { loadLab } from './load';
 import type { Lab } from './model';
 import { hasChanges, planLab } from './plan';
 import { startLab, type StartOutcome } from './start';
@@ -132,6 +134,30 @@ async function compensate(
   return problems;
 }
 
+/**
+ * Undoes imports into this engine that were interrupted (their CLI died before finishing or
+ * undoing): their lab's members and lab object, and the disks they had created.
+ */
+export async function recoverInterrupted(
+  client: EngineClient,
+  url: string,
+  say: Say,
+): Promise<void> {
+  for (const { file, record } of interruptedImports(url)) {
+    say(
+      `an earlier import of lab ${record.lab} (pid ${record.pid}, ${record.started}) was interrupted: undoing it`,
+    );
+    const loaded = loadLab(record.labFile);
+    if (!loaded.ok) {
+      say(`  its record holds no valid lab file; left as is: ${file}`);
+      continue;
+    }
+    const problems = await compensate(client, loaded.lab, record.disks, say);
+    if (problems.length === 0) forget(file);
+    else say(`  not everything could be undone (${problems.join('; ')}); will try again next time`);
+  }
+}
+
 export async function importLab(
   client: EngineClient,
   bundle: string,
@@ -140,6 +166,7 @@ export async function importLab(
 ): Promise<ImportResult> {
   const dir = mkdtempSync(join(tmpdir(), 'aio-import-'));
   try {
+    await recoverInterrupted(client, opts.url, say);
     say(`verify ${bundle}`);
     const opened = await openBundle(bundle, dir);
     const { manifest } = opened;
@@ -159,6 +186,8 @@ export async function importLab(
 
     const vmName = new Map(opened.lab.vms.map((v, i) => [v.name, lab.vms[i]?.name ?? v.name]));
     const uploaded: string[] = [];
+    // Written before the first change: a CLI killed from here on is undone by the next import.
+    const journal = new ImportJournal(opts.url, lab.name, labToYaml(lab));
     try {
       const state = await readEngineState(client, lab.cluster, (vm) => vm.lab === lab.name);
       const plan = planLab(lab, state, false);
@@ -190,7 +219,10 @@ export async function importLab(
             },
             opened.path(d.file),
             stepProgress(say, `upload disk ${d.name} of ${vm}`),
-            (created) => uploaded.push(created),
+            (created) => {
+              uploaded.push(created);
+              journal.addDisk(created);
+            },
           );
           await client.call('POST', `/vms/${vmId}/diskattachments`, {
             disk: { id },
@@ -234,6 +266,7 @@ export async function importLab(
         `import failed: ${err instanceof Error ? err.message : String(err)}; removing what it created`,
       );
       const problems = await compensate(client, lab, uploaded, say);
+      if (problems.length === 0) journal.done();
       const cause = err instanceof Error ? err.message : String(err);
       throw new ImportRolledBack(
         problems.length === 0
@@ -241,6 +274,7 @@ export async function importLab(
           : `import of ${bundle} failed (${cause}); undoing it left: ${problems.join('; ')}`,
       );
     }
+    journal.done();
     say(
       `lab ${lab.name} imported (${lab.networks.length} network(s), ${lab.vms.length} VM(s), ${manifest.disks.length} disk(s))`,
     );

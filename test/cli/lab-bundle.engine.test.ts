@@ -9,7 +9,7 @@
  * are refused and the second engine is left untouched. Two tiny guests boot (in engine 2);
  * engine 1's lab is applied without starting (its bridge and segment exist all the same).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -81,7 +81,13 @@ describe.skipIf(skip !== false)('a lab exported from one engine and imported int
         [AIO, ...args],
         {
           cwd: ROOT,
-          env: { ...process.env, AIO_URL: a.origin, AIO_PASSWORD: ADMIN_PASSWORD },
+          env: {
+            ...process.env,
+            AIO_URL: a.origin,
+            AIO_PASSWORD: ADMIN_PASSWORD,
+            // Interrupted-import records of this run only.
+            AIO_STATE_DIR: join(dir, 'state'),
+          },
           timeout: 900_000,
           maxBuffer: 16 * MiB,
         },
@@ -410,6 +416,66 @@ vms:
       expect(await ours(a2)).toEqual(before);
       expect(await ipLink(rbNet)).toBeUndefined();
       expect(existsSync(`/run/netns/${namespaceOf(rbNet)}`)).toBe(false);
+    },
+  );
+
+  it(
+    'undoes an import whose CLI was killed half-way, at the next import',
+    { timeout: 600_000 },
+    async () => {
+      const crashLab = `crash-${p}`;
+      const crashNet = `${p}k`;
+      const staging = join(dir, 'crash');
+      mkdirSync(join(staging, 'disks'), { recursive: true });
+      writeFileSync(
+        join(staging, LAB_FILE),
+        `lab: ${crashLab}\nnetworks:\n  ${crashNet}:\n    mtu: 1500\nvms:\n  ${p}-k:\n    template: tiny\n    memory: 192MiB\n    nics:\n      - network: ${crashNet}\n`,
+      );
+      const bundle = join(dir, 'crash.aio');
+      await packBundle(
+        staging,
+        bundle,
+        {
+          format: BUNDLE_FORMAT,
+          version: BUNDLE_VERSION,
+          created: new Date().toISOString(),
+          lab: crashLab,
+          disks: [],
+          macs: [],
+        },
+        [LAB_FILE],
+      );
+      const before = await ours(a2);
+      // Kill the CLI (SIGKILL: no handler runs) once it has created the network.
+      const child = spawn(process.execPath, [AIO, 'lab', 'import', bundle, '--no-start'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          AIO_URL: a2.origin,
+          AIO_PASSWORD: ADMIN_PASSWORD,
+          AIO_STATE_DIR: join(dir, 'state'),
+        },
+      });
+      let stderr = '';
+      await new Promise<void>((resolve) => {
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes(`✓ create network ${crashNet}`)) child.kill('SIGKILL');
+        });
+        child.on('exit', () => {
+          resolve();
+        });
+      });
+      expect(stderr).toContain(`✓ create network ${crashNet}`);
+      expect((await ours(a2)) as { networks: string[] }).toMatchObject({
+        networks: expect.arrayContaining([crashNet]) as unknown,
+      });
+      // The next import (here of a file that does not exist) first undoes the interrupted one.
+      const next = await aio(a2, 'lab', 'import', join(dir, 'missing.aio'));
+      expect(next.code).toBe(2);
+      expect(next.stderr).toContain(`an earlier import of lab ${crashLab}`);
+      expect(await ours(a2)).toEqual(before);
+      expect(await ipLink(crashNet)).toBeUndefined();
     },
   );
 });
