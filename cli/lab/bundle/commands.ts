@@ -76,7 +76,18 @@ export function registerBundleCommands(lab: Command, deps: BundleCommandDeps): v
     .command('import')
     .description('verify a bundle, remap what clashes with the engine and host, and create the lab')
     .argument('<bundle>', 'bundle file written by aio lab export')
-    .option('--name <lab>', 'name for the imported lab (default: the bundle’s, renamed if taken)')
+    .option(
+      '--name <lab>',
+      'name for the imported lab (default: the bundle’s, renamed if taken)',
+      (v: string) => {
+        // The lab file's rule (lab.schema.json), checked before anything is read or created.
+        if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(v))
+          throw new InvalidArgumentError(
+            'a lab name is 1–40 of a-z 0-9 _ - (starting with a letter or digit)',
+          );
+        return v;
+      },
+    )
     .option('--no-start', 'create only; do not start the VMs')
     .option('-p, --parallelism <n>', 'VMs booting at once', (v) => {
       const n = Number(v);
