@@ -99,6 +99,13 @@ async function takenOnTarget(
   };
 }
 
+/** The device name in the engine's refusal of a network name its host uses, or null. */
+export function deviceRefusedByHost(err: unknown): string | null {
+  if (!(err instanceof EngineFault)) return null;
+  const m = /'([^']+)' is already a device of this host/.exec(err.detail);
+  return m?.[1] ?? null;
+}
+
 function macTakenBy(macs: ReadonlyMap<string, string>, mac: string): string | undefined {
   return macs.get(mac.toLowerCase()) ?? macs.get(`*:${macTail(mac)}`);
 }
@@ -176,123 +183,147 @@ export async function importLab(
 
     const local = isLocalEngine(opts.url);
     const { taken, macs } = await takenOnTarget(client, local, manifest.macs.length > 0);
-    const remapped = remapLab(opened.lab, taken, opts.name);
-    const lab = remapped.lab;
-    const changes: Change[] = [...remapped.changes];
     if (!local) say('  (remote engine: host devices and routes are checked by the engine itself)');
-    for (const c of changes) say(`  remap ${c.kind} ${c.from} → ${c.to}: ${c.reason}`);
-    const labFile = join(dir, `remapped-${LAB_FILE}`);
-    writeFileSync(labFile, labToYaml(lab));
-
-    const vmName = new Map(opened.lab.vms.map((v, i) => [v.name, lab.vms[i]?.name ?? v.name]));
-    const uploaded: string[] = [];
-    // Written before the first change: a CLI killed from here on is undone by the next import.
-    const journal = new ImportJournal(opts.url, lab.name, labToYaml(lab));
-    try {
-      const state = await readEngineState(client, lab.cluster, (vm) => vm.lab === lab.name);
-      const plan = planLab(lab, state, false);
-      if (plan.conflicts.length > 0)
-        throw new Error(`the remapped lab still conflicts: ${plan.conflicts.join('; ')}`);
-      await new LabApplier(client, lab, state, (l) => {
-        say(`  ${l}`);
-      }).run(plan);
-
-      if (manifest.disks.length > 0) {
-        const sd = await dataDomainId(client);
-        const vmIds = new Map(
-          (await client.list(`/vms`, 'vm')).map((v) => [
-            text(v, 'name') ?? '',
-            text(v, 'id') ?? '',
-          ]),
-        );
-        for (const d of manifest.disks) {
-          const vm = vmName.get(d.vm) ?? d.vm;
-          const vmId = vmIds.get(vm);
-          if (vmId === undefined) throw new Error(`disk ${d.name}: no VM ${vm} after apply`);
-          const id = await uploadDisk(
-            client,
-            {
-              name: d.name,
-              description: d.description,
-              virtualSize: d.virtualSize,
-              storageDomainId: sd,
-            },
-            opened.path(d.file),
-            stepProgress(say, `upload disk ${d.name} of ${vm}`),
-            (created) => {
-              uploaded.push(created);
-              journal.addDisk(created);
-            },
-          );
-          await client.call('POST', `/vms/${vmId}/diskattachments`, {
-            disk: { id },
-            bootable: d.bootable,
-            interface: d.interface,
-            active: d.active,
-          });
-          say(`  ✓ attach disk ${d.name} to ${vm}`);
-        }
-      }
-
-      // MACs: a lab file carries none, so the target engine's pool assigned new ones; report
-      // each that differs from the bundle's, and why the old one could not be kept.
-      for (const m of manifest.macs) {
-        const vm = vmName.get(m.vm) ?? m.vm;
-        const hit = (
-          await client.list(`/vms?search=${encodeURIComponent(`name=${vm}`)}`, 'vm')
-        ).find((v) => text(v, 'name') === vm);
-        if (hit === undefined) continue;
-        const nic = (await client.list(`/vms/${text(hit, 'id') ?? ''}/nics`, 'nic')).find(
-          (n) => text(n, 'name') === m.nic,
-        );
-        const now = text(nic, 'mac.address');
-        if (now === undefined || now.toLowerCase() === m.mac.toLowerCase()) continue;
-        const by = macTakenBy(macs, m.mac);
-        const change: Change = {
-          kind: 'mac',
-          subject: `${vm}/${m.nic}`,
-          from: m.mac,
-          to: now,
-          reason:
-            by !== undefined ? `${m.mac} is in use by ${by}` : "assigned by the engine's MAC pool",
-        };
-        changes.push(change);
-        say(`  remap mac ${change.subject} ${change.from} → ${change.to}: ${change.reason}`);
-        const clash = macTakenBy(macs, now);
-        if (clash !== undefined) say(`  warning: ${vm}/${m.nic} got ${now}, also used by ${clash}`);
-      }
-    } catch (err) {
-      say(
-        `import failed: ${err instanceof Error ? err.message : String(err)}; removing what it created`,
+    // Device names the engine's host refused (a remote host's devices are not visible from
+    // here): each one found adds to the clash check, and the import is undone and tried again.
+    const refused = new Set<string>();
+    for (let attempt = 1; ; attempt++) {
+      const remapped = remapLab(
+        opened.lab,
+        { ...taken, hostDevices: new Set([...taken.hostDevices, ...refused]) },
+        opts.name,
       );
-      const problems = await compensate(client, lab, uploaded, say);
-      if (problems.length === 0) journal.done();
-      const cause = err instanceof Error ? err.message : String(err);
-      throw new ImportRolledBack(
-        problems.length === 0
-          ? `import of ${bundle} failed and was undone: ${cause}`
-          : `import of ${bundle} failed (${cause}); undoing it left: ${problems.join('; ')}`,
-      );
-    }
-    journal.done();
-    say(
-      `lab ${lab.name} imported (${lab.networks.length} network(s), ${lab.vms.length} VM(s), ${manifest.disks.length} disk(s))`,
-    );
+      const lab = remapped.lab;
+      const changes: Change[] = [...remapped.changes];
+      for (const c of changes) say(`  remap ${c.kind} ${c.from} → ${c.to}: ${c.reason}`);
+      const labFile = join(dir, `remapped-${LAB_FILE}`);
+      writeFileSync(labFile, labToYaml(lab));
 
-    let start: StartOutcome | null = null;
-    if (opts.start && lab.vms.length > 0) {
-      const labId = (await client.list('/labs', 'lab')).find((l) => text(l, 'name') === lab.name);
-      start = await startLab(
-        client,
-        text(labId, 'id') ?? '',
-        lab,
-        opts.parallelism === undefined ? {} : { parallelism: opts.parallelism },
-        (l) => {
+      const vmName = new Map(opened.lab.vms.map((v, i) => [v.name, lab.vms[i]?.name ?? v.name]));
+      const uploaded: string[] = [];
+      // Written before the first change: a CLI killed from here on is undone by the next import.
+      const journal = new ImportJournal(opts.url, lab.name, labToYaml(lab));
+      try {
+        const state = await readEngineState(client, lab.cluster, (vm) => vm.lab === lab.name);
+        const plan = planLab(lab, state, false);
+        if (plan.conflicts.length > 0)
+          throw new Error(`the remapped lab still conflicts: ${plan.conflicts.join('; ')}`);
+        await new LabApplier(client, lab, state, (l) => {
           say(`  ${l}`);
-        },
+        }).run(plan);
+
+        if (manifest.disks.length > 0) {
+          const sd = await dataDomainId(client);
+          const vmIds = new Map(
+            (await client.list(`/vms`, 'vm')).map((v) => [
+              text(v, 'name') ?? '',
+              text(v, 'id') ?? '',
+            ]),
+          );
+          for (const d of manifest.disks) {
+            const vm = vmName.get(d.vm) ?? d.vm;
+            const vmId = vmIds.get(vm);
+            if (vmId === undefined) throw new Error(`disk ${d.name}: no VM ${vm} after apply`);
+            const id = await uploadDisk(
+              client,
+              {
+                name: d.name,
+                description: d.description,
+                virtualSize: d.virtualSize,
+                storageDomainId: sd,
+              },
+              opened.path(d.file),
+              stepProgress(say, `upload disk ${d.name} of ${vm}`),
+              (created) => {
+                uploaded.push(created);
+                journal.addDisk(created);
+              },
+            );
+            await client.call('POST', `/vms/${vmId}/diskattachments`, {
+              disk: { id },
+              bootable: d.bootable,
+              interface: d.interface,
+              active: d.active,
+            });
+            say(`  ✓ attach disk ${d.name} to ${vm}`);
+          }
+        }
+
+        // MACs: a lab file carries none, so the target engine's pool assigned new ones; report
+        // each that differs from the bundle's, and why the old one could not be kept.
+        for (const m of manifest.macs) {
+          const vm = vmName.get(m.vm) ?? m.vm;
+          const hit = (
+            await client.list(`/vms?search=${encodeURIComponent(`name=${vm}`)}`, 'vm')
+          ).find((v) => text(v, 'name') === vm);
+          if (hit === undefined) continue;
+          const nic = (await client.list(`/vms/${text(hit, 'id') ?? ''}/nics`, 'nic')).find(
+            (n) => text(n, 'name') === m.nic,
+          );
+          const now = text(nic, 'mac.address');
+          if (now === undefined || now.toLowerCase() === m.mac.toLowerCase()) continue;
+          const by = macTakenBy(macs, m.mac);
+          const change: Change = {
+            kind: 'mac',
+            subject: `${vm}/${m.nic}`,
+            from: m.mac,
+            to: now,
+            reason:
+              by !== undefined
+                ? `${m.mac} is in use by ${by}`
+                : "assigned by the engine's MAC pool",
+          };
+          changes.push(change);
+          say(`  remap mac ${change.subject} ${change.from} → ${change.to}: ${change.reason}`);
+          const clash = macTakenBy(macs, now);
+          if (clash !== undefined)
+            say(`  warning: ${vm}/${m.nic} got ${now}, also used by ${clash}`);
+        }
+      } catch (err) {
+        say(
+          `import failed: ${err instanceof Error ? err.message : String(err)}; removing what it created`,
+        );
+        const problems = await compensate(client, lab, uploaded, say);
+        if (problems.length === 0) journal.done();
+        const device = deviceRefusedByHost(err);
+        if (problems.length === 0 && device !== null && !refused.has(device) && attempt < 8) {
+          say(`the engine's host already has a device "${device}": remapping it and trying again`);
+          refused.add(device);
+          continue;
+        }
+        const cause = err instanceof Error ? err.message : String(err);
+        throw new ImportRolledBack(
+          problems.length === 0
+            ? `import of ${bundle} failed and was undone: ${cause}`
+            : `import of ${bundle} failed (${cause}); undoing it left: ${problems.join('; ')}`,
+        );
+      }
+      journal.done();
+      say(
+        `lab ${lab.name} imported (${lab.networks.length} network(s), ${lab.vms.length} VM(s), ${manifest.disks.length} disk(s))`,
       );
+
+      let start: StartOutcome | null = null;
+      if (opts.start && lab.vms.length > 0) {
+        const labId = (await client.list('/labs', 'lab')).find((l) => text(l, 'name') === lab.name);
+        start = await startLab(
+          client,
+          text(labId, 'id') ?? '',
+          lab,
+          opts.parallelism === undefined ? {} : { parallelism: opts.parallelism },
+          (l) => {
+            say(`  ${l}`);
+          },
+        );
+      }
+      return {
+        lab: lab.name,
+        labFile: labToYaml(lab),
+        changes,
+        disks: manifest.disks.length,
+        start,
+      };
     }
-    return { lab: lab.name, labFile: labToYaml(lab), changes, disks: manifest.disks.length, start };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -44,7 +44,7 @@ import {
   runPrefix,
   startAppliance,
 } from '../functional/support';
-import { ipLink } from '../support/host-inspect';
+import { hostPrimaryIpv4, ipLink } from '../support/host-inspect';
 import { hostTestSkipReason } from '../support/run-prefix';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -87,6 +87,8 @@ describe.skipIf(skip !== false)('a lab exported from one engine and imported int
             AIO_PASSWORD: ADMIN_PASSWORD,
             // Interrupted-import records of this run only.
             AIO_STATE_DIR: join(dir, 'state'),
+            // An https engine's self-signed certificate (cli/README.md).
+            ...(a.app.certPath !== null ? { NODE_EXTRA_CA_CERTS: a.app.certPath } : {}),
           },
           timeout: 900_000,
           maxBuffer: 16 * MiB,
@@ -476,6 +478,60 @@ vms:
       expect(next.stderr).toContain(`an earlier import of lab ${crashLab}`);
       expect(await ours(a2)).toEqual(before);
       expect(await ipLink(crashNet)).toBeUndefined();
+    },
+  );
+
+  it(
+    'into an engine whose host it cannot see, remaps a bridge name the engine refuses and retries',
+    { timeout: 600_000 },
+    async () => {
+      // Engine 3 listens on this machine's own address, so to the CLI it is a remote engine:
+      // no host view, and the clash with a host device only shows as the engine's refusal.
+      const a3 = await startAppliance({ host: await hostPrimaryIpv4(), tls: true });
+      const device = `${p}d`;
+      // A bridge this engine does not manage, as another engine's on the same host would be.
+      execFileSync('ip', ['link', 'add', device, 'type', 'bridge']);
+      try {
+        const remoteLab = `remote-${p}`;
+        const staging = join(dir, 'remote');
+        mkdirSync(staging, { recursive: true });
+        writeFileSync(
+          join(staging, LAB_FILE),
+          `lab: ${remoteLab}\nnetworks:\n  ${device}:\n    mtu: 1500\nvms:\n  ${p}-d:\n    template: tiny\n    memory: 192MiB\n    nics:\n      - network: ${device}\n`,
+        );
+        const bundle = join(dir, 'remote.aio');
+        await packBundle(
+          staging,
+          bundle,
+          {
+            format: BUNDLE_FORMAT,
+            version: BUNDLE_VERSION,
+            created: new Date().toISOString(),
+            lab: remoteLab,
+            disks: [],
+            macs: [],
+          },
+          [LAB_FILE],
+        );
+        const r = await aio(a3, 'lab', 'import', bundle, '--no-start', '--output', 'json');
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toContain('remote engine');
+        expect(r.stderr).toContain(`the engine's host already has a device "${device}"`);
+        const out = JSON.parse(r.stdout) as {
+          changes: { kind: string; from: string; to: string }[];
+        };
+        expect(out.changes).toEqual([
+          expect.objectContaining({ kind: 'network', from: device, to: `${device}2` }),
+        ]);
+        const names = (await list(a3, '/networks', 'networks', 'network')).map((n) => n.name);
+        expect(names).toContain(`${device}2`);
+        expect(names).not.toContain(device);
+        expect((await aio(a3, 'lab', 'destroy', remoteLab)).code).toBe(0);
+        expect(await ipLink(`${device}2`)).toBeUndefined();
+      } finally {
+        execFileSync('ip', ['link', 'del', device]);
+        await a3.stop();
+      }
     },
   );
 });
