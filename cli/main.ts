@@ -524,6 +524,7 @@ Exit codes:
     result,
     say,
     warn,
+    readLab,
   });
 
   program

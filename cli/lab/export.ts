@@ -58,11 +58,38 @@ export interface ExportResult {
   readonly manifest: Manifest;
 }
 
+/**
+ * What only the user's lab file knows (the engine does not keep it): the `start` settings and
+ * each VM's start order. Taken from `file` for the VMs it names, when it is this lab's file.
+ */
+function withStartOrder(lab: Lab, file: Lab | undefined): Lab {
+  if (file === undefined) return lab;
+  if (file.name !== lab.name)
+    throw new ExportRefused(`the lab file describes lab "${file.name}", not "${lab.name}"`);
+  const names = new Set(lab.vms.map((v) => v.name));
+  return {
+    ...lab,
+    start: file.start,
+    vms: lab.vms.map((v) => {
+      const f = file.vms.find((x) => x.name === v.name);
+      return f === undefined
+        ? v
+        : {
+            ...v,
+            group: f.group,
+            dependsOn: f.dependsOn.filter((d) => names.has(d)),
+            startDelaySeconds: f.startDelaySeconds,
+          };
+    }),
+  };
+}
+
 export async function exportLab(
   client: EngineClient,
   name: string,
   out: string,
   say: Say,
+  file?: Lab,
 ): Promise<ExportResult> {
   const state = await readEngineState(client, 'Default', (vm) => vm.lab === name);
   if (!state.labs.some((l) => l.name === name))
@@ -168,19 +195,22 @@ export async function exportLab(
         startDelaySeconds: 0,
       });
     }
-    const lab: Lab = {
-      name,
-      cluster: 'Default',
-      dataCenter: 'Default',
-      start: { stopOnFailure: false },
-      networks: networks.map((n) => ({
-        name: n.name,
-        description: n.description,
-        mtu: n.mtu,
-        addressPlan: n.addressPlan,
-      })),
-      vms: labVms,
-    };
+    const lab: Lab = withStartOrder(
+      {
+        name,
+        cluster: 'Default',
+        dataCenter: 'Default',
+        start: { stopOnFailure: false },
+        networks: networks.map((n) => ({
+          name: n.name,
+          description: n.description,
+          mtu: n.mtu,
+          addressPlan: n.addressPlan,
+        })),
+        vms: labVms,
+      },
+      file,
+    );
     const yaml = labToYaml(lab);
     const check = loadLab(yaml);
     if (!check.ok) {

@@ -152,6 +152,8 @@ describe.skipIf(skip !== false)('a lab exported from one engine and imported int
       writeFileSync(
         file,
         `lab: ${labName}
+start:
+  parallelism: 2
 networks:
   ${net}:
     mtu: 1500
@@ -168,6 +170,7 @@ vms:
   ${vmB}:
     template: tiny
     memory: 192MiB
+    depends_on: [${vmA}]
     nics:
       - network: ${net}
         address: ${ip(12)}
@@ -210,7 +213,7 @@ vms:
 
       // ── Export ───────────────────────────────────────────────────────────────────────
       const bundle = join(dir, 'lab.aio');
-      const exported = await aio(a1, 'lab', 'export', labName, '-o', bundle);
+      const exported = await aio(a1, 'lab', 'export', labName, '-f', file, '-o', bundle);
       expect(exported.code, exported.stderr).toBe(0);
       expect(exported.stdout).toContain(`Lab ${labName} exported to ${bundle} (1 disk image(s))`);
       expect(exported.stderr).toMatch(/download disk .* 100%/);
@@ -221,6 +224,11 @@ vms:
       const unpacked = join(dir, 'unpacked');
       mkdirSync(unpacked);
       execFileSync('tar', ['-xf', bundle, '-C', unpacked]);
+      // The lab file as applied, with what only the user's file knew (-f): start settings, order.
+      const carried = readFileSync(join(unpacked, 'lab.yml'), 'utf8');
+      expect(carried).toContain(`cidr: ${cidr}`);
+      expect(carried).toMatch(/start:\n {2}parallelism: 2/);
+      expect(carried).toContain(`depends_on:\n      - ${vmA}`);
       const info = JSON.parse(
         execFileSync(
           'qemu-img',

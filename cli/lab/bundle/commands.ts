@@ -12,6 +12,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { EngineClient } from '../../engine/client';
 import { exportLab, ExportRefused } from '../export';
 import { importLab, ImportRolledBack } from '../import';
+import type { Lab } from '../model';
 import { BundleInvalid } from './archive';
 import { NameTaken } from './remap';
 
@@ -22,6 +23,8 @@ export interface BundleCommandDeps {
   readonly result: { code: number };
   readonly say: (line: string) => void;
   readonly warn: (line: string) => void;
+  /** Reads and validates a lab file (main.ts's: line-precise errors, exit 2). */
+  readonly readLab: (file: string) => Lab;
 }
 
 const EXIT_FAILED = 1;
@@ -53,11 +56,19 @@ export function registerBundleCommands(lab: Command, deps: BundleCommandDeps): v
     .description("write the lab and its VMs' disk images into one portable bundle file")
     .argument('<name>', 'lab name')
     .requiredOption('-o, --out <file>', 'bundle file to write (e.g. lab.aio)')
+    .option(
+      '-f, --file <lab.yml>',
+      "the lab's file, for what the engine does not keep: start settings and start order",
+    )
     .addOption(outputOption())
-    .addHelpText('after', '\nExample:\n  aio lab stop mylab && aio lab export mylab -o mylab.aio')
-    .action(async (name: string, o: { out: string; output: 'table' | 'json' }) => {
+    .addHelpText(
+      'after',
+      '\nExample:\n  aio lab stop mylab && aio lab export mylab -f mylab.yml -o mylab.aio',
+    )
+    .action(async (name: string, o: { out: string; file?: string; output: 'table' | 'json' }) => {
       try {
-        const r = await exportLab(deps.client(), name, resolve(o.out), warn);
+        const file = o.file === undefined ? undefined : deps.readLab(o.file);
+        const r = await exportLab(deps.client(), name, resolve(o.out), warn, file);
         if (o.output === 'json')
           say(
             JSON.stringify(
