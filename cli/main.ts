@@ -22,6 +22,7 @@ import {
   text,
 } from './engine/client';
 import { LabApplier } from './lab/apply';
+import { registerBundleCommands } from './lab/bundle/commands';
 import { loadLab } from './lab/load';
 import { type Lab, legacyOwnerOf } from './lab/model';
 import { hasChanges, type Plan, planLab } from './lab/plan';
@@ -551,6 +552,16 @@ Exit codes:
       const l: Lab = o.file !== undefined ? readLab(o.file) : bareLab(name ?? '');
       result.code = await applyPlan(client(), l, true, o.output);
     });
+
+  // Portable bundles (issue 15): `aio lab export` / `aio lab import` (cli/lab/bundle/).
+  registerBundleCommands(lab, {
+    client,
+    url: () => connectionOf(program.opts<GlobalOptions>()).url,
+    result,
+    say,
+    warn,
+    readLab,
+  });
 
   program
     .command('completion')
