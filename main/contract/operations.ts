@@ -55,11 +55,11 @@ import type {
   ReportedDevice,
   VnicProfile,
 } from './networks';
+import { PlacementPolicyInput } from './placement';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
 import type { User } from './users';
-import { PlacementPolicyInput } from './placement';
 import type { Vm, VmNic } from './vms';
 import { Initialization, NIC_INTERFACES } from './vms';
 

@@ -45,6 +45,8 @@ let bId = '';
 let bName = '';
 let localId = '';
 const vmIds: string[] = [];
+/** VMs that never run (removed at the end too). */
+const others: string[] = [];
 let networkId = '';
 let bridge = '';
 const activated: { hostId: string; remote: boolean }[] = [];
@@ -171,7 +173,7 @@ describe.skipIf(Boolean(unavailable))('VMs on remote hosts (placement)', () => {
   afterAll(async () => {
     unhook();
     const engine = a?.app.engine;
-    for (const id of vmIds) {
+    for (const id of [...vmIds, ...others]) {
       await engine?.invoke(ADMIN, 'StopVm', { id }).catch(() => undefined);
       await engine?.invoke(ADMIN, 'RemoveVm', { id }).catch(() => undefined);
     }
@@ -217,6 +219,62 @@ describe.skipIf(Boolean(unavailable))('VMs on remote hosts (placement)', () => {
     expect(after).toBe(before);
     // B carries the cluster's isolated network (its activation provisioned it through B's agent).
     await expect(b().exec('ip', ['-o', 'link', 'show', bridge])).resolves.toContain(bridge);
+  });
+
+  it("a VM with disks is not started on B (storage is on the engine's machine): clear faults, nothing changes", async () => {
+    const engine = app().app.engine;
+    const made = await engine.invoke(ADMIN, 'AddVm', {
+      name: `${prefix}disk`,
+      cluster: { name: 'Default' },
+      template: { name: 'Blank' },
+      placementPolicy: { affinity: 'pinned', hosts: [{ id: bId }] },
+    });
+    if (!made.ok) throw new Error(made.error.messages.join(' '));
+    const id = made.result.id;
+    others.push(id);
+    const att = await engine.invoke(ADMIN, 'AddDiskAttachment', {
+      vmId: id,
+      bootable: true,
+      disk: {
+        name: `${prefix}disk_d`,
+        format: 'cow',
+        provisionedSize: 1024 * 1024 * 1024,
+        storageDomain: { name: 'local' },
+      },
+    });
+    if (!att.ok) throw new Error(att.error.messages.join(' '));
+    for (let i = 0; i < 300; i++) {
+      const d = await engine.invoke(ADMIN, 'GetDiskById', { id: att.result.id });
+      if (d.ok && d.result.status !== 'locked') break;
+      await sleep(20);
+    }
+    const refused = await start(id);
+    expect(refused.status, refused.text).toBe(409);
+    const detail = String(entity(refused.body, 'fault').detail);
+    expect(detail).toContain('There is no host that satisfies current scheduling constraints');
+    expect(detail).toContain(`The host ${bName} does not reach the engine's storage domains`);
+    expect(detail).toContain('is not a host the VM is pinned to');
+    expect((await getVm(id)).status).toBe('down');
+    // Run once with B as the destination (not pinned any more): refused the same way.
+    const unpin = await app().request('PUT', `${API}/vms/${id}`, {
+      body: '<vm><placement_policy><affinity>migratable</affinity></placement_policy></vm>',
+    });
+    expect(unpin.status, unpin.text).toBe(200);
+    const once = await start(
+      id,
+      `<action><vm><placement_policy><hosts><host id="${bId}"/></hosts></placement_policy></vm></action>`,
+    );
+    expect(once.status, once.text).toBe(409);
+    expect(String(entity(once.body, 'fault').detail)).toContain(
+      `The destination host ${bName} cannot run the VM`,
+    );
+    const vm = await getVm(id);
+    expect(vm.status).toBe('down');
+    // The stored policy is the updated one (hosts kept, affinity changed), not the run once.
+    expect(String(at(vm, 'placement_policy.affinity'))).toBe('migratable');
+    expect(String(at(vm, 'placement_policy.hosts.host.id'))).toBe(bId);
+    expect(await runningOn(b())).not.toContain(id);
+    expect(await runningOn(null)).not.toContain(id);
   });
 
   it("a VM placed on B boots in B's libvirtd, shows host B, its console works, B's events reach the engine", async () => {
