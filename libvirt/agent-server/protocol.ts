@@ -8,7 +8,8 @@
  *   agent → engine  {"event":"domain","data":{…}}  /  {"event":"network","data":[…]}
  *
  * Only the methods named in {@link REMOTE_METHODS} are served: the host agent interface minus
- * what cannot cross a socket yet (consoles, progress callbacks) and minus `close`.
+ * what cannot cross a socket yet (progress callbacks) and minus `close`; serial consoles have
+ * their own calls ({@link CONSOLE_METHODS}) and events.
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 

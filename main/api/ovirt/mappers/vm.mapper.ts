@@ -82,15 +82,12 @@ export function placementPolicyInput(o: InputObject): PlacementPolicyInput | und
   const p = obj(o, 'placement_policy');
   if (p === undefined) return undefined;
   const affinity = enumOf(p, 'affinity', VM_AFFINITIES, 'VmAffinity');
-  const hostsWrapper = obj(p, 'hosts');
-  const hosts =
-    hostsWrapper === undefined
-      ? undefined
-      : (objList(p, 'hosts', 'host') ?? []).map((h) => {
-          const id = str(h, 'id');
-          const name = str(h, 'name');
-          return { ...(id !== undefined ? { id } : {}), ...(name !== undefined ? { name } : {}) };
-        });
+  // `<hosts/>` (empty) clears them; absent keeps them.
+  const hosts = objList(p, 'hosts', 'host')?.map((h) => {
+    const id = str(h, 'id');
+    const name = str(h, 'name');
+    return { ...(id !== undefined ? { id } : {}), ...(name !== undefined ? { name } : {}) };
+  });
   return {
     ...(affinity !== undefined ? { affinity } : {}),
     ...(hosts !== undefined ? { hosts } : {}),
