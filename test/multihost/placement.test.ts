@@ -18,9 +18,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { run } from '../../build/setup/exec';
+import { openDatabase } from '../../db/client';
+import { intentsRepo } from '../../db/repos/intents.repo';
+import { vmsRepo } from '../../db/repos/vms.repo';
+import { compose, type Composed } from '../../main/compose';
 import { onHostActivated } from '../../main/engine/hosts/host-activated-hooks';
-import { ADMIN } from '../fixtures/engine-harness';
-import { type Appliance, at, entity, items, startAppliance } from '../functional/support';
+import { ADMIN, must } from '../fixtures/engine-harness';
+import {
+  ADMIN_PASSWORD,
+  type Appliance,
+  at,
+  entity,
+  items,
+  startAppliance,
+} from '../functional/support';
 import { GuestConsole } from '../support/guest-console';
 import { claimRunPrefix, releaseRunPrefix, runDir } from '../support/run-prefix';
 import {
@@ -45,6 +56,8 @@ let bId = '';
 let bName = '';
 let localId = '';
 const vmIds: string[] = [];
+/** The engine after the restart of the last test (same data directory). */
+let restarted: Composed | null = null;
 /** VMs that never run (removed at the end too). */
 const others: string[] = [];
 let networkId = '';
@@ -176,7 +189,7 @@ describe.skipIf(Boolean(unavailable))('VMs on remote hosts (placement)', () => {
 
   afterAll(async () => {
     unhook();
-    const engine = a?.app.engine;
+    const engine = restarted?.engine ?? a?.app.engine;
     for (const id of [...vmIds, ...others]) {
       await engine?.invoke(ADMIN, 'StopVm', { id }).catch(() => undefined);
       await engine?.invoke(ADMIN, 'RemoveVm', { id }).catch(() => undefined);
@@ -194,6 +207,7 @@ describe.skipIf(Boolean(unavailable))('VMs on remote hosts (placement)', () => {
         .catch(() => undefined);
       await engine.invoke(ADMIN, 'RemoveNetwork', { id: networkId }).catch(() => undefined);
     }
+    await restarted?.close();
     await a?.stop();
     await hostB?.destroy();
     await underlay?.destroy();
@@ -378,6 +392,73 @@ describe.skipIf(Boolean(unavailable))('VMs on remote hosts (placement)', () => {
     const stop = await app().request('POST', `${API}/vms/${free}/stop`, { body: '<action/>' });
     expect(stop.status, stop.text).toBe(200);
     expect((await getVm(free)).status).toBe('down');
+    expect(await runningOn(b())).not.toContain(free);
+  });
+
+  it('the engine killed in RunVm on B (before / after the host step): recovered at the next start from what B runs', async () => {
+    const [onB, , free] = vmIds;
+    if (!onB || !free) throw new Error('earlier tests did not run');
+    // `free` runs on B again (run once, B the destination: both hosts are idle now, a tie
+    // the engine's own host would win): its start "got through" when the engine died.
+    const once = await start(
+      free,
+      `<action><vm><placement_policy><hosts><host id="${bId}"/></hosts></placement_policy></vm></action>`,
+    );
+    expect(once.status, once.text).toBe(200);
+    expect(await runningOn(b())).toContain(free);
+    const dataDir = app().dataDir;
+    await app().app.close();
+    // What RunVm's first transaction leaves (intents.ts): the VM rows' snapshot, the intent,
+    // the VM `wait_for_launch` on B — for `onB` before its domain started, for `free` after.
+    const d = openDatabase(join(dataDir, 'engine.db'));
+    try {
+      d.transaction((tx) => {
+        for (const id of [onB, free]) {
+          const snapshot = d.snapshot('vm', 'id', id);
+          intentsRepo.insert(tx, {
+            id: crypto.randomUUID(),
+            command: 'RunVm',
+            kind: 'vm',
+            payload: { vmIds: [id] },
+            hostId: bId,
+            snapshot: [snapshot],
+            hostNetworks: [],
+            vmIds: [id],
+          });
+          vmsRepo.update(tx, id, { status: 'wait_for_launch', hostId: bId });
+        }
+      });
+    } finally {
+      d.close();
+    }
+    restarted = await compose({
+      dataDir,
+      port: 0,
+      adminPassword: ADMIN_PASSWORD,
+      hostEnrollmentListen: `${must(underlay).net}.1:0`,
+    });
+    const engine = restarted.engine;
+    const vmStatus = async (id: string): Promise<string> => {
+      const r = await engine.invoke(ADMIN, 'GetVmById', { id });
+      return r.ok ? r.result.status : 'missing';
+    };
+    const hostUp = async (): Promise<string> => {
+      const r = await engine.invoke(ADMIN, 'GetHostById', { id: bId });
+      return r.ok ? r.result.status : 'missing';
+    };
+    const t0 = Date.now();
+    await until(hostUp, 'up', 30_000);
+    await until(() => vmStatus(free), 'up', 10_000);
+    await until(() => vmStatus(onB), 'down', 10_000);
+    console.log(`after the restart: B up, its VMs recovered in ${Date.now() - t0} ms`);
+    const f = await engine.invoke(ADMIN, 'GetVmById', { id: free });
+    expect(f.ok && f.result.hostId).toBe(bId);
+    const o = await engine.invoke(ADMIN, 'GetVmById', { id: onB });
+    expect(o.ok && o.result.hostId).toBeNull();
+    expect(await runningOn(b())).not.toContain(onB);
+    // No intent is left, and StopVm reaches B through the new connection.
+    const stopped = await engine.invoke(ADMIN, 'StopVm', { id: free });
+    expect(stopped.ok).toBe(true);
     expect(await runningOn(b())).not.toContain(free);
   });
 });
