@@ -312,6 +312,12 @@ export const vm = sqliteTable('vm', {
   currentCdromDiskId: text('current_cdrom_disk_id'),
   /** Issue 16: oVirt `os.boot.devices`, comma-separated (`cdrom,hd`); null = `hd`. */
   bootDevices: text('boot_devices'),
+  /** Issue 17: oVirt `placement_policy.hosts` (dedicated_vm_for_vds), comma-separated ids; null = none. */
+  placementHosts: text('placement_hosts'),
+  /** Issue 17: oVirt `placement_policy.affinity` (migration_support); null = `migratable`. */
+  placementAffinity: text('placement_affinity', {
+    enum: ['migratable', 'user_migratable', 'pinned'],
+  }),
 });
 
 // ── Storage (oVirt's storage_domain_static, base_disks, images, vm_device, snapshots) ──────

@@ -76,6 +76,10 @@ const toVm = (r: VmRow): Vm => ({
   stopReason: r.stopReason,
   creationTime: r.createdAt,
   bootDevices: parseBootDevices(r.bootDevices),
+  placementPolicy: {
+    affinity: r.placementAffinity ?? 'migratable',
+    hostIds: r.placementHosts ? r.placementHosts.split(',') : [],
+  },
 });
 
 const toNic = (r: typeof vmInterface.$inferSelect): VmNic => ({

@@ -20,6 +20,7 @@ import type {
   RemoteHostTarget,
 } from '../host-agent';
 import {
+  type ConsoleMethod,
   encodeFrame,
   fromWireError,
   hostCn,
@@ -48,6 +49,11 @@ class TlsHostAgent implements RemoteHostAgent {
   private readonly pending = new Map<number, Pending>();
   private readonly domainListeners = new Set<(c: DomainStateChange) => void>();
   private readonly networkListeners = new Set<(n: readonly string[]) => void>();
+  /** Issue 17: open serial consoles of this connection, by the agent's session number. */
+  private readonly consoles = new Map<
+    number,
+    { data: (d: string) => void; exit: (code: number) => void }
+  >();
   private closed = false;
 
   constructor(private readonly target: RemoteHostTarget) {}
@@ -112,6 +118,8 @@ class TlsHostAgent implements RemoteHostAgent {
         clearTimeout(timer);
         if (this.socket === socket) this.socket = null;
         this.failAll(unreachable(t, 'connection closed'));
+        // The agent closed their sessions with the connection.
+        for (const c of [...this.consoles.values()]) c.exit(-1);
         reject(unreachable(t, 'connection closed'));
       });
     }).finally(() => {
@@ -132,6 +140,13 @@ class TlsHostAgent implements RemoteHostAgent {
       for (const l of this.domainListeners) l(f.data as DomainStateChange);
       return;
     }
+    if (f.event === 'console' || f.event === 'console-exit') {
+      const d = f.data as { session?: unknown; data?: unknown; code?: unknown };
+      const c = typeof d.session === 'number' ? this.consoles.get(d.session) : undefined;
+      if (f.event === 'console' && typeof d.data === 'string') c?.data(d.data);
+      if (f.event === 'console-exit') c?.exit(typeof d.code === 'number' ? d.code : -1);
+      return;
+    }
     if (f.event === 'network') {
       for (const l of this.networkListeners) l(f.data as readonly string[]);
       return;
@@ -146,7 +161,7 @@ class TlsHostAgent implements RemoteHostAgent {
   }
 
   private async call<T>(
-    method: RemoteMethod | typeof PING,
+    method: RemoteMethod | ConsoleMethod | typeof PING,
     params: unknown[],
     timeoutMs?: number,
   ): Promise<T> {
@@ -215,14 +230,54 @@ class TlsHostAgent implements RemoteHostAgent {
     void this.open().catch(() => undefined);
     return () => this.domainListeners.delete(listener);
   }
-  domainConsole(): Promise<ConsoleSession> {
-    // A console is a byte stream both ways; it needs its own channel (next step of issue 17).
-    return Promise.reject(
-      new HostError(
-        HostErrorCode.HOST_COMMAND_FAILED,
-        'serial consoles of VMs on remote hosts are not served yet',
-      ),
-    );
+  /**
+   * Issue 17: the VM's serial console over this connection (protocol.ts CONSOLE_METHODS).
+   * Writes are sent in order on the one socket; a lost connection ends the session (exit -1).
+   */
+  async domainConsole(uuid: string): Promise<ConsoleSession> {
+    const { session: id } = await this.call<{ session: number }>('consoleOpen', [uuid]);
+    const data = new Set<(d: string) => void>();
+    const exit = new Set<(code: number) => void>();
+    let ended = false;
+    const end = (code: number): void => {
+      if (ended) return;
+      ended = true;
+      this.consoles.delete(id);
+      for (const l of exit) l(code);
+    };
+    this.consoles.set(id, {
+      data: (d) => {
+        for (const l of data) l(d);
+      },
+      exit: end,
+    });
+    const send = (
+      method: 'consoleWrite' | 'consoleResize' | 'consoleClose',
+      p: unknown[],
+    ): void => {
+      if (ended) return;
+      this.call(method, [id, ...p]).catch(() => undefined);
+    };
+    return {
+      write: (d) => {
+        send('consoleWrite', [d]);
+      },
+      onData: (l) => {
+        data.add(l);
+        return () => data.delete(l);
+      },
+      onExit: (l) => {
+        exit.add(l);
+        return () => exit.delete(l);
+      },
+      resize: (cols, rows) => {
+        send('consoleResize', [cols, rows]);
+      },
+      close: () => {
+        send('consoleClose', []);
+        end(0);
+      },
+    };
   }
   domainGraphics: HostAgent['domainGraphics'] = (u) => this.call('domainGraphics', [u]);
   domainGraphicsTicket: HostAgent['domainGraphicsTicket'] = (u, p, v) =>

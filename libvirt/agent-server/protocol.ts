@@ -8,7 +8,8 @@
  *   agent → engine  {"event":"domain","data":{…}}  /  {"event":"network","data":[…]}
  *
  * Only the methods named in {@link REMOTE_METHODS} are served: the host agent interface minus
- * what cannot cross a socket yet (consoles, progress callbacks) and minus `close`.
+ * what cannot cross a socket yet (progress callbacks) and minus `close`; serial consoles have
+ * their own calls ({@link CONSOLE_METHODS}) and events.
  */
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 
@@ -79,7 +80,34 @@ export type ResponseFrame =
 
 export type EventFrame =
   | { readonly event: 'domain'; readonly data: unknown }
-  | { readonly event: 'network'; readonly data: readonly string[] };
+  | { readonly event: 'network'; readonly data: readonly string[] }
+  | { readonly event: 'console'; readonly data: ConsoleData }
+  | { readonly event: 'console-exit'; readonly data: ConsoleExit };
+
+/**
+ * Issue 17: a VM's serial console over the agent connection. The engine opens a session
+ * (`consoleOpen [uuid]` → `{session}`), then writes, resizes and closes it by number; the
+ * agent pushes what the guest prints (`console` events) and the end (`console-exit`). A
+ * session belongs to its connection: it is closed when the connection goes.
+ */
+export const CONSOLE_METHODS = [
+  'consoleOpen',
+  'consoleWrite',
+  'consoleResize',
+  'consoleClose',
+] as const;
+export type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
+export const isConsoleMethod = (m: unknown): m is ConsoleMethod =>
+  typeof m === 'string' && (CONSOLE_METHODS as readonly string[]).includes(m);
+
+export interface ConsoleData {
+  readonly session: number;
+  readonly data: string;
+}
+export interface ConsoleExit {
+  readonly session: number;
+  readonly code: number;
+}
 
 /** Largest frame either side accepts: a capabilities report is a few KiB; 16 MiB is plenty. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;

@@ -10,10 +10,12 @@ import type { Server, TLSSocket } from 'node:tls';
 import { createServer } from 'node:tls';
 
 import type { DomainStateChange, HostAgent } from '../host-agent';
+import { ConsoleSessions } from './console-sessions';
 import {
   encodeFrame,
   ENGINE_CN,
   type EventFrame,
+  isConsoleMethod,
   isRemoteMethod,
   lineReader,
   PING,
@@ -90,6 +92,10 @@ export async function serveHostAgent(
       const reply = (frame: ResponseFrame): void => {
         if (!socket.destroyed) socket.write(encodeFrame(frame));
       };
+      // Issue 17: serial consoles of this connection (console-sessions.ts).
+      const consoles = new ConsoleSessions(agent, (frame) => {
+        if (!socket.destroyed) socket.write(encodeFrame(frame));
+      });
       socket.on(
         'data',
         lineReader(
@@ -98,6 +104,17 @@ export async function serveHostAgent(
             const id = typeof f.id === 'number' ? f.id : -1;
             if (f.method === PING) {
               reply({ id, result: 'pong' });
+              return;
+            }
+            if (isConsoleMethod(f.method) && Array.isArray(f.params)) {
+              consoles.call(f.method, f.params as unknown[]).then(
+                (result) => {
+                  reply({ id, result });
+                },
+                (e: unknown) => {
+                  reply({ id, error: toWireError(e) });
+                },
+              );
               return;
             }
             if (!isRemoteMethod(f.method) || !Array.isArray(f.params)) {
@@ -139,7 +156,10 @@ export async function serveHostAgent(
           },
         ),
       );
-      socket.on('close', () => clients.delete(socket));
+      socket.on('close', () => {
+        clients.delete(socket);
+        consoles.closeAll();
+      });
       socket.on('error', () => clients.delete(socket));
     },
   );

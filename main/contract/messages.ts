@@ -572,6 +572,20 @@ export const engineMessages = {
     `${C} This is the engine's local host; it is not a remote host.`,
   ),
   VDS_CANNOT_REMOVE_HOST_WITH_VMS: m('CONFLICT', `${C} VMs (\${vmNames}) still run on the host.`),
+  // ── Issue 17: placement (oVirt VmHandler.validateDedicatedVdsExistOnSameCluster, scheduler) ──
+  ACTION_TYPE_FAILED_DEDICATED_VDS_DOES_NOT_EXIST: m(
+    'BAD_PARAMETERS',
+    `${C} VM is pinned to a specific host. The required host doesn't exist. (\${hostName})`,
+  ),
+  ACTION_TYPE_FAILED_DEDICATED_VDS_NOT_IN_SAME_CLUSTER: m(
+    'BAD_PARAMETERS',
+    `${C} VM is pinned to a specific host. The host's cluster must be the same as the selected VM cluster. (\${hostName})`,
+  ),
+  /** oVirt's scheduler failure, with the per-host reasons it lists below it. */
+  SCHEDULING_NO_HOST_SATISFIES: m(
+    'CONFLICT',
+    `${C} There is no host that satisfies current scheduling constraints. See below for details: \${detail}`,
+  ),
 } as const satisfies Record<string, MessageDef>;
 
 /** Every code the engine may return. */

@@ -55,6 +55,7 @@ import type {
   ReportedDevice,
   VnicProfile,
 } from './networks';
+import { PlacementPolicyInput } from './placement';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
@@ -254,6 +255,8 @@ export const AddVmInput = z
     disks: z.array(z.lazy(() => TemplateDiskOverride)).optional(),
     /** Issue 16: oVirt `os.boot.devices`. */
     bootDevices: BootDevices.optional(),
+    /** Issue 17: oVirt `placement_policy` (hosts replace the stored ones; [] clears them). */
+    placementPolicy: PlacementPolicyInput.optional(),
   })
   .strict();
 
@@ -269,6 +272,8 @@ export const UpdateVmInput = z
     initialization: Initialization.nullable().optional(),
     /** Issue 16: oVirt `os.boot.devices`. */
     bootDevices: BootDevices.optional(),
+    /** Issue 17: oVirt `placement_policy` (hosts replace the stored ones; [] clears them). */
+    placementPolicy: PlacementPolicyInput.optional(),
   })
   .strict();
 
@@ -316,6 +321,8 @@ export const RunVmInput = z
     bootDevices: BootDevices.optional(),
     /** Issue 16 run once: an ISO disk in the CD-ROM for this start only (`vm.cdroms[0].file`). */
     cdromFileId: Uuid.optional(),
+    /** Issue 17 run once: `vm.placement_policy.hosts`, the first is the destination host. */
+    placementPolicy: PlacementPolicyInput.optional(),
   })
   .strict();
 
@@ -827,6 +834,8 @@ export const operations = {
     'ACTION_TYPE_FAILED_DISK_NOT_OF_SOURCE',
     'ACTION_TYPE_FAILED_IMAGE_PATH_NOT_IN_STORAGE_DOMAIN',
     ...DISK_DEF_ERRORS,
+    'ACTION_TYPE_FAILED_DEDICATED_VDS_DOES_NOT_EXIST',
+    'ACTION_TYPE_FAILED_DEDICATED_VDS_NOT_IN_SAME_CLUSTER',
   ]),
   UpdateVm: op<Vm>()('command', UpdateVmInput, [
     'ACTION_TYPE_FAILED_NAME_MAY_NOT_BE_EMPTY',
@@ -836,6 +845,8 @@ export const operations = {
     'ACTION_TYPE_FAILED_INVALID_VCPUS',
     'ACTION_TYPE_FAILED_VM_IS_RUNNING',
     'ACTION_TYPE_FAILED_VM_IMAGE_IS_LOCKED',
+    'ACTION_TYPE_FAILED_DEDICATED_VDS_DOES_NOT_EXIST',
+    'ACTION_TYPE_FAILED_DEDICATED_VDS_NOT_IN_SAME_CLUSTER',
   ]),
   RemoveVm: op<null>()('command', RemoveVmInput, [
     'ACTION_TYPE_FAILED_VM_IS_RUNNING',
@@ -866,6 +877,9 @@ export const operations = {
     'ACTION_TYPE_FAILED_DISK_NOT_EXIST',
     'SCHEDULING_ALL_HOSTS_FILTERED_OUT',
     'ACTION_TYPE_FAILED_NIC_CONFIGURATION_UNKNOWN_NIC',
+    'SCHEDULING_NO_HOST_SATISFIES',
+    'ACTION_TYPE_FAILED_DEDICATED_VDS_DOES_NOT_EXIST',
+    'ACTION_TYPE_FAILED_DEDICATED_VDS_NOT_IN_SAME_CLUSTER',
     ...HOST_ERRORS,
   ]),
   /** Issue 16: insert/eject the VM's CD-ROM (oVirt ChangeDisk; `current` = the running VM). */

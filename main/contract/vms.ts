@@ -7,6 +7,7 @@
 import { z } from 'zod';
 
 import type { BootDevice } from './cdroms';
+import type { PlacementPolicy } from './placement';
 
 /** oVirt `VmStatus` values this engine uses. */
 export type VmStatus =
@@ -229,6 +230,8 @@ export interface Vm {
   readonly creationTime: string;
   /** Issue 16: oVirt `os.boot.devices` (absent in older fixtures = `hd`). */
   readonly bootDevices?: readonly BootDevice[];
+  /** Issue 17: oVirt `placement_policy` (absent in older fixtures = migratable, no hosts). */
+  readonly placementPolicy?: PlacementPolicy;
 }
 
 export interface VmNic {

@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { app, type BrowserWindow, dialog } from 'electron';
 
+import { connectRemoteHostAgent } from '../../libvirt/agent-server/client';
 import { createLocalHostAgent } from '../../libvirt/local-host-agent';
 import { startGraphicsLoopback } from '../api/graphics/loopback-server';
 import { engineGraphicsTickets } from '../api/graphics/ws-proxy';
@@ -75,10 +76,14 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const hostAgent = createLocalHostAgent({ stateDir: join(dataDir, 'host') });
   const password = process.env.AIO_ADMIN_PASSWORD;
+  // Issue 17: remote hosts, as main/compose.ts has them (enrollment only where asked for).
+  const hostsListen = process.env.AIO_HOSTS_LISTEN;
   const engine = await createEngine({
     dataDir,
     hostAgent,
     ...(password ? { adminPassword: password } : {}),
+    ...(hostsListen ? { hostEnrollmentListen: hostsListen } : {}),
+    connectRemoteHost: connectRemoteHostAgent,
   });
   const principal = await desktopPrincipal(engine);
   // The window has no HTTP server: the screen's WebSocket (and only it) is served on a loopback

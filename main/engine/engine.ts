@@ -26,6 +26,7 @@ import type { OpInput, OpName, OpOutput } from '../contract/operations';
 import type { VmStatus } from '../contract/vms';
 import { reconcileVms } from './activation';
 import { lockKey } from './command';
+import { agentForVm } from './commands/host-lifecycle/on-host-agent';
 import { startStorage, stopStorage } from './commands/storage/storage-startup';
 import type { EngineContext, EngineServices } from './context';
 import type { EngineOptions, InvokeOptions, StartedEngine } from './engine-types';
@@ -209,7 +210,8 @@ class EngineImpl implements StartedEngine {
     const f = validateVmTransition(vm.status, 'stop');
     if (f) throw new EngineError(errorBody(f, words));
     try {
-      return await this.services.host.domainConsole(vmId);
+      // Issue 17: the console of the host the VM runs on (over its agent for a remote host).
+      return await agentForVm(this.services, vmId).domainConsole(vmId);
     } catch (e) {
       throw new EngineError(
         errorBody(

@@ -23,7 +23,7 @@ import { HostSetupNetworksCommand } from './commands/host/host-setup-networks.co
 import { RemoveHostNetworkLabelCommand } from './commands/host/remove-host-network-label.command';
 import { RemoveNetworkAttachmentCommand } from './commands/host/remove-network-attachment.command';
 import { AddHostCommand } from './commands/host-lifecycle/add-host.command';
-import { onHostAgent } from './commands/host-lifecycle/on-host-agent';
+import { onHostAgent, onVmHost } from './commands/host-lifecycle/on-host-agent';
 import { RemoveHostCommand } from './commands/host-lifecycle/remove-host.command';
 import { RenewHostEnrollmentCommand } from './commands/host-lifecycle/renew-host-enrollment.command';
 import { AddImageTransferCommand } from './commands/image-transfer/add-image-transfer.command';
@@ -147,12 +147,13 @@ export const commands = {
   RemoveVm: RemoveVmCommand,
   AddVmInterface: AddVmInterfaceCommand,
   UpdateVmInterface: UpdateVmInterfaceCommand,
-  UpdateVmCdrom: UpdateVmCdromCommand,
-  SetVmTicket: SetVmTicketCommand,
+  UpdateVmCdrom: onVmHost(UpdateVmCdromCommand, (i) => i.vmId),
+  SetVmTicket: onVmHost(SetVmTicketCommand, (i) => i.id),
   RemoveVmInterface: RemoveVmInterfaceCommand,
   RunVm: RunVmCommand,
-  StopVm: StopVmCommand,
-  ShutdownVm: ShutdownVmCommand,
+  // Issue 17: VM commands run on the VM's host (commands/host-lifecycle/on-host-agent.ts).
+  StopVm: onVmHost(StopVmCommand, (i) => i.id),
+  ShutdownVm: onVmHost(ShutdownVmCommand, (i) => i.id),
   CloneVm: CloneVmCommand,
   AddStorageDomain: AddStorageDomainCommand,
   RemoveStorageDomain: RemoveStorageDomainCommand,

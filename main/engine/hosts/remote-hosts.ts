@@ -14,6 +14,7 @@ import { auditRepo } from '../../../db/repos/users.repo';
 import { ACTIVE_VM_STATUSES, vmsRepo } from '../../../db/repos/vms.repo';
 import {
   DEFAULT_AGENT_PORT,
+  type DomainStateChange,
   type RemoteHostAgent,
   type RemoteHostAgentFactory,
 } from '../../../libvirt/host-agent';
@@ -44,7 +45,7 @@ export interface RemoteHostsOptions {
 }
 
 /** Statuses a host leaves for `non_responsive` when its agent stops answering (oVirt's set). */
-const MONITORED: readonly HostStatus[] = ['up', 'non_operational', 'initializing'];
+const MONITORED: readonly HostStatus[] = ['up', 'non_operational', 'initializing', 'connecting'];
 
 export class RemoteHosts {
   private readonly agents = new Map<string, RemoteHostAgent>();
@@ -110,7 +111,39 @@ export class RemoteHosts {
       certFingerprint: fingerprint,
     });
     this.agents.set(hostId, agent);
+    // Issue 17: the host's domain events (its agent pushes them), as the local agent's are
+    // followed by the engine: a VM on this host that stops shows `down`.
+    agent.onDomainStateChange((change) => {
+      try {
+        this.onDomainState(hostId, change);
+      } catch {
+        // A late event after close, or a racing delete: nothing to update.
+      }
+    });
     return agent;
+  }
+
+  /**
+   * A domain on `hostId` changed state: the VM placed there follows it, except while a
+   * command holds the VM (that command records the outcome itself). A domain on this host
+   * for a VM the engine placed elsewhere (or nowhere) is not this host's to report.
+   */
+  private onDomainState(hostId: string, change: DomainStateChange): void {
+    const { database, events, locks } = this.services;
+    if (this.stopped || locks.isLocked(lockKey.vm(change.uuid))) return;
+    const vm = vmsRepo.findById(database.db, change.uuid);
+    if (!vm || vm.hostId !== hostId || vm.status === change.state) return;
+    database.transaction((tx) => {
+      if (change.state === 'down')
+        vmsRepo.update(tx, vm.id, {
+          status: 'down',
+          hostId: null,
+          stopTime: new Date().toISOString(),
+          stopReason: vm.stopReason ?? 'guest stopped',
+        });
+      else vmsRepo.update(tx, vm.id, { status: change.state });
+    });
+    events.entity('vm', vm.id, 'updated');
   }
 
   /** Forget a host's connection (removed, re-enrolled). */
@@ -122,6 +155,7 @@ export class RemoteHosts {
 
   async start(): Promise<void> {
     const known = hostRemoteRepo.list(this.services.database.db).length > 0;
+    this.reconnectAll();
     if (known || this.options.enrollmentListen) await this.ensurePki();
     if (this.options.enrollmentListen) {
       this.enrollment = await startEnrollmentServer(
@@ -135,6 +169,26 @@ export class RemoteHosts {
       );
     }
     this.schedule();
+  }
+
+  /**
+   * Engine start: what a remote host did while the engine was away is not known, so every
+   * enrolled host that was in service is `connecting` until its agent answers; then it is
+   * re-validated and its VMs take the state it reports (or it goes `non_responsive`).
+   */
+  private reconnectAll(): void {
+    const { database, events } = this.services;
+    const changed: string[] = [];
+    database.transaction((tx) => {
+      for (const r of hostRemoteRepo.list(tx)) {
+        const host = hostsRepo.findById(tx, r.hostId);
+        if (!r.certFingerprint || !host || !MONITORED.includes(host.status)) continue;
+        if (host.status === 'connecting') continue;
+        hostsRepo.update(tx, r.hostId, { status: 'connecting', statusDetail: null });
+        changed.push(r.hostId);
+      }
+    });
+    for (const id of changed) events.entity('host', id, 'updated');
   }
 
   private schedule(): void {

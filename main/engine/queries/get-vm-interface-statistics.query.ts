@@ -2,6 +2,7 @@
 /** vNIC statistics from the VM tap counters (zeros while the VM is down). */
 import { vmNicsRepo, vmsRepo } from '../../../db/repos/vms.repo';
 import type { Query } from '../command';
+import { contextForHost } from '../commands/host-lifecycle/on-host-agent';
 import { tapNameOf } from '../commands/vm/run-vm.command';
 import { nicStatistics } from '../statistics';
 import { must } from './must';
@@ -23,7 +24,10 @@ export const GetVmInterfaceStatistics: Query<'GetVmInterfaceStatistics'> = async
   };
   if (vm.status === 'down')
     return nicStatistics(zero, { rxBytesPerSecond: 0, txBytesPerSecond: 0 });
-  const counters = await ctx.host.deviceCounters(tapNameOf(nic.id)).catch(() => zero);
+  // Issue 17: the tap is on the host the VM runs on.
+  const counters = await contextForHost(ctx, vm.hostId)
+    .host.deviceCounters(tapNameOf(nic.id))
+    .catch(() => zero);
   return nicStatistics(
     counters,
     counters.device === ''

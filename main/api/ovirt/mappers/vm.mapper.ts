@@ -8,6 +8,7 @@
 import { BOOT_DEVICES, type BootDevice } from '../../../contract/cdroms';
 import type { AuditEvent } from '../../../contract/events';
 import type { OpInput } from '../../../contract/operations';
+import { type PlacementPolicyInput, VM_AFFINITIES } from '../../../contract/placement';
 import type { Initialization, NicInterface, Vm, VmNic } from '../../../contract/vms';
 import { DateTime, type DocObject } from '../doc';
 import { incompleteParameters } from '../fault';
@@ -48,6 +49,8 @@ export function vmDoc(base: string, v: Vm): DocObject {
     initialization: initializationDoc(v.initialization),
     memory: v.memoryBytes,
     original_template: refTo(base, 'templates', v.templateId),
+    // Issue 17: oVirt `placement_policy` (hosts only when there are some, as oVirt shows it).
+    placement_policy: placementPolicyDoc(base, v),
     os: {
       type: v.boot.kind === 'tiny' ? 'other_linux' : 'other',
       // Issue 16: boot order (oVirt `os.boot.devices`).
@@ -60,6 +63,34 @@ export function vmDoc(base: string, v: Vm): DocObject {
     stop_time: v.stopTime === null ? undefined : new DateTime(new Date(v.stopTime)),
     template: refTo(base, 'templates', v.templateId),
     type: 'server',
+  };
+}
+
+function placementPolicyDoc(base: string, v: Vm): DocObject {
+  const p = v.placementPolicy ?? { affinity: 'migratable', hostIds: [] };
+  return {
+    affinity: p.affinity,
+    hosts:
+      p.hostIds.length === 0
+        ? undefined
+        : { host: p.hostIds.map((id) => refTo(base, 'hosts', id)) },
+  };
+}
+
+/** `placement_policy` (`affinity`, `hosts.host[]` by id or name), or undefined when absent. */
+export function placementPolicyInput(o: InputObject): PlacementPolicyInput | undefined {
+  const p = obj(o, 'placement_policy');
+  if (p === undefined) return undefined;
+  const affinity = enumOf(p, 'affinity', VM_AFFINITIES, 'VmAffinity');
+  // `<hosts/>` (empty) clears them; absent keeps them.
+  const hosts = objList(p, 'hosts', 'host')?.map((h) => {
+    const id = str(h, 'id');
+    const name = str(h, 'name');
+    return { ...(id !== undefined ? { id } : {}), ...(name !== undefined ? { name } : {}) };
+  });
+  return {
+    ...(affinity !== undefined ? { affinity } : {}),
+    ...(hosts !== undefined ? { hosts } : {}),
   };
 }
 
@@ -151,13 +182,16 @@ function vmFields(o: InputObject): {
   memoryBytes?: number;
   vcpus?: number;
   initialization?: Initialization;
+  placementPolicy?: PlacementPolicyInput;
 } {
   const description = str(o, 'description');
   const memoryBytes = int(o, 'memory');
   const vcpus = vcpusOf(o);
   const initialization = initializationInput(o);
   const bootDevices = bootDevicesInput(o);
+  const placementPolicy = placementPolicyInput(o);
   return {
+    ...(placementPolicy !== undefined ? { placementPolicy } : {}),
     ...(bootDevices !== undefined ? { bootDevices } : {}),
     ...(description !== undefined ? { description } : {}),
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
@@ -176,8 +210,11 @@ export function runVmInput(id: string, action: InputObject): OpInput<'RunVm'> {
   const cdrom = vm === undefined ? undefined : objList(vm, 'cdroms', 'cdrom')?.[0];
   const file = cdrom === undefined ? undefined : obj(cdrom, 'file');
   const cdromFileId = file === undefined ? undefined : str(file, 'id');
+  // Run once (issue 17): `vm.placement_policy.hosts`, the first is the destination host.
+  const placementPolicy = vm === undefined ? undefined : placementPolicyInput(vm);
   return {
     id,
+    ...(placementPolicy !== undefined ? { placementPolicy } : {}),
     ...(bootDevices !== undefined ? { bootDevices } : {}),
     ...(cdromFileId !== undefined && cdromFileId !== '' ? { cdromFileId } : {}),
     ...(useCloudInit !== undefined ? { useCloudInit } : {}),

@@ -6,16 +6,48 @@
  * yet (`installing`) has no agent to talk to: refused with oVirt's status fault.
  */
 import { hostsRepo } from '../../../../db/repos/hosts.repo';
+import { vmsRepo } from '../../../../db/repos/vms.repo';
+import type { HostAgent } from '../../../../libvirt/host-agent';
+import type { OpParsedInput } from '../../../contract/operations';
 import type { Command } from '../../command';
-import type { EngineContext } from '../../context';
+import type { EngineServices } from '../../context';
+import { runHostActivatedHooks } from '../../hosts/host-activated-hooks';
 import { remoteHostsOf } from '../../hosts/remote-hosts';
 
 type HostCommandName = 'ActivateHost' | 'DeactivateHost';
 
 /** The context a host command runs in: the named host's agent as `ctx.host`. */
-export function contextForHost(ctx: EngineContext, hostId: string): EngineContext {
-  const agent = remoteHostsOf(ctx)?.agentFor(hostId);
+export function contextForHost<C extends EngineServices>(ctx: C, hostId: string | null): C {
+  const agent = hostId === null ? null : remoteHostsOf(ctx)?.agentFor(hostId);
   return agent ? { ...ctx, host: agent } : ctx;
+}
+
+/** The agent of the host a VM runs on (the local one when it runs nowhere or here). */
+export function agentForVm(ctx: EngineServices, vmId: string): HostAgent {
+  const vm = vmsRepo.findById(ctx.database.db, vmId);
+  return contextForHost(ctx, vm?.hostId ?? null).host;
+}
+
+type VmCommandName = 'StopVm' | 'ShutdownVm' | 'UpdateVmCdrom' | 'SetVmTicket';
+
+/**
+ * Issue 17: a command on a VM runs on the VM's host — `ctx.host` is the agent of the host the
+ * VM is placed on (read under the VM's lock, which the runner takes before `prepare`).
+ */
+export function onVmHost<K extends VmCommandName>(
+  cmd: Command<K>,
+  vmIdOf: (input: OpParsedInput<K>) => string,
+): Command<K> {
+  return {
+    action: cmd.action,
+    type: cmd.type,
+    auditCode: cmd.auditCode,
+    locks: (ctx, input) => cmd.locks(ctx, input),
+    prepare: (ctx, input) => {
+      const vm = vmsRepo.findById(ctx.database.db, vmIdOf(input));
+      return cmd.prepare(contextForHost(ctx, vm?.hostId ?? null), input);
+    },
+  };
 }
 
 export function onHostAgent<K extends HostCommandName>(cmd: Command<K>): Command<K> {
@@ -36,11 +68,11 @@ export function onHostAgent<K extends HostCommandName>(cmd: Command<K>): Command
           subject: { description: `Host ${host.name}`, hostId: host.id },
         };
       }
-      const prepared = cmd.prepare(contextForHost(ctx, input.hostId), input);
+      const hostCtx = contextForHost(ctx, input.hostId);
+      const prepared = cmd.prepare(hostCtx, input);
+      if (!prepared.ok || cmd.action !== 'activate') return prepared;
       const remote = remoteHostsOf(ctx);
-      if (!prepared.ok || cmd.action !== 'activate' || !remote?.isRemote(input.hostId))
-        return prepared;
-      // A remote host back Up: its VMs (unknown while it was away) take the state it reports.
+      const isRemote = remote?.isRemote(input.hostId) === true;
       const inner = prepared.prepared;
       return {
         ok: true,
@@ -48,7 +80,10 @@ export function onHostAgent<K extends HostCommandName>(cmd: Command<K>): Command
           subject: inner.subject,
           execute: async () => {
             const result = await inner.execute();
-            await remote.reconcileVms(input.hostId);
+            // A remote host back Up: its VMs (unknown while it was away) take the state it
+            // reports; then what others keep on it is recreated (host-activated-hooks.ts).
+            if (isRemote) await remote?.reconcileVms(input.hostId);
+            await runHostActivatedHooks(hostCtx, { hostId: input.hostId, remote: isRemote });
             return result;
           },
         },

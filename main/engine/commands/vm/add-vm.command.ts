@@ -22,6 +22,7 @@ import { ACTIVE_VM_SNAPSHOT_DESCRIPTION } from '../../../contract/snapshots';
 import type { Template } from '../../../contract/templates';
 import type { Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
+import { type PlacementColumns, placementColumns, resolvePlacement } from '../../placement';
 import { resolveCluster, resolveTemplate } from '../../resolve';
 import {
   CommandFailure,
@@ -53,6 +54,8 @@ interface Plan {
   readonly disks: readonly NewDisk[];
   /** Legacy `diskPath`: the file to import and the domain it lies in. */
   readonly importFrom: { readonly path: string; readonly domain: StorageDomainRow } | null;
+  /** Issue 17: the placement policy to store (hosts resolved to ids). */
+  readonly placement: PlacementColumns;
 }
 
 /** The storage domain whose directory holds `path` (lexically), or null. */
@@ -191,6 +194,8 @@ export const AddVmCommand = defineCommand<'AddVm', Plan>({
       if (!domain) return invalid(failWith('ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_EXIST').failure);
       importFrom = { path: input.diskPath, domain };
     }
+    const placement = resolvePlacement(c, cluster.value.id, input.placementPolicy ?? {}, undefined);
+    if (!placement.ok) return invalid(placement.failure);
     return valid({
       cluster: cluster.value,
       template: t,
@@ -198,6 +203,7 @@ export const AddVmCommand = defineCommand<'AddVm', Plan>({
       snapshotId,
       disks,
       importFrom,
+      placement: placementColumns(placement.policy),
     });
   },
   execute: async (ctx, input, plan): Promise<Vm> => {
@@ -254,6 +260,7 @@ export const AddVmCommand = defineCommand<'AddVm', Plan>({
         diskPath: null,
         // Issue 16: oVirt `os.boot.devices` (null = hd).
         bootDevices: input.bootDevices?.join(',') ?? null,
+        ...plan.placement,
         // The template's initialization unless one is given (oVirt: the VM inherits it; a
         // masked or absent password in the given one is the template's).
         ...initializationColumns(

@@ -12,9 +12,9 @@
  */
 import { join } from 'node:path';
 
+import { hostRemoteRepo } from '../../../../db/repos/host-remote.repo';
 import { hostsRepo } from '../../../../db/repos/hosts.repo';
 import type { IntentRecord } from '../../../../db/repos/intents.repo';
-import { networkAttachmentsRepo } from '../../../../db/repos/network-attachments.repo';
 import { networksRepo, vnicProfilesRepo } from '../../../../db/repos/networks.repo';
 import { nowIso } from '../../../../db/repos/rows';
 import { vmNicsRepo, vmsRepo } from '../../../../db/repos/vms.repo';
@@ -28,15 +28,19 @@ import {
   tinyAddressesFor,
 } from '../../../../libvirt/host-agent';
 import { HostError } from '../../../contract/errors';
+import type { Network } from '../../../contract/networks';
+import type { PlacementPolicy } from '../../../contract/placement';
 import { HIDDEN_PASSWORD, type Initialization, type Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
 import type { EngineServices } from '../../context';
 import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
 import { dropIntent, restoreIntent } from '../../intent-steps';
 import { runIntent } from '../../intents';
+import { resolvePlacement, scheduleVm } from '../../placement';
 import { failWith, invalid, notFound, valid } from '../../validation';
 import { validateHypervisorAnswers } from '../../validators/host.validator';
 import { validateVmTransition } from '../../validators/vm.validator';
+import { contextForHost } from '../host-lifecycle/on-host-agent';
 import { vmDomainDisks } from '../storage/vm-disks';
 import { runCdrom } from './cdrom-common';
 import {
@@ -108,7 +112,12 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
   action: 'run',
   type: 'VM',
   auditCode: 'USER_RUN_VM',
-  locks: (ctx, input) => [lockKey.vm(input.id), lockKey.hostNetworks(ctx.localHostId)],
+  // Issue 17: every host's networks (the VM may be placed on any of them; one or a few hosts).
+  locks: (ctx, input) => [
+    lockKey.vm(input.id),
+    lockKey.hostNetworks(ctx.localHostId),
+    ...hostsRepo.list(ctx.database.db).map((h) => lockKey.hostNetworks(h.id)),
+  ],
   validate: (ctx, input) => {
     const c = ctx.database.db;
     const vm = vmsRepo.findById(c, input.id);
@@ -131,34 +140,36 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
       return invalid(failWith('VM_CANNOT_RUN_FROM_DISK_WITHOUT_DISK').failure);
     const silent = validateHypervisorAnswers(c, vm.clusterId);
     if (silent) return invalid(silent);
-    const host = hostsRepo.list(c).find((h) => h.clusterId === vm.clusterId && h.status === 'up');
     const nics = vnicsInGuestOrder(vmNicsRepo.listByVm(c, vm.id));
-    const missing: string[] = [];
-    const interfaces: DomainInterfaceDesc[] = [];
+    const wired: { nic: (typeof nics)[number]; network: Network }[] = [];
     for (const nic of nics) {
       if (!inDomain(nic) || nic.vnicProfileId === null) continue;
       const profile = vnicProfilesRepo.findById(c, nic.vnicProfileId);
       const network = profile ? networksRepo.findById(c, profile.networkId) : null;
-      if (!network) continue;
-      if (!host || !networkAttachmentsRepo.find(c, host.id, network.id)) {
-        missing.push(network.name);
-        continue;
-      }
-      interfaces.push({
-        mac: nic.mac,
-        bridge: network.vdsmName,
-        mtu: effectiveMtu(network.mtu),
-        model: nic.interface,
-        tap: tapNameOf(nic.id),
-      });
+      if (network) wired.push({ nic, network });
     }
-    if (!host || missing.length > 0) {
-      return invalid(
-        failWith('SCHEDULING_ALL_HOSTS_FILTERED_OUT', {
-          networkNames: missing.join(', ') || 'none',
-        }).failure,
-      );
+    // Issue 17: the host it runs on (placement.ts): its placement policy, or a run-once one.
+    let runOnce: PlacementPolicy | undefined;
+    if (input.placementPolicy !== undefined) {
+      const r = resolvePlacement(c, vm.clusterId, input.placementPolicy, vm.placementPolicy);
+      if (!r.ok) return invalid(r.failure);
+      runOnce = r.policy;
     }
+    const placed = scheduleVm(ctx, vm, {
+      networkIds: [...new Set(wired.map((w) => w.network.id))],
+      networkNames: new Map(wired.map((w) => [w.network.id, w.network.name])),
+      usesEngineStorage: vmDisks.disks.length > 0 || cdrom.path !== null,
+      ...(runOnce ? { runOnce } : {}),
+    });
+    if (!placed.ok) return invalid(placed.failure);
+    const host = placed.host;
+    const interfaces: DomainInterfaceDesc[] = wired.map(({ nic, network }) => ({
+      mac: nic.mac,
+      bridge: network.vdsmName,
+      mtu: effectiveMtu(network.mtu),
+      model: nic.interface,
+      tap: tapNameOf(nic.id),
+    }));
     // The guest names its NICs eth0, eth1, … in the order they are in the domain.
     const guestNics = interfaces.map((n, i) => ({ name: `eth${String(i)}`, mac: n.mac }));
     const init = effectiveInitialization(
@@ -199,13 +210,19 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
       boot,
       interfaces,
       ...(vmDisks.disks.length > 0 ? { disks: vmDisks.disks } : {}),
-      serialLogPath: join(ctx.dataDir, 'vms', vm.id, 'serial.log'),
+      // A remote host keeps the serial log in libvirt's own log directory (the engine's data
+      // directory is not on that machine).
+      serialLogPath: placed.remote
+        ? `/var/log/libvirt/qemu/aio-${vm.id}-serial.log`
+        : join(ctx.dataDir, 'vms', vm.id, 'serial.log'),
       // The tiny guest boots its kernel directly: no drive, no boot order.
       ...(boot.kind === 'disks' ? { cdrom: { path: cdrom.path }, bootDevices } : {}),
     };
     return valid({ vm, desc, hostId: host.id, seed, cdromDiskId: cdrom.diskId });
   },
-  execute: async (ctx, input, plan) => {
+  execute: async (engineCtx, input, plan) => {
+    // Issue 17: the host step runs on the chosen host's agent (the local one or a remote one).
+    const ctx = contextForHost(engineCtx, plan.hostId);
     ctx.events.entity('vm', input.id, 'updated');
     try {
       await withProgress(ctx, `Starting VM ${plan.vm.name}`, () =>
@@ -275,6 +292,18 @@ async function startWithSeed(ctx: EngineServices, plan: Plan): Promise<void> {
  */
 export async function recoverVms(ctx: EngineServices, intent: IntentRecord): Promise<void> {
   restoreIntent(ctx, intent);
+  // Issue 17: a remote host is not connected yet at start-up: its VMs are `unknown` on it until
+  // its agent answers, when its activation gives them the state it reports (remote-hosts.ts).
+  if (intent.hostId !== null && hostRemoteRepo.find(ctx.database.db, intent.hostId) !== null) {
+    const hostId = intent.hostId;
+    ctx.database.transaction((tx) => {
+      for (const id of intent.vmIds)
+        if (vmsRepo.findById(tx, id)) vmsRepo.update(tx, id, { status: 'unknown', hostId });
+    });
+    dropIntent(ctx, intent);
+    for (const id of intent.vmIds) ctx.events.entity('vm', id, 'updated');
+    return;
+  }
   const domains = await ctx.host.domainList().catch((e: unknown) => {
     dropIntent(ctx, intent);
     throw hostFailure(e);

@@ -3,6 +3,7 @@
 import { initializationColumns, vmsRepo } from '../../../../db/repos/vms.repo';
 import type { Initialization, Vm } from '../../../contract/vms';
 import { defineCommand, lockKey } from '../../command';
+import { type PlacementColumns, placementColumns, resolvePlacement } from '../../placement';
 import { failWith, firstFailure, invalid, notFound, valid } from '../../validation';
 import { validateVmNotImageLocked } from '../../validators/storage.validator';
 import {
@@ -20,6 +21,8 @@ interface Plan {
   readonly vm: Vm;
   /** The initialization to store (password merged), or undefined: unchanged. */
   readonly initialization: Initialization | null | undefined;
+  /** Issue 17: the placement policy to store, or undefined: unchanged. */
+  readonly placement: PlacementColumns | undefined;
 }
 
 export const UpdateVmCommand = defineCommand<'UpdateVm', Plan>({
@@ -63,7 +66,13 @@ export const UpdateVmCommand = defineCommand<'UpdateVm', Plan>({
       input.initialization === undefined
         ? undefined
         : mergedInitialization(vmInitialization(c, vm.id), input.initialization);
-    return valid({ vm, initialization });
+    let placement: PlacementColumns | undefined;
+    if (input.placementPolicy !== undefined) {
+      const r = resolvePlacement(c, vm.clusterId, input.placementPolicy, vm.placementPolicy);
+      if (!r.ok) return invalid(r.failure);
+      placement = placementColumns(r.policy);
+    }
+    return valid({ vm, initialization, placement });
   },
   execute: (ctx, input, plan) => {
     ctx.database.transaction((tx) => {
@@ -75,6 +84,8 @@ export const UpdateVmCommand = defineCommand<'UpdateVm', Plan>({
         // Issue 16: boot order is configuration; a running VM uses it from its next start.
         bootDevices: input.bootDevices?.join(','),
         ...(plan.initialization === undefined ? {} : initializationColumns(plan.initialization)),
+        // Issue 17: placement is configuration; a running VM stays where it runs.
+        ...(plan.placement ?? {}),
       });
     });
     ctx.events.entity('vm', input.id, 'updated');
