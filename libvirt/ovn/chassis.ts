@@ -76,13 +76,12 @@ export async function setupOvnChassis(request: OvnChassisRequest): Promise<OvnCh
   const ids = await openVswitch();
   if (ids['ovn-bridge-datapath-type'] === 'netdev') {
     // Userspace tunneling: the endpoint must be an OVS bridge's own (LOCAL) port.
-    let bridge = '';
-    try {
-      bridge = (await vsctl(['port-to-br', device.name])).trim();
-    } catch {
-      bridge = '';
-    }
-    if (bridge !== device.name) {
+    // `br-exists` exits 2 when there is no such bridge.
+    const isBridge = await vsctl(['br-exists', device.name]).then(
+      () => true,
+      () => false,
+    );
+    if (!isBridge) {
       throw invalid(
         `The tunnel address ${encapIp} is on ${device.name}, which is not an Open vSwitch bridge: ` +
           'with the userspace datapath the Geneve endpoint must be an OVS bridge holding the NIC.',
