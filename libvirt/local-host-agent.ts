@@ -57,6 +57,14 @@ import { reportNetwork } from './network/report';
 import { ownedNames, RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
+import { reportOvnChassis, setupOvnChassis } from './ovn/chassis';
+import {
+  removeOvnSwitch,
+  reportOvnSwitch,
+  setupOvnCentral,
+  setupOvnSwitch,
+} from './ovn/northbound';
+import { makeTapDeaf } from './ovn/tap';
 import { readAccelerator } from './probe';
 import type { SegmentHooks } from './segment/apply';
 import { readLeases } from './segment/leases';
@@ -81,14 +89,6 @@ import {
   removeVolume,
   resizeVolume,
 } from './storage/volumes';
-import { reportOvnChassis, setupOvnChassis } from './ovn/chassis';
-import {
-  removeOvnSwitch,
-  reportOvnSwitch,
-  setupOvnCentral,
-  setupOvnSwitch,
-} from './ovn/northbound';
-import { makeTapDeaf } from './ovn/tap';
 import { readTinyGuest } from './tiny-guest';
 
 /** Options beyond {@link HostAgentOptions} that only tests use. */

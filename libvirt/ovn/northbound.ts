@@ -18,7 +18,7 @@ import { isIPv4 } from 'node:net';
 
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import type { OvnPortSpec, OvnSwitchReport, OvnSwitchSpec } from '../host-agent';
-import { asList, asMap, decodeTable, nbctl, quote, sbctl } from './ovsdb';
+import { asList, asMap, decodeTable, nbctl, quote, sbctl, text } from './ovsdb';
 
 const ID_KEY = 'aio-network-id';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -224,7 +224,7 @@ export async function reportOvnSwitch(networkId: string): Promise<OvnSwitchRepor
       'list',
       'logical_switch_port',
     ]),
-  ).filter((p) => portUuids.has(String(p._uuid)));
+  ).filter((p) => portUuids.has(text(p._uuid)));
   const [dhcp] = decodeTable(
     await nbctl([
       '--format=json',
@@ -245,30 +245,30 @@ export async function reportOvnSwitch(networkId: string): Promise<OvnSwitchRepor
   );
   const chassisName = new Map(
     decodeTable(await sbctl(['--format=json', '--columns=_uuid,name', 'list', 'chassis'])).map(
-      (c) => [String(c._uuid), String(c.name)],
+      (c) => [text(c._uuid), text(c.name)],
     ),
   );
   const bindings = new Map(
     decodeTable(
       await sbctl(['--format=json', '--columns=logical_port,chassis', 'list', 'port_binding']),
-    ).map((b) => [String(b.logical_port), asList(b.chassis)[0] ?? null]),
+    ).map((b) => [text(b.logical_port), asList(b.chassis)[0] ?? null]),
   );
   const ids = asMap(ls.external_ids);
   const srv = serverPortName(networkId);
   return {
     networkId,
-    switchName: String(ls.name),
+    switchName: text(ls.name),
     localnetPorts: lsps.filter((p) => p.type === 'localnet').length,
     mtu: ids['aio-mtu'] ? Number(ids['aio-mtu']) : null,
-    dhcpCidr: dhcp ? String(dhcp.cidr) : null,
+    dhcpCidr: dhcp ? text(dhcp.cidr) : null,
     dhcpOptions: asMap(dhcp?.options),
     dnsRecords: asMap(dns?.records),
     ports: lsps
       .filter((p) => p.name !== srv)
       .map((p) => {
-        const bound = bindings.get(String(p.name)) ?? null;
+        const bound = bindings.get(text(p.name)) ?? null;
         return {
-          id: String(p.name),
+          id: text(p.name),
           addresses: asList(p.addresses),
           chassis: bound ? (chassisName.get(bound) ?? null) : null,
           up: asList(p.up)[0] === 'true',
@@ -303,7 +303,7 @@ export async function setupOvnCentral(address: string): Promise<void> {
     ]),
   );
   if (ours.length === 1 && ours[0]?.target === target) return;
-  for (const c of ours) await sbctl(['remove', 'sb_global', '.', 'connections', String(c._uuid)]);
+  for (const c of ours) await sbctl(['remove', 'sb_global', '.', 'connections', text(c._uuid)]);
   await sbctl([
     '--id=@c',
     'create',

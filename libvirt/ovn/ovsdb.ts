@@ -19,6 +19,10 @@ export const sbctl = async (args: readonly string[]): Promise<string> =>
 /** A decoded OVSDB value: scalar, list (set) or record (map). */
 export type OvsdbValue = string | number | boolean | OvsdbValue[] | { [k: string]: OvsdbValue };
 
+/** A scalar value as text (maps and sets as JSON: never `[object Object]`). */
+export const text = (v: OvsdbValue | undefined): string =>
+  v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
 /** Decode one OVSDB JSON-notation value. */
 export function decodeValue(v: unknown): OvsdbValue {
   if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string') {
@@ -28,7 +32,7 @@ export function decodeValue(v: unknown): OvsdbValue {
     if (tag === 'map') {
       const out: Record<string, OvsdbValue> = {};
       for (const [k, val] of body as [unknown, unknown][])
-        out[String(decodeValue(k))] = decodeValue(val);
+        out[text(decodeValue(k))] = decodeValue(val);
       return out;
     }
   }
@@ -48,12 +52,12 @@ export function decodeTable(stdout: string): Record<string, OvsdbValue>[] {
 
 /** A column that may be a set: always a list of strings. */
 export const asList = (v: OvsdbValue | undefined): string[] =>
-  v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
+  v === undefined ? [] : Array.isArray(v) ? v.map(text) : [text(v)];
 
 /** A map column as a string record. */
 export const asMap = (v: OvsdbValue | undefined): Record<string, string> => {
   if (v === undefined || typeof v !== 'object' || Array.isArray(v)) return {};
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, text(x)]));
 };
 
 /** An OVSDB string literal for `set`/`create` arguments: quoted, escaped. */

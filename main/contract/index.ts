@@ -15,6 +15,7 @@ export * from './messages';
 export * from './network-attachments';
 export * from './networks';
 export * from './operations';
+export * from './ovn';
 export * from './snapshots';
 export * from './storage-domains';
 export * from './templates';

@@ -567,6 +567,13 @@ export const engineMessages = {
     `${C} This is the engine's local host; it is not a remote host.`,
   ),
   VDS_CANNOT_REMOVE_HOST_WITH_VMS: m('CONFLICT', `${C} VMs (\${vmNames}) still run on the host.`),
+  // ── OVN networks (issue 17) ──
+  ACTION_TYPE_FAILED_PROVIDER_DOESNT_EXIST: m('BAD_PARAMETERS', `${C} Provider does not exist.`),
+  /** NEW: an OVN network's MTU must fit a Geneve packet into the underlay's MTU. */
+  ACTION_TYPE_FAILED_NETWORK_MTU_EXCEEDS_TUNNEL: m(
+    'BAD_PARAMETERS',
+    `${C} The MTU \${mtu} does not fit the Geneve tunnel: at most \${maxMtu} (underlay MTU \${underlayMtu} − \${overhead}).`,
+  ),
 } as const satisfies Record<string, MessageDef>;
 
 /** Every code the engine may return. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 import { spawn } from 'node-pty';
 
+import { run } from '../../build/setup/exec';
 import { connectRemoteHostAgent } from '../../libvirt/agent-server/client';
 import type {
   ConsoleSession,
@@ -24,7 +25,6 @@ import { createLocalHostAgent } from '../../libvirt/local-host-agent';
 import { createEngine, type StartedEngine } from '../../main/engine/dispatch';
 import { ADMIN } from '../fixtures/engine-harness';
 import { GuestConsole } from '../support/guest-console';
-import { run } from '../../build/setup/exec';
 import { createSimHost, createUnderlay, type SimHost, type Underlay } from './sim-hosts';
 
 export interface OvnLabHost {
@@ -217,11 +217,17 @@ export async function simGuestConsole(sim: SimHost, domain: string): Promise<Gue
     },
     onData: (l) => {
       const x = pty.onData(l);
-      return () => x.dispose();
+      return () => {
+        x.dispose();
+      };
     },
     onExit: (l) => {
-      const x = pty.onExit((e) => l(e.exitCode));
-      return () => x.dispose();
+      const x = pty.onExit((e) => {
+        l(e.exitCode);
+      });
+      return () => {
+        x.dispose();
+      };
     },
     resize: () => undefined,
     close: () => {

@@ -22,8 +22,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { GENEVE_IPV4_OVERHEAD, type OvnSwitchSpec } from '../../libvirt/host-agent';
-import { claimRunPrefix, releaseRunPrefix, runDir } from '../support/run-prefix';
 import type { GuestConsole } from '../support/guest-console';
+import { claimRunPrefix, releaseRunPrefix, runDir } from '../support/run-prefix';
 import {
   cleanOvnCentral,
   createOvnLab,
@@ -309,7 +309,7 @@ describe.skipIf(Boolean(unavailable))('OVN isolated networks across simulated ho
       const six = (await con.run('ping -6 -c 3 -W 2 ff02::1%eth0', 30_000)).output;
       const from = [...six.matchAll(/bytes from (fe80::[0-9a-f:]+?):? seq=/g)].map((m) => m[1]);
       // Only guests' link-local addresses (EUI-64 of 52:54:00:5e:00:0N) answer.
-      expect(from.length).toBeGreaterThan(0);
+      expect(from.length, six).toBeGreaterThan(0);
       for (const a of from) expect(a).toMatch(/^fe80::5054:ff:fe5e:[0-9a-f]+$/);
     }
   }, 180_000);

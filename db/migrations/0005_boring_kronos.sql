@@ -1,0 +1,1 @@
+ALTER TABLE `network` ADD `external_provider_id` text;
