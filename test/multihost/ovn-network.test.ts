@@ -20,7 +20,7 @@ import { intentsRepo } from '../../db/repos/intents.repo';
 import { networksRepo } from '../../db/repos/networks.repo';
 import { createLocalHostAgent } from '../../libvirt/local-host-agent';
 import { OVN_PROVIDER_ID } from '../../main/contract/ovn';
-import { type Harness, must, removeDir, startHarness } from '../fixtures/engine-harness';
+import { ADMIN, type Harness, must, removeDir, startHarness } from '../fixtures/engine-harness';
 import { simOvnUnavailable } from './sim-hosts';
 
 const unavailable =
@@ -180,6 +180,65 @@ describe.skipIf(Boolean(unavailable))(
       expect(await switches()).not.toContain(`aio-${id}`);
       expect(must(h).dump().command_intent).toEqual([]);
     });
+
+    it('RunVm plugs a NIC on an OVN network into br-int by iface-id, its port planned in the NB DB', async () => {
+      const net = await must(h).ok('AddNetwork', {
+        name: 'ovn-vm',
+        dataCenter: { name: 'Default' },
+        externalProvider: { id: OVN_PROVIDER_ID },
+        addressPlan: { subnet: { cidr: '10.81.0.0/24' }, dnsDomain: 'ovn.test' },
+      });
+      made.push(net.id);
+      // As in oVirt, an external network is attached to the cluster; it must not become a
+      // bridge on the hosts (provisioning skips OVN networks).
+      await must(h).ok('AttachNetworkToCluster', {
+        cluster: { name: 'Default' },
+        network: { id: net.id },
+      });
+      const profile = must(
+        (await must(h).ok('GetVnicProfilesByNetworkId', { networkId: net.id }))[0],
+      );
+      const vm = await must(h).ok('AddVm', {
+        name: 'ovn-vm1',
+        cluster: { name: 'Default' },
+        template: { name: 'tiny' },
+        initialization: {
+          nicConfigurations: [{ name: 'eth0', bootProtocol: 'dhcp', onBoot: true }],
+        },
+      });
+      const nic = await must(h).ok('AddVmInterface', {
+        vmId: vm.id,
+        name: 'nic1',
+        vnicProfileId: profile.id,
+      });
+      try {
+        await must(h).ok('RunVm', { id: vm.id });
+        const xml = await (agent as unknown as { domainXml(u: string): Promise<string> }).domainXml(
+          vm.id,
+        );
+        expect(xml).toContain("<source bridge='br-int'/>");
+        expect(xml).toMatch(
+          new RegExp(`<virtualport type='openvswitch'>[\\s\\S]*interfaceid='${nic.id}'`),
+        );
+        expect(xml).toContain("<mtu size='1442'/>");
+        const state = await must(h).ok('GetOvnNetwork', { id: net.id });
+        const port = must(state.ports.find((p) => p.id === nic.id));
+        expect(port.addresses[0]).toMatch(new RegExp(`^${nic.mac} 10\\.81\\.0\\.\\d+$`));
+        expect(Object.keys(state.dnsRecords)).toContain('ovn-vm1.ovn.test');
+        // The tap: on br-int with the NIC's iface-id, deaf to the host.
+        const tap = must(/<target dev='([^']+)'/.exec(xml)?.[1]);
+        const iface = await run('ovs-vsctl', ['get', 'interface', tap, 'external_ids:iface-id']);
+        expect(iface.stdout.trim()).toBe(`"${nic.id}"`);
+        const { readFileSync } = await import('node:fs');
+        expect(readFileSync(`/proc/sys/net/ipv6/conf/${tap}/disable_ipv6`, 'utf8').trim()).toBe(
+          '1',
+        );
+        expect(readFileSync(`/proc/sys/net/ipv4/conf/${tap}/arp_ignore`, 'utf8').trim()).toBe('8');
+      } finally {
+        await must(h).engine.invoke(ADMIN, 'StopVm', { id: vm.id });
+      }
+      await must(h).ok('RemoveVm', { id: vm.id });
+    }, 120_000);
 
     it('RemoveNetwork removes the switch', async () => {
       const n = must((await must(h).ok('GetAllNetworks', {})).find((x) => x.name === 'ovn-blue'));

@@ -16,7 +16,8 @@
 import type { Tx } from '../../../db/client';
 import { hostsRepo } from '../../../db/repos/hosts.repo';
 import type { IntentRecord } from '../../../db/repos/intents.repo';
-import { networksRepo } from '../../../db/repos/networks.repo';
+import { networksRepo, vnicProfilesRepo } from '../../../db/repos/networks.repo';
+import { vmNicsRepo } from '../../../db/repos/vms.repo';
 import type { HostAgent } from '../../../libvirt/host-agent';
 import type { Ref } from '../../contract/common';
 import { HostError, HostErrorCode } from '../../contract/errors';
@@ -72,11 +73,23 @@ export function ovnMtu(
   return { ok: true, mtu: requested };
 }
 
+/**
+ * The central's agent per engine (its database): the local host's, remembered at start-up —
+ * a command running on a remote host's context (`ctx.host` = that host) still reaches the NB
+ * DB on the engine's machine.
+ */
+const centrals = new WeakMap<EngineServices['database'], HostAgent>();
+
+/** Remember `services.host` (the local host's agent) as the OVN central of this engine. */
+export function rememberCentral(services: EngineServices): void {
+  centrals.set(services.database, services.host);
+}
+
 type Central = HostAgent & Required<Pick<HostAgent, 'setupOvnSwitch' | 'removeOvnSwitch'>>;
 
 /** The central's host layer (this machine's agent): the NB verbs, or a clear error. */
 function central(ctx: EngineServices): Central {
-  const host = ctx.host;
+  const host = centrals.get(ctx.database) ?? ctx.host;
   if (!host.setupOvnSwitch || !host.removeOvnSwitch) {
     throw new HostError(HostErrorCode.HOST_COMMAND_FAILED, 'This host layer has no OVN central.');
   }
@@ -129,6 +142,19 @@ export function addOvnNetwork(
 /** Converge the switch of an existing OVN network (vNICs added/removed, recovery). */
 export async function syncOvnNetwork(ctx: EngineServices, network: Network): Promise<void> {
   await central(ctx).setupOvnSwitch(ovnSwitchSpecOf(ctx.database.db, network));
+}
+
+/** Converge the switches of every OVN network `vmId` has a NIC on (RunVm's host step). */
+export async function syncOvnNetworksOfVm(ctx: EngineServices, vmId: string): Promise<void> {
+  const c = ctx.database.db;
+  const seen = new Set<string>();
+  for (const nic of vmNicsRepo.listByVm(c, vmId)) {
+    const profile = nic.vnicProfileId ? vnicProfilesRepo.findById(c, nic.vnicProfileId) : null;
+    const network = profile ? networksRepo.findById(c, profile.networkId) : null;
+    if (!network?.externalProviderId || seen.has(network.id)) continue;
+    seen.add(network.id);
+    await syncOvnNetwork(ctx, network);
+  }
 }
 
 /** Remove an OVN network's switch (RemoveNetwork's host step; idempotent). */

@@ -3,7 +3,7 @@
 import { networksRepo } from '../../../db/repos/networks.repo';
 import type { EngineServices } from '../context';
 import { recoveryEvent } from '../recovery';
-import { syncOvnNetwork } from './ovn-network';
+import { rememberCentral, syncOvnNetwork } from './ovn-network';
 
 /**
  * Start-up, after intent recovery: every OVN network's switch converged to the database (a
@@ -11,6 +11,7 @@ import { syncOvnNetwork } from './ovn-network';
  * DHCP options and DNS). Only runs OVN clients when there are OVN networks.
  */
 export async function reconcileOvnNetworks(services: EngineServices): Promise<number> {
+  rememberCentral(services);
   const ovn = networksRepo.list(services.database.db).filter((n) => n.externalProviderId);
   for (const n of ovn) {
     try {

@@ -34,6 +34,7 @@ import type { EngineServices } from '../../context';
 import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
 import { dropIntent, restoreIntent } from '../../intent-steps';
 import { runIntent } from '../../intents';
+import { syncOvnNetworksOfVm } from '../../ovn/ovn-network';
 import { failWith, invalid, notFound, valid } from '../../validation';
 import { validateHypervisorAnswers } from '../../validators/host.validator';
 import { validateVmTransition } from '../../validators/vm.validator';
@@ -140,6 +141,19 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
       const profile = vnicProfilesRepo.findById(c, nic.vnicProfileId);
       const network = profile ? networksRepo.findById(c, profile.networkId) : null;
       if (!network) continue;
+      // Issue 17: an OVN network is on every chassis (no host attachment): the NIC is a port of
+      // br-int bound by iface-id = the NIC's id (its logical switch port, synced at start).
+      if (network.externalProviderId) {
+        interfaces.push({
+          mac: nic.mac,
+          bridge: network.vdsmName,
+          mtu: network.mtu,
+          model: nic.interface,
+          tap: tapNameOf(nic.id),
+          ovnPort: nic.id,
+        });
+        continue;
+      }
       if (!host || !networkAttachmentsRepo.find(c, host.id, network.id)) {
         missing.push(network.name);
         continue;
@@ -253,6 +267,9 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
  * failed start removes the seed it built, so nothing is left behind.
  */
 async function startWithSeed(ctx: EngineServices, plan: Plan): Promise<void> {
+  // Issue 17: the logical switch ports of the VM's OVN NICs exist before the taps appear.
+  if (plan.desc.interfaces.some((n) => n.ovnPort !== undefined))
+    await syncOvnNetworksOfVm(ctx, plan.vm.id);
   if (plan.seed === null) {
     if (plan.desc.boot.kind !== 'tiny') await ctx.host.removeCloudInitSeed(plan.vm.id);
     await ctx.host.domainStart(plan.desc);
