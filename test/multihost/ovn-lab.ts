@@ -143,7 +143,16 @@ export async function createOvnLab(
     }
     return { underlay, engine: e, central, engineAddress, hosts, destroy };
   } catch (error) {
+    const chassis = await Promise.all(
+      sims.map((sim) =>
+        sim.exec('ovs-vsctl', ['get', 'open_vswitch', '.', 'external_ids:system-id']).then(
+          (id) => id.trim().replace(/"/g, ''),
+          () => '',
+        ),
+      ),
+    );
     await destroy();
+    await cleanOvnCentral(chassis);
     throw error;
   }
 }

@@ -273,7 +273,8 @@ export async function createSimHost(
         '--listen',
         `${address}:54321`,
         ...(enroll
-          ? ['--engine', enroll.engine, '--token', enroll.token, '--ca-hash', enroll.caHash]
+          ? // `--token=` form: a token starting with `-` is otherwise an ambiguous option value.
+            ['--engine', enroll.engine, `--token=${enroll.token}`, '--ca-hash', enroll.caHash]
           : []),
       ];
       const p = start('nsenter', nsenter(process.execPath, args));
