@@ -95,11 +95,11 @@ const NOW = "$(sed 's/ .*//;s/\\.//' /proc/uptime)";
 
 /** MB/s of `MB` MiB pushed from `from` to `to` (listening there) with busybox nc. */
 async function throughput(from: GuestConsole, to: GuestConsole, ip: string): Promise<number> {
-  await to.run('nc -l -p 5001 >/dev/null 2>&1 &');
+  await to.run('(nc -l -p 5001 >/dev/null 2>&1 &)');
   await new Promise((r) => setTimeout(r, 1000));
   const r = await from.run(
     `s=${NOW}; dd if=/dev/zero bs=64k count=${MB * 16} 2>/dev/null | nc -w 10 ${ip} 5001; e=${NOW}; echo T=$((e - s))`,
-    180_000,
+    60_000,
   );
   const cs = Number(/T=(\d+)/.exec(r.output)?.[1] ?? 'NaN');
   return MB / (cs / 100);
@@ -162,11 +162,11 @@ async function main(): Promise<void> {
     rows.push(['ping RTT, guests on one host', `${(await rtt(g1, '10.79.0.3')).toFixed(2)} ms`]);
     rows.push([
       'TCP throughput, two hosts (busybox nc)',
-      `${(await throughput(g1, g2, '10.79.0.2')).toFixed(1)} MB/s`,
+      `${(await throughput(g1, g2, '10.79.0.2').catch(() => Number.NaN)).toFixed(1)} MB/s`,
     ]);
     rows.push([
       'TCP throughput, one host (busybox nc)',
-      `${(await throughput(g1, g3, '10.79.0.3')).toFixed(1)} MB/s`,
+      `${(await throughput(g1, g3, '10.79.0.3').catch(() => Number.NaN)).toFixed(1)} MB/s`,
     ]);
   } catch (e) {
     failed = e;
