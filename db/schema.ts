@@ -130,6 +130,8 @@ export const network = sqliteTable(
     createdAt: createdAt(),
     /** Issue 12: JSON AddressPlan (DHCP/DNS on the isolated segment), null = off. */
     addressPlan: text('address_plan'),
+    /** Issue 17: oVirt external_provider (ovirt-provider-ovn) = an OVN network; null = bridge. */
+    externalProviderId: text('external_provider_id'),
   },
   (t) => [
     // Belt and braces behind the validator (which gives oVirt's fault): unique per DC.

@@ -644,3 +644,103 @@ export interface RemoteHostAgent extends HostAgent {
 export type RemoteHostAgentFactory = (target: RemoteHostTarget) => RemoteHostAgent;
 
 export { DEFAULT_AGENT_PORT, ENGINE_CN, hostCn } from './agent-server/protocol';
+
+// ── OVN (issue 17): chassis of every host, the central's northbound DB on the engine's host ──
+
+/** Geneve over IPv4: outer IPv4 20 + UDP 8 + Geneve 8 (+ OVN's 8-byte option) + inner Ethernet 14. */
+export const GENEVE_IPV4_OVERHEAD = 58;
+
+/** Make this host a chassis of the OVN deployment at `remote`. */
+export interface OvnChassisRequest {
+  /** The southbound DB, e.g. `tcp:10.0.0.1:6642` (ovn-remote). */
+  readonly remote: string;
+  /** This host's tunnel endpoint (ovn-encap-ip): one of its own IPv4 addresses. */
+  readonly encapIp: string;
+}
+
+/** How this host takes part in OVN. */
+export interface OvnChassisReport {
+  /** Chassis name (OVS system-id). */
+  readonly chassis: string;
+  readonly remote: string | null;
+  readonly encapIp: string | null;
+  /** `netdev` where the OVS kernel module is missing (userspace datapath), else `system`. */
+  readonly datapathType: 'netdev' | 'system';
+  /** MTU of the device holding the encap address (the underlay), or null when unset/absent. */
+  readonly underlayMtu: number | null;
+}
+
+/** One VM NIC on an OVN logical switch: a logical switch port named by the NIC's UUID. */
+export interface OvnPortSpec {
+  readonly id: string;
+  readonly mac: string;
+  /** Fixed IPv4 address from the network's address plan, or null (no DHCP for this port). */
+  readonly ipv4: string | null;
+  /** DNS name(s) of the port's address (short and FQDN). */
+  readonly names: readonly string[];
+}
+
+/** An isolated OVN network: a logical switch with no localnet port. */
+export interface OvnSwitchSpec {
+  /** The engine's network id (external_ids:aio-network-id) — the switch name is derived. */
+  readonly networkId: string;
+  readonly name: string;
+  /** Usable MTU (underlay − {@link GENEVE_IPV4_OVERHEAD}), given to guests by DHCP too. */
+  readonly mtu: number;
+  /** Address plan: DHCPv4 from OVN's native DHCP_Options, DNS from its DNS table. */
+  readonly dhcp: {
+    readonly cidr: string;
+    /** Address OVN answers DHCP (server_id) and DNS from; never a host address. */
+    readonly serverIp: string;
+    readonly serverMac: string;
+    readonly leaseSeconds: number;
+    readonly domain: string | null;
+  } | null;
+  readonly ports: readonly OvnPortSpec[];
+}
+
+/** What the northbound DB holds for a network (read back, never from the engine's memory). */
+export interface OvnSwitchReport {
+  readonly networkId: string;
+  readonly switchName: string;
+  readonly localnetPorts: number;
+  readonly mtu: number | null;
+  readonly dhcpCidr: string | null;
+  readonly dhcpOptions: Readonly<Record<string, string>>;
+  readonly dnsRecords: Readonly<Record<string, string>>;
+  readonly ports: readonly {
+    readonly id: string;
+    readonly addresses: readonly string[];
+    /** Chassis the port is bound on (southbound), or null. */
+    readonly chassis: string | null;
+    readonly up: boolean;
+  }[];
+}
+
+export interface HostAgent {
+  /**
+   * Point this host's ovn-controller at `remote` with tunnel endpoint `encapIp` (idempotent).
+   * @throws HOST_NETWORK_INVALID when encapIp is not an address of this host, or (userspace
+   *   datapath) not on an OVS bridge; HOST_COMMAND_FAILED when OVS is not running.
+   */
+  setupOvnChassis?(request: OvnChassisRequest): Promise<OvnChassisReport>;
+  /** This host's chassis settings, or null when OVS/ovn-controller is not installed/running. */
+  reportOvnChassis?(): Promise<OvnChassisReport | null>;
+  /**
+   * (The central's host only.) Let the southbound DB listen on `address` only (ptcp:6642),
+   * replacing connections this host layer added before. Idempotent.
+   */
+  setupOvnCentral?(address: string): Promise<void>;
+  /** (Central.) Create or converge the logical switch, DHCP options, DNS and ports of a network. */
+  setupOvnSwitch?(spec: OvnSwitchSpec): Promise<OvnSwitchReport>;
+  /** (Central.) Read a network's switch back from the NB/SB DBs; null when there is none. */
+  reportOvnSwitch?(networkId: string): Promise<OvnSwitchReport | null>;
+  /** (Central.) Remove a network's switch with its ports, DHCP options and DNS (idempotent). */
+  removeOvnSwitch?(networkId: string): Promise<void>;
+}
+
+/** Issue 17: a NIC on an OVN network is a port of br-int bound by `iface-id` = `ovnPort`. */
+export interface DomainInterfaceDesc {
+  /** Logical switch port (the NIC's UUID); the NIC then plugs into `br-int` via OVS. */
+  readonly ovnPort?: string;
+}

@@ -57,6 +57,14 @@ import { reportNetwork } from './network/report';
 import { ownedNames, RunningConfig } from './network/running-config';
 import { setupNetworks } from './network/setup-networks';
 import { deviceCounters } from './network/statistics';
+import { reportOvnChassis, setupOvnChassis } from './ovn/chassis';
+import {
+  removeOvnSwitch,
+  reportOvnSwitch,
+  setupOvnCentral,
+  setupOvnSwitch,
+} from './ovn/northbound';
+import { makeTapDeaf } from './ovn/tap';
 import { readAccelerator } from './probe';
 import type { SegmentHooks } from './segment/apply';
 import { readLeases } from './segment/leases';
@@ -210,6 +218,8 @@ export class LocalHostAgent implements HostAgent {
         ...this.#xmlOptions(desc),
         spice: await qemuHasSpice(),
       });
+      // Issue 17: the host must not hear a guest through its OVN tap (userspace datapath).
+      for (const nic of desc.interfaces) if (nic.ovnPort !== undefined) await makeTapDeaf(nic.tap);
     } finally {
       await this.#observe(desc.uuid, desc.name);
     }
@@ -400,6 +410,14 @@ export class LocalHostAgent implements HostAgent {
     await this.#probeSweep;
     return isolationSelfTest(network, mtu);
   }
+
+  // ── OVN (issue 17, libvirt/ovn/): this host as a chassis; the central's NB verbs ──
+  setupOvnChassis = setupOvnChassis;
+  reportOvnChassis = reportOvnChassis;
+  setupOvnCentral = setupOvnCentral;
+  setupOvnSwitch = setupOvnSwitch;
+  reportOvnSwitch = reportOvnSwitch;
+  removeOvnSwitch = removeOvnSwitch;
 
   async close(): Promise<void> {
     this.#facts.close();

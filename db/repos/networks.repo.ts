@@ -26,6 +26,7 @@ const toNetwork = (r: NetworkRow, label: string | null): Network => ({
   vdsmName: r.vdsmName,
   label,
   addressPlan: json<AddressPlan>(r.addressPlan),
+  externalProviderId: r.externalProviderId ?? null,
 });
 
 const labelOf = (c: Conn, networkId: string): string | null =>

@@ -312,6 +312,18 @@ class TlsHostAgent implements RemoteHostAgent {
     this.call('removeCloudInitSeed', [v]);
   hostDevice: HostAgent['hostDevice'] = (n) => this.call('hostDevice', [n]);
   isolationTest: HostAgent['isolationTest'] = (n, m) => this.call('isolationTest', [n, m], 300_000);
+  setupOvnChassis: NonNullable<HostAgent['setupOvnChassis']> = (r) =>
+    this.call('setupOvnChassis', [r]);
+  reportOvnChassis: NonNullable<HostAgent['reportOvnChassis']> = () =>
+    this.call('reportOvnChassis', []);
+  setupOvnCentral: NonNullable<HostAgent['setupOvnCentral']> = (a) =>
+    this.call('setupOvnCentral', [a]);
+  setupOvnSwitch: NonNullable<HostAgent['setupOvnSwitch']> = (s) =>
+    this.call('setupOvnSwitch', [s]);
+  reportOvnSwitch: NonNullable<HostAgent['reportOvnSwitch']> = (n) =>
+    this.call('reportOvnSwitch', [n]);
+  removeOvnSwitch: NonNullable<HostAgent['removeOvnSwitch']> = (n) =>
+    this.call('removeOvnSwitch', [n]);
 
   close(): Promise<void> {
     this.closed = true;

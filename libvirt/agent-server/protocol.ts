@@ -52,6 +52,13 @@ export const REMOTE_METHODS = [
   'removeCloudInitSeed',
   'hostDevice',
   'isolationTest',
+  // Issue 17, OVN: chassis settings (every host) and the central's northbound verbs.
+  'setupOvnChassis',
+  'reportOvnChassis',
+  'setupOvnCentral',
+  'setupOvnSwitch',
+  'reportOvnSwitch',
+  'removeOvnSwitch',
 ] as const;
 
 export type RemoteMethod = (typeof REMOTE_METHODS)[number];

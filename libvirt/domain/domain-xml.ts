@@ -209,17 +209,32 @@ function domainBootOrders(desc: DomainDesc): ReturnType<typeof bootOrders> {
   );
 }
 
+/** OVN's integration bridge on every chassis (ovn-controller creates it). */
+const OVN_INTEGRATION_BRIDGE = 'br-int';
+
+function ovnVirtualPort(port: string): XmlElement {
+  return createElement(
+    'virtualport',
+    { type: 'openvswitch' },
+    createElement('parameters', { interfaceid: port }),
+  );
+}
+
 function interfaceElement(nic: DomainInterfaceDesc, bootOrder: number | null): XmlElement {
   const el = createElement(
     'interface',
     { type: 'bridge' },
     createElement('mac', { address: nic.mac }),
-    createElement('source', { bridge: nic.bridge }),
+    createElement('source', {
+      bridge: nic.ovnPort !== undefined ? OVN_INTEGRATION_BRIDGE : nic.bridge,
+    }),
     createElement('target', { dev: nic.tap }),
     createElement('model', { type: nic.model }),
     // The tap and the guest's virtio device (host_mtu) get the network MTU.
     createElement('mtu', { size: nic.mtu }),
   );
+  // Issue 17: an OVN port — libvirt adds the tap to br-int with external_ids:iface-id.
+  if (nic.ovnPort !== undefined) el.append(ovnVirtualPort(nic.ovnPort));
   if (bootOrder !== null) el.append(createElement('boot', { order: bootOrder }));
   return el;
 }

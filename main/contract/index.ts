@@ -16,6 +16,7 @@ export * from './network-attachments';
 export * from './networks';
 export * from './operations';
 export * from './placement';
+export * from './ovn';
 export * from './snapshots';
 export * from './storage-domains';
 export * from './templates';

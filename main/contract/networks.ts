@@ -40,6 +40,11 @@ export interface Network {
    * host. Null (or absent) = off: no service at all.
    */
   readonly addressPlan?: AddressPlan | null;
+  /**
+   * Issue 17: oVirt `external_provider` — the id of ovirt-provider-ovn when the network is an
+   * OVN logical switch spanning hosts; null/absent = a Linux bridge on each host.
+   */
+  readonly externalProviderId?: string | null;
 }
 
 /** A label on a network (`/networks/{id}/networklabels`). `id` is the label text. */

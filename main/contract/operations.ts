@@ -56,6 +56,7 @@ import type {
   VnicProfile,
 } from './networks';
 import { PlacementPolicyInput } from './placement';
+import type { OpenStackNetworkProvider, OvnNetworkState } from './ovn';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
@@ -149,6 +150,8 @@ export const AddNetworkInput = z
     label: z.string().optional(),
     /** AIO addition (issue 12): DHCP/DNS on an isolated segment; absent or null = off. */
     addressPlan: AddressPlanInputSchema.nullable().optional(),
+    /** Issue 17: oVirt `external_provider` (ovirt-provider-ovn): an OVN network across hosts. */
+    externalProvider: Ref.optional(),
   })
   .strict();
 
@@ -716,6 +719,8 @@ export const operations = {
   // Networks (data-center level)
   AddNetwork: op<Network>()('command', AddNetworkInput, [
     ...NET_DEF_ERRORS,
+    'ACTION_TYPE_FAILED_PROVIDER_DOESNT_EXIST',
+    'ACTION_TYPE_FAILED_NETWORK_MTU_EXCEEDS_TUNNEL',
     ...ADDRESS_PLAN_ERRORS,
     'ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST',
     'NETWORK_LABEL_FORMAT_INVALID',
@@ -1057,6 +1062,11 @@ export const operations = {
   GetAllNetworks: op<Network[]>()('query', GetAllNetworksInput),
   GetNetworkById: op<Network>()('query', ById),
   GetNetworkLabels: op<NetworkLabel[]>()('query', NetworkIdInput),
+  /** Issue 17: oVirt `/openstacknetworkproviders` (the built-in ovirt-provider-ovn). */
+  GetOpenStackNetworkProviders: op<OpenStackNetworkProvider[]>()('query', NoInput),
+  GetOpenStackNetworkProviderById: op<OpenStackNetworkProvider>()('query', ById),
+  /** Issue 17 (AIO addition): an OVN network's logical switch, read back from NB/SB. */
+  GetOvnNetwork: op<OvnNetworkState>()('query', ById),
   /** AIO addition (issue 12): the segment's DHCP/DNS service and its leases, read back. */
   GetNetworkSegment: op<NetworkSegment>()('query', ById),
   /** oVirt `/vms/{id}/reporteddevices`: the addresses each vNIC holds (segment leases). */

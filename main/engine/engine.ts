@@ -37,6 +37,7 @@ import { checkHost, isUnreachable, monitorHost } from './host-monitor';
 import { startRemoteHosts, stopRemoteHosts } from './hosts/remote-hosts';
 import { LockManager } from './locks';
 import { watchHostNetworks } from './network-watch';
+import { reconcileOvnNetworks } from './ovn/ovn-reconcile';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password';
 import { recoverInterruptedCommands } from './recovery';
 import { errorBody, Runner } from './runner';
@@ -370,6 +371,8 @@ async function startupWork(
   if (engine.closing) return;
   await recoverInterruptedCommands(services);
   markStartup('interrupted commands recovered');
+  // Issue 17: OVN networks' switches converged to the database (none: no OVN client runs).
+  await reconcileOvnNetworks(services);
   if (engine.closing) return;
   engine.listenToDomains();
   engine.watchSegments();

@@ -15,6 +15,7 @@
 import { recoverVms } from './commands/vm/run-vm.command';
 import { recoverHostNetworks } from './host-networks';
 import type { Recovery } from './intent-steps';
+import { recoverOvnNetwork } from './ovn/ovn-network';
 
 export { dropIntent, type Recovery, restoreIntent, restoreOnly, wasRestored } from './intent-steps';
 
@@ -22,4 +23,5 @@ export { dropIntent, type Recovery, restoreIntent, restoreOnly, wasRestored } fr
 export const recoveries: Readonly<Record<string, Recovery>> = {
   'host-networks': recoverHostNetworks,
   vm: recoverVms,
+  'ovn-network': recoverOvnNetwork,
 };

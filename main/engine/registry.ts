@@ -68,6 +68,11 @@ import { UpdateVmInterfaceCommand } from './commands/vm/update-vm-interface.comm
 import { GetVmGraphicsConsoles, UseGraphicsTicket } from './graphics/graphics.queries';
 import { SetVmTicketCommand } from './graphics/set-vm-ticket.command';
 import { TestNetworkIsolationCommand } from './isolation-test/test-network-isolation.command';
+import {
+  GetOpenStackNetworkProviderById,
+  GetOpenStackNetworkProviders,
+  GetOvnNetwork,
+} from './ovn/ovn.queries';
 import { GetAllClusters } from './queries/get-all-clusters.query';
 import { GetAllDataCenters } from './queries/get-all-data-centers.query';
 import { GetAllHosts } from './queries/get-all-hosts.query';
@@ -240,4 +245,7 @@ export const queries = {
   GetLabById,
   GetLabStartJob,
   DiagnoseConnectivity,
+  GetOpenStackNetworkProviders,
+  GetOpenStackNetworkProviderById,
+  GetOvnNetwork,
 } satisfies { [K in QueryName]: Query<K> };

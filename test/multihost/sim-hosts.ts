@@ -25,6 +25,17 @@ const must0 = async (cmd: string, args: readonly string[]): Promise<string> => {
   return r.stdout;
 };
 
+/** What simulated hosts with OVN need beyond {@link simHostsUnavailable}; null when all is there. */
+export async function simOvnUnavailable(): Promise<string | null> {
+  for (const tool of ['ovs-vsctl', 'ovn-controller', 'ovn-nbctl', 'ovn-sbctl']) {
+    if ((await run('which', [tool])).code !== 0) return `${tool} is not installed (npm run setup)`;
+  }
+  if ((await run('ovn-nbctl', ['--timeout=5', 'show'])).code !== 0) {
+    return 'the OVN central (northd, NB/SB) is not running (npm run setup)';
+  }
+  return null;
+}
+
 /** What this machine needs for simulated hosts; null when all is there, else why not. */
 export async function simHostsUnavailable(): Promise<string | null> {
   if (process.getuid?.() !== 0) return 'needs root (network and mount namespaces)';
@@ -192,6 +203,8 @@ export interface SimHost {
   freezeAgent(frozen: boolean): void;
   /** Run a command inside the host (its network and mount namespaces). */
   exec(cmd: string, args: readonly string[]): Promise<string>;
+  /** `nsenter` arguments that run `cmd args` inside the host (for spawn/pty, e.g. a console). */
+  nsenterArgs(cmd: string, args: readonly string[]): string[];
   destroy(): Promise<void>;
 }
 
@@ -205,6 +218,8 @@ export async function createSimHost(
   name: string,
   address: string,
   baseDir: string,
+  /** `ovn`: the host also runs its own OVS (userspace datapath) and ovn-controller. */
+  options: { readonly ovn?: boolean } = {},
 ): Promise<SimHost> {
   const ns = `${prefix}-${name}`;
   const dir = join(baseDir, name);
@@ -225,6 +240,7 @@ export async function createSimHost(
     'tsx',
     HOST_ROOT,
     join(dir, 'libvirt'),
+    ...(options.ovn ? ['ovn'] : []),
   ]);
   if (!(await until(root, 'ready', 60_000))) {
     await run('ip', ['netns', 'del', ns]);
@@ -257,7 +273,8 @@ export async function createSimHost(
         '--listen',
         `${address}:54321`,
         ...(enroll
-          ? ['--engine', enroll.engine, '--token', enroll.token, '--ca-hash', enroll.caHash]
+          ? // `--token=` form: a token starting with `-` is otherwise an ambiguous option value.
+            ['--engine', enroll.engine, `--token=${enroll.token}`, '--ca-hash', enroll.caHash]
           : []),
       ];
       const p = start('nsenter', nsenter(process.execPath, args));
@@ -283,6 +300,7 @@ export async function createSimHost(
       agent?.child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
     },
     exec: (cmd, args) => must0('nsenter', nsenter(cmd, args)),
+    nsenterArgs: nsenter,
     async destroy() {
       await host.killAgent();
       root.child.kill('SIGTERM');

@@ -24,6 +24,8 @@ export function autoProvisioned(c: Conn, hostId: string): Map<string, string | n
   for (const nc of networkClustersRepo.listByCluster(c, host.clusterId)) {
     const n = networksRepo.findById(c, nc.networkId);
     if (!n) continue;
+    // Issue 17: an OVN network (ovirt-provider-ovn) is a logical switch, never a host bridge.
+    if (n.externalProviderId) continue;
     if (n.isolated) {
       out.set(n.id, null);
       continue;

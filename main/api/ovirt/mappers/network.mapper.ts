@@ -33,6 +33,10 @@ export function networkDoc(base: string, n: Network): DocObject {
     vdsm_name: n.vdsmName,
     vlan: n.vlanId === null ? undefined : { id: String(n.vlanId) },
     address_plan: addressPlanDoc(n.addressPlan),
+    // Issue 17: oVirt's external_provider (ovirt-provider-ovn) on an OVN network.
+    external_provider: n.externalProviderId
+      ? refTo(base, 'openstacknetworkproviders', n.externalProviderId)
+      : undefined,
   };
 }
 
@@ -105,7 +109,13 @@ export function addNetworkInput(o: InputObject, dataCenterId?: string): OpInput<
   if (name === undefined) missing.push('name');
   if (!hasRef(dc)) missing.push('dataCenter.name|id');
   if (name === undefined || !hasRef(dc)) throw incompleteParameters('Network', missing, 'add');
-  return { name, dataCenter: dc, ...networkFields(o) };
+  const externalProvider = ref(o, 'external_provider');
+  return {
+    name,
+    dataCenter: dc,
+    ...networkFields(o),
+    ...(externalProvider !== undefined ? { externalProvider } : {}),
+  };
 }
 
 /** `<network>` → UpdateNetwork input (only what the body carries). */

@@ -12,6 +12,7 @@ import { registerHostRoutes } from './hosts.routes';
 import { registerImageTransferRoutes } from './image-transfers.routes';
 import { registerLabRoutes } from './labs.routes';
 import { registerNetworkRoutes } from './networks.routes';
+import { registerOvnRoutes } from './ovn.routes';
 import { registerRootRoutes } from './root.routes';
 import { registerSegmentRoutes } from './segment.routes';
 import { registerSnapshotRoutes } from './snapshots.routes';
@@ -40,5 +41,6 @@ export function buildOvirtRouter(instanceId: string): Router<Handler> {
   registerCdromRoutes(router);
   registerUserRoutes(router);
   registerLabRoutes(router);
+  registerOvnRoutes(router);
   return router;
 }

@@ -9,7 +9,14 @@ import {
 } from '../../../../db/repos/networks.repo';
 import type { DataCenter } from '../../../contract/data-centers';
 import type { AddressPlan } from '../../../contract/networks';
+import { OVN_PROVIDER_ID } from '../../../contract/ovn';
 import { defineCommand, lockKey } from '../../command';
+import {
+  addOvnNetwork,
+  ovnMtu,
+  resolveOvnProvider,
+  tunnelUnderlayMtu,
+} from '../../ovn/ovn-network';
 import { resolveDataCenter } from '../../resolve';
 import { addressPlanColumn, resolveAddressPlan } from '../../segment/address-plan.validator';
 import { CommandFailure, invalid, valid, type ValidationResult } from '../../validation';
@@ -31,6 +38,8 @@ interface Plan {
   readonly def: NetworkDefinition;
   /** Issue 12: the canonical address plan, or null (off). */
   readonly addressPlan: AddressPlan | null;
+  /** Issue 17: an OVN network (external_provider = ovirt-provider-ovn). */
+  readonly ovn: boolean;
 }
 
 export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
@@ -46,6 +55,12 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
     const dc = resolveDataCenter(c, input.dataCenter);
     if (!dc.ok) return invalid(dc.failure);
     const id = randomUUID();
+    // Issue 17: a network of ovirt-provider-ovn is an OVN logical switch: isolated by nature.
+    const ovn = input.externalProvider !== undefined;
+    if (input.externalProvider !== undefined) {
+      const provider = resolveOvnProvider(input.externalProvider);
+      if (!provider.ok) return invalid(provider.failure);
+    }
     const def: NetworkDefinition = {
       name: input.name,
       mtu: input.mtu ?? 0,
@@ -53,7 +68,7 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
       stp: input.stp ?? false,
       // An isolated network is inherently a VM network: vmNetwork defaults to true either way.
       vmNetwork: input.vmNetwork ?? true,
-      isolated: input.isolated ?? false,
+      isolated: ovn ? true : (input.isolated ?? false),
       portIsolation: input.portIsolation ?? false,
     };
     const vdsmName = vdsmNameOf(input.name, id);
@@ -66,14 +81,23 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
     if (failure) return invalid(failure);
     const plan = resolveAddressPlan(input.addressPlan, null, def);
     if ('failure' in plan) return invalid(plan.failure);
-    return valid({ dc: dc.value, id, vdsmName, def, addressPlan: plan.plan });
+    return valid({ dc: dc.value, id, vdsmName, def, addressPlan: plan.plan, ovn });
   },
   execute: async (ctx, input, plan) => {
-    const { def } = plan;
+    let { def } = plan;
+    if (plan.ovn) {
+      // The usable MTU: what a Geneve packet leaves of the underlay (validated, then stored,
+      // so the user sees it on the network and guests get it).
+      const mtu = ovnMtu(def.mtu, await tunnelUnderlayMtu(ctx));
+      if (!mtu.ok) throw new CommandFailure(mtu.failure.code, mtu.failure.vars);
+      def = { ...def, mtu: mtu.mtu };
+    }
     // The host's devices are read here, not in validate() (which never touches the host).
     const taken = await hostDeviceFailure(ctx, def.name, plan.vdsmName);
     if (taken) throw new CommandFailure(taken.code, taken.vars);
-    ctx.database.transaction((tx) => {
+    const insertRows = (
+      tx: Parameters<Parameters<typeof ctx.database.transaction>[0]>[0],
+    ): void => {
       networksRepo.insert(tx, {
         id: plan.id,
         name: def.name,
@@ -88,6 +112,7 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
         portIsolation: def.portIsolation,
         vdsmName: plan.vdsmName,
         addressPlan: addressPlanColumn(plan.addressPlan),
+        ...(plan.ovn ? { externalProviderId: OVN_PROVIDER_ID } : {}),
       });
       // oVirt AddNetworkCommand.runAddVnicProfile: a VM network gets a profile named like it.
       if (def.vmNetwork && input.profileRequired !== false) {
@@ -98,7 +123,14 @@ export const AddNetworkCommand = defineCommand<'AddNetwork', Plan>({
         });
       }
       if (input.label !== undefined) networkLabelsRepo.set(tx, plan.id, input.label);
-    });
+    };
+    if (plan.ovn) {
+      // Issue 17: rows + intent, then the logical switch on the central (ovn-network.ts).
+      const added = await addOvnNetwork(ctx, plan.id, insertRows);
+      ctx.events.entity('network', plan.id, 'added');
+      return added;
+    }
+    ctx.database.transaction(insertRows);
     ctx.events.entity('network', plan.id, 'added');
     const n = networksRepo.findById(ctx.database.db, plan.id);
     if (!n) throw new Error('network vanished after insert');

@@ -15,6 +15,7 @@ import {
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
 import { applyHostNetworks, REACHABLE } from '../../host-networks';
+import { removeOvnNetwork } from '../../ovn/ovn-network';
 import { invalid, notFound, valid } from '../../validation';
 import { notUsedByVms } from '../../validators/usage.validator';
 
@@ -42,7 +43,7 @@ export const RemoveNetworkCommand = defineCommand<'RemoveNetwork', Network>({
     const failure = notUsedByVms(ctx.database.db, network);
     return failure ? invalid(failure) : valid(network);
   },
-  execute: async (ctx, input) => {
+  execute: async (ctx, input, network) => {
     const c = ctx.database.db;
     const hostIds = [
       ...new Set(networkAttachmentsRepo.listByNetwork(c, input.id).map((a) => a.hostId)),
@@ -70,6 +71,9 @@ export const RemoveNetworkCommand = defineCommand<'RemoveNetwork', Network>({
         pushToHost: host !== null && REACHABLE.includes(host.status),
       });
     }
+    // Issue 17: an OVN network's switch goes first; a crash before the rows go leaves a network
+    // whose switch the next start re-creates (reconcileOvnNetworks), never an orphan switch.
+    if (network.externalProviderId) await removeOvnNetwork(ctx, input.id);
     if (hostIds.length === 0) {
       ctx.database.transaction((tx) => {
         deleteNetworkRows(tx, input.id);

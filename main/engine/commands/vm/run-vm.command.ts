@@ -36,6 +36,7 @@ import type { EngineServices } from '../../context';
 import { effectiveMtu, hostFailure, withProgress } from '../../host-networks';
 import { dropIntent, restoreIntent } from '../../intent-steps';
 import { runIntent } from '../../intents';
+import { syncOvnNetworksOfVm } from '../../ovn/ovn-network';
 import { resolvePlacement, scheduleVm } from '../../placement';
 import { failWith, invalid, notFound, valid } from '../../validation';
 import { validateHypervisorAnswers } from '../../validators/host.validator';
@@ -155,21 +156,36 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
       if (!r.ok) return invalid(r.failure);
       runOnce = r.policy;
     }
+    const bridged = wired.filter((w) => !w.network.externalProviderId);
     const placed = scheduleVm(ctx, vm, {
-      networkIds: [...new Set(wired.map((w) => w.network.id))],
-      networkNames: new Map(wired.map((w) => [w.network.id, w.network.name])),
+      // An OVN network is on every chassis: it has no host attachment to filter hosts by.
+      networkIds: [...new Set(bridged.map((w) => w.network.id))],
+      networkNames: new Map(bridged.map((w) => [w.network.id, w.network.name])),
       usesEngineStorage: vmDisks.disks.length > 0 || cdrom.path !== null,
       ...(runOnce ? { runOnce } : {}),
     });
     if (!placed.ok) return invalid(placed.failure);
     const host = placed.host;
-    const interfaces: DomainInterfaceDesc[] = wired.map(({ nic, network }) => ({
-      mac: nic.mac,
-      bridge: network.vdsmName,
-      mtu: effectiveMtu(network.mtu),
-      model: nic.interface,
-      tap: tapNameOf(nic.id),
-    }));
+    // Issue 17: a NIC on an OVN network is a port of br-int bound by iface-id = the NIC's id
+    // (its logical switch port, synced at start); its MTU is the tunnel's usable MTU as stored.
+    const interfaces: DomainInterfaceDesc[] = wired.map(({ nic, network }) =>
+      network.externalProviderId
+        ? {
+            mac: nic.mac,
+            bridge: network.vdsmName,
+            mtu: network.mtu,
+            model: nic.interface,
+            tap: tapNameOf(nic.id),
+            ovnPort: nic.id,
+          }
+        : {
+            mac: nic.mac,
+            bridge: network.vdsmName,
+            mtu: effectiveMtu(network.mtu),
+            model: nic.interface,
+            tap: tapNameOf(nic.id),
+          },
+    );
     // The guest names its NICs eth0, eth1, … in the order they are in the domain.
     const guestNics = interfaces.map((n, i) => ({ name: `eth${String(i)}`, mac: n.mac }));
     const init = effectiveInitialization(
@@ -270,6 +286,9 @@ export const RunVmCommand = defineCommand<'RunVm', Plan>({
  * failed start removes the seed it built, so nothing is left behind.
  */
 async function startWithSeed(ctx: EngineServices, plan: Plan): Promise<void> {
+  // Issue 17: the logical switch ports of the VM's OVN NICs exist before the taps appear.
+  if (plan.desc.interfaces.some((n) => n.ovnPort !== undefined))
+    await syncOvnNetworksOfVm(ctx, plan.vm.id);
   if (plan.seed === null) {
     if (plan.desc.boot.kind !== 'tiny') await ctx.host.removeCloudInitSeed(plan.vm.id);
     await ctx.host.domainStart(plan.desc);
