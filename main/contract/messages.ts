@@ -585,6 +585,7 @@ export const engineMessages = {
   SCHEDULING_NO_HOST_SATISFIES: m(
     'CONFLICT',
     `${C} There is no host that satisfies current scheduling constraints. See below for details: \${detail}`,
+  ),
   // ── OVN networks (issue 17) ──
   ACTION_TYPE_FAILED_PROVIDER_DOESNT_EXIST: m('BAD_PARAMETERS', `${C} Provider does not exist.`),
   /** NEW: an OVN network's MTU must fit a Geneve packet into the underlay's MTU. */
