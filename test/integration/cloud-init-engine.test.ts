@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { type Conn, type Database, openDatabase } from '../../db/client';
 import type { CloudInitSeedRequest, DomainDesc } from '../../libvirt/host-agent';
@@ -21,13 +21,13 @@ import {
 } from '../../main/engine/commands/vm/vm-initialization';
 import {
   ADMIN,
+  eachRecordingHarness,
   expectRefused,
   type Harness,
   must,
-  removeDir,
   startHarness,
 } from '../fixtures/engine-harness';
-import { RecordingHostAgent } from '../fixtures/recording-host-agent';
+import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
 let agent: RecordingHostAgent;
@@ -38,14 +38,7 @@ const PASSWORD = 'S3cret-never-shown';
 const KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl lab@aio';
 
-beforeEach(async () => {
-  agent = new RecordingHostAgent();
-  h = await startHarness(agent);
-});
-afterEach(async () => {
-  await h.close();
-  removeDir(h.dir);
-});
+eachRecordingHarness((s) => ({ h, agent } = s));
 
 const full = (address = '10.50.0.5'): Initialization => ({
   hostName: 'web1.lab.internal',

@@ -6,18 +6,17 @@
  * and run once reach the domain description. Every refusal asserts oVirt's key and category
  * AND that nothing changed.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { DomainDesc } from '../../libvirt/host-agent';
 import { CDROM_ID } from '../../main/contract/cdroms';
 import {
+  eachRecordingHarness,
   expectRefused,
   type Harness,
   must,
-  removeDir,
-  startHarness,
 } from '../fixtures/engine-harness';
-import { RecordingHostAgent } from '../fixtures/recording-host-agent';
+import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
 let agent: RecordingHostAgent;
@@ -25,14 +24,7 @@ const MiB = 1024 ** 2;
 const CL = { name: 'Default' };
 const SD = { name: 'local' };
 
-beforeEach(async () => {
-  agent = new RecordingHostAgent();
-  h = await startHarness(agent);
-});
-afterEach(async () => {
-  await h.close();
-  removeDir(h.dir);
-});
+eachRecordingHarness((s) => ({ h, agent } = s));
 
 async function diskOk(id: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
