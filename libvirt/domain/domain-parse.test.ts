@@ -5,25 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { DISKS_DOMAIN } from '../../test/fixtures/domain-desc';
 import type { DomainDesc } from '../host-agent';
 import { parseDomainDisks, parseDomainXml } from './domain-parse';
 import { domainXml } from './domain-xml';
 
+/** The shared VM plus a third disk on another bus, not bootable. */
 const desc: DomainDesc = {
-  uuid: '0b7c2d4e-1f2a-4b3c-8d9e-0a1b2c3d4e5f',
-  name: 'vm1',
-  memoryMiB: 256,
-  vcpus: 1,
-  boot: { kind: 'disks' },
-  interfaces: [
-    { mac: '52:54:00:00:00:01', bridge: 'blue', mtu: 1500, model: 'virtio', tap: 'ta1' },
-  ],
+  ...DISKS_DOMAIN,
   disks: [
-    { path: '/sd/d2/v', format: 'raw', bus: 'virtio', bootable: false, serial: 'd2' },
-    { path: '/sd/d1/v', format: 'qcow2', bus: 'virtio', bootable: true, serial: 'd1' },
+    ...(DISKS_DOMAIN.disks ?? []),
     { path: '/sd/d3/v', format: 'qcow2', bus: 'sata', bootable: false, serial: 'd3' },
   ],
-  serialLogPath: '/tmp/vm1.log',
 };
 
 const bootableOf = (xml: string): [string, boolean][] =>

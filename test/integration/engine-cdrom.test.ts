@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { DomainDesc } from '../../libvirt/host-agent';
 import { CDROM_ID } from '../../main/contract/cdroms';
 import {
+  addSmallDisk,
+  diskSettled,
   eachRecordingHarness,
   expectRefused,
   type Harness,
@@ -26,25 +28,9 @@ const SD = { name: 'local' };
 
 eachRecordingHarness((s) => ({ h, agent } = s));
 
-async function diskOk(id: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await h.ok('GetDiskById', { id })).status !== 'locked') return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('disk still locked');
-}
-
-async function newDisk(name: string, contentType: 'iso' | 'data'): Promise<string> {
-  const d = await h.ok('AddDisk', {
-    name,
-    format: 'raw',
-    provisionedSize: 16 * MiB,
-    storageDomain: SD,
-    contentType,
-  });
-  await diskOk(d.id);
-  return d.id;
-}
+const diskOk = (id: string): Promise<void> => diskSettled(h, id);
+const newDisk = (name: string, contentType: 'iso' | 'data'): Promise<string> =>
+  addSmallDisk(h, name, contentType);
 
 async function vmWithDisk(name: string): Promise<string> {
   const vm = await h.ok('AddVm', { name, cluster: CL, template: { name: 'Blank' } });

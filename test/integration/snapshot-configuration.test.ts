@@ -8,7 +8,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type { DomainDesc } from '../../libvirt/host-agent';
-import { eachRecordingHarness, type Harness, must } from '../fixtures/engine-harness';
+import {
+  addSmallDisk,
+  diskSettled,
+  eachRecordingHarness,
+  type Harness,
+  must,
+} from '../fixtures/engine-harness';
 import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
@@ -19,25 +25,8 @@ const SD = { name: 'local' };
 
 eachRecordingHarness((s) => ({ h, agent } = s));
 
-async function diskOk(id: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await h.ok('GetDiskById', { id })).status !== 'locked') return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('disk still locked');
-}
-
-async function iso(name: string): Promise<string> {
-  const d = await h.ok('AddDisk', {
-    name,
-    format: 'raw',
-    provisionedSize: 16 * MiB,
-    storageDomain: SD,
-    contentType: 'iso',
-  });
-  await diskOk(d.id);
-  return d.id;
-}
+const diskOk = (id: string): Promise<void> => diskSettled(h, id);
+const iso = (name: string): Promise<string> => addSmallDisk(h, name, 'iso');
 
 const cdromOf = async (vmId: string): Promise<string | null> =>
   must((await h.ok('GetVmCdroms', { vmId }))[0], 'cdrom').fileId;
