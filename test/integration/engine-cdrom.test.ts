@@ -12,7 +12,7 @@ import type { DomainDesc } from '../../libvirt/host-agent';
 import { CDROM_ID } from '../../main/contract/cdroms';
 import {
   addSmallDisk,
-  diskSettled,
+  addVmWithBootDisk,
   eachRecordingHarness,
   expectRefused,
   type Harness,
@@ -28,20 +28,10 @@ const SD = { name: 'local' };
 
 eachRecordingHarness((s) => ({ h, agent } = s));
 
-const diskOk = (id: string): Promise<void> => diskSettled(h, id);
 const newDisk = (name: string, contentType: 'iso' | 'data'): Promise<string> =>
   addSmallDisk(h, name, contentType);
 
-async function vmWithDisk(name: string): Promise<string> {
-  const vm = await h.ok('AddVm', { name, cluster: CL, template: { name: 'Blank' } });
-  const a = await h.ok('AddDiskAttachment', {
-    vmId: vm.id,
-    bootable: true,
-    disk: { name: `${name}_d`, format: 'cow', provisionedSize: 64 * MiB, storageDomain: SD },
-  });
-  await diskOk(a.id);
-  return vm.id;
-}
+const vmWithDisk = async (name: string): Promise<string> => (await addVmWithBootDisk(h, name)).vmId;
 
 const lastStart = (): DomainDesc =>
   must(agent.calls.filter((c) => c.method === 'domainStart').at(-1)).args[0] as DomainDesc;

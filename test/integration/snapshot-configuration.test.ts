@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainDesc } from '../../libvirt/host-agent';
 import {
   addSmallDisk,
+  addVmWithBootDisk,
   diskSettled,
   eachRecordingHarness,
   type Harness,
@@ -19,9 +20,7 @@ import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
 let agent: RecordingHostAgent;
-const MiB = 1024 ** 2;
 const CL = { name: 'Default' };
-const SD = { name: 'local' };
 
 eachRecordingHarness((s) => ({ h, agent } = s));
 
@@ -36,49 +35,41 @@ const lastStart = (): DomainDesc =>
 
 describe('snapshots carry the CD-ROM and the boot order', () => {
   it('records both, and a restore brings them back for the next start', async () => {
-    const vm = await h.ok('AddVm', { name: 'inst', cluster: CL, template: { name: 'Blank' } });
-    const att = await h.ok('AddDiskAttachment', {
-      vmId: vm.id,
-      bootable: true,
-      disk: { name: 'inst_d', format: 'cow', provisionedSize: 64 * MiB, storageDomain: SD },
-    });
-    await diskOk(att.id);
+    const { vmId, diskId } = await addVmWithBootDisk(h, 'inst');
     const installer = await iso('installer.iso');
     const other = await iso('other.iso');
-    await h.ok('UpdateVmCdrom', { vmId: vm.id, fileId: installer });
-    await h.ok('UpdateVm', { id: vm.id, bootDevices: ['cdrom', 'hd'] });
+    await h.ok('UpdateVmCdrom', { vmId, fileId: installer });
+    await h.ok('UpdateVm', { id: vmId, bootDevices: ['cdrom', 'hd'] });
 
-    const snap = await h.ok('CreateSnapshot', { vmId: vm.id, description: 'before install' });
-    await diskOk(att.id);
-    const taken = await h.ok('GetSnapshotById', { vmId: vm.id, id: snap.id });
+    const snap = await h.ok('CreateSnapshot', { vmId, description: 'before install' });
+    await diskOk(diskId);
+    const taken = await h.ok('GetSnapshotById', { vmId, id: snap.id });
     expect(taken.vm.cdromFileId).toBe(installer);
     expect(taken.vm.bootDevices).toEqual(['cdrom', 'hd']);
 
     // The VM moves on: another ISO, boot from the disk only.
-    await h.ok('UpdateVmCdrom', { vmId: vm.id, fileId: other });
-    await h.ok('UpdateVm', { id: vm.id, bootDevices: ['hd'] });
+    await h.ok('UpdateVmCdrom', { vmId, fileId: other });
+    await h.ok('UpdateVm', { id: vmId, bootDevices: ['hd'] });
     // The snapshot still says what it recorded; the active one shows the VM as it is now.
-    expect((await h.ok('GetSnapshotById', { vmId: vm.id, id: snap.id })).vm.cdromFileId).toBe(
-      installer,
-    );
+    expect((await h.ok('GetSnapshotById', { vmId, id: snap.id })).vm.cdromFileId).toBe(installer);
     const active = must(
-      (await h.ok('GetSnapshotsByVmId', { vmId: vm.id })).find((s) => s.type === 'active'),
+      (await h.ok('GetSnapshotsByVmId', { vmId })).find((s) => s.type === 'active'),
       'active snapshot',
     );
     expect(active.vm.cdromFileId).toBe(other);
     expect(active.vm.bootDevices).toEqual(['hd']);
 
-    await h.ok('RestoreSnapshot', { vmId: vm.id, id: snap.id });
-    await diskOk(att.id);
-    expect(await cdromOf(vm.id)).toBe(installer);
-    expect((await h.ok('GetVmById', { id: vm.id })).bootDevices).toEqual(['cdrom', 'hd']);
+    await h.ok('RestoreSnapshot', { vmId, id: snap.id });
+    await diskOk(diskId);
+    expect(await cdromOf(vmId)).toBe(installer);
+    expect((await h.ok('GetVmById', { id: vmId })).bootDevices).toEqual(['cdrom', 'hd']);
 
-    await h.ok('RunVm', { id: vm.id });
+    await h.ok('RunVm', { id: vmId });
     const desc = lastStart();
     const imageId = must((await h.ok('GetDiskById', { id: installer })).imageId);
     expect(desc.cdrom?.path).toMatch(new RegExp(`/${installer}/${imageId}$`));
     expect(desc.bootDevices).toEqual(['cdrom', 'hd']);
-    await h.ok('StopVm', { id: vm.id });
+    await h.ok('StopVm', { id: vmId });
   });
 
   it('an ISO removed since the snapshot comes back as an empty drive; the boot order still does', async () => {
