@@ -20,6 +20,7 @@ import {
   vmInitialization,
 } from '../../main/engine/commands/vm/vm-initialization';
 import {
+  addVmWithBootDisk,
   ADMIN,
   eachRecordingHarness,
   expectRefused,
@@ -74,26 +75,12 @@ async function wired(vmId: string, name = 'nic1'): Promise<void> {
 
 /** A down disk VM (Blank + one bootable disk) with a vNIC on an isolated network. */
 async function diskVm(name: string, init?: Initialization): Promise<string> {
-  const vm = await h.ok('AddVm', {
-    name,
-    cluster: CL,
-    template: { name: 'Blank' },
-    ...(init ? { initialization: init } : {}),
+  const { vmId } = await addVmWithBootDisk(h, name, {
+    sizeBytes: GiB,
+    vm: init ? { initialization: init } : {},
   });
-  const a = await h.ok('AddDiskAttachment', {
-    vmId: vm.id,
-    bootable: true,
-    disk: {
-      name: `${name}_d`,
-      format: 'cow',
-      provisionedSize: GiB,
-      storageDomain: { name: 'local' },
-    },
-  });
-  for (let i = 0; i < 200 && (await h.ok('GetDiskById', { id: a.id })).status === 'locked'; i++)
-    await new Promise((r) => setTimeout(r, 10));
-  await wired(vm.id);
-  return vm.id;
+  await wired(vmId);
+  return vmId;
 }
 
 /** The engine's database through a second connection (the engine-internal reads). */
