@@ -7,6 +7,7 @@
  * `virsh console`); for scripts, `--send` types a line and `--until` waits for a pattern.
  */
 import { type EngineClient, text } from './engine/client';
+import { sseMessages } from './engine/sse';
 
 export interface ConsoleOptions {
   /** Typed (with Enter) once the console is open. */
@@ -68,70 +69,52 @@ export async function vmConsole(
       : setTimeout(() => {
           controller.abort();
         }, options.timeoutSeconds * 1000);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   let error: string | null = null;
   try {
-    for (;;) {
-      const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
-      if (chunk.done) break;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let sep: number;
-      while ((sep = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, sep);
-        buffer = buffer.slice(sep + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event: ')) event = line.slice(7);
-          else if (line.startsWith('data: ')) data.push(line.slice(6));
+    for await (const { event, data: payload } of sseMessages(res.body)) {
+      if (event === 'open') {
+        session = (JSON.parse(payload) as { sessionId: string }).sessionId;
+        if (interactive) {
+          process.stderr.write(`Connected to ${vmName} (escape: Ctrl-])\n`);
+          input.setRawMode(true);
+          input.on('data', onKey);
         }
-        const payload = data.join('\n');
-        if (event === 'open') {
-          session = (JSON.parse(payload) as { sessionId: string }).sessionId;
-          if (interactive) {
-            process.stderr.write(`Connected to ${vmName} (escape: Ctrl-])\n`);
-            input.setRawMode(true);
-            input.on('data', onKey);
-          }
-          if (options.send !== undefined) {
-            // A serial console shows nothing until the shell prints a prompt: press Enter
-            // until it answers, then type the line once (as test/support/guest-console.ts).
-            const line = options.send;
-            let answered = false;
-            onOutput = () => {
-              answered = true;
-            };
-            const knock = (): void => {
-              if (controller.signal.aborted) return;
-              if (answered) {
-                onOutput = null;
-                type(`${line}\r`);
-                return;
-              }
-              type('\r');
-              setTimeout(knock, 2000);
-            };
-            knock();
-          }
-        } else if (event === 'data') {
-          const t = JSON.parse(payload) as string;
-          out.write(t);
-          onOutput?.();
-          if (pattern !== null) {
-            seen = (seen + t).slice(-65536);
-            if (pattern.test(seen)) {
-              matched = true;
-              controller.abort();
+        if (options.send !== undefined) {
+          // A serial console shows nothing until the shell prints a prompt: press Enter
+          // until it answers, then type the line once (as test/support/guest-console.ts).
+          const line = options.send;
+          let answered = false;
+          onOutput = () => {
+            answered = true;
+          };
+          const knock = (): void => {
+            if (controller.signal.aborted) return;
+            if (answered) {
+              onOutput = null;
+              type(`${line}\r`);
+              return;
             }
-          }
-        } else if (event === 'exit') {
-          controller.abort();
-        } else if (event === 'error') {
-          error = payload;
-          controller.abort();
+            type('\r');
+            setTimeout(knock, 2000);
+          };
+          knock();
         }
+      } else if (event === 'data') {
+        const t = JSON.parse(payload) as string;
+        out.write(t);
+        onOutput?.();
+        if (pattern !== null) {
+          seen = (seen + t).slice(-65536);
+          if (pattern.test(seen)) {
+            matched = true;
+            controller.abort();
+          }
+        }
+      } else if (event === 'exit') {
+        controller.abort();
+      } else if (event === 'error') {
+        error = payload;
+        controller.abort();
       }
     }
   } catch (err) {

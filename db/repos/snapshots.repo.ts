@@ -2,6 +2,7 @@
 /** VM snapshots (oVirt snapshots); the volumes they own are `image.snapshot_id`. */
 import { and, eq } from 'drizzle-orm';
 
+import { parseBootDevices } from '../../main/contract/cdroms';
 import type { Snapshot, SnapshotVmConfiguration } from '../../main/contract/snapshots';
 import type { Conn } from '../client';
 import { image, snapshot, vm } from '../schema';
@@ -11,7 +12,17 @@ export type SnapshotRow = typeof snapshot.$inferSelect;
 
 function toSnapshot(c: Conn, r: SnapshotRow): Snapshot {
   const stored = json<SnapshotVmConfiguration>(r.vmConfiguration);
-  const current = stored ?? c.select().from(vm).where(eq(vm.id, r.vmId)).get();
+  const row = stored ? undefined : c.select().from(vm).where(eq(vm.id, r.vmId)).get();
+  const current = stored ?? row;
+  // The active snapshot shows the VM as it is; an older stored one may lack these.
+  const media = stored
+    ? {
+        ...(stored.cdromFileId === undefined ? {} : { cdromFileId: stored.cdromFileId }),
+        ...(stored.bootDevices === undefined ? {} : { bootDevices: stored.bootDevices }),
+      }
+    : row
+      ? { cdromFileId: row.cdromDiskId, bootDevices: parseBootDevices(row.bootDevices) }
+      : {};
   const diskIds = [
     ...new Set(
       c
@@ -35,6 +46,7 @@ function toSnapshot(c: Conn, r: SnapshotRow): Snapshot {
       description: current?.description ?? '',
       memoryBytes: current?.memoryBytes ?? 0,
       vcpus: current?.vcpus ?? 1,
+      ...media,
     },
     diskIds,
   };

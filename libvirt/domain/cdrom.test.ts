@@ -5,25 +5,11 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { DomainDesc } from '../host-agent';
+import { DISKS_DOMAIN } from '../../test/fixtures/domain-desc';
 import { bootOrders, isIsoImage, parseCdromTarget } from './cdrom';
 import { domainXml } from './domain-xml';
 
-const desc: DomainDesc = {
-  uuid: '0b7c2d4e-1f2a-4b3c-8d9e-0a1b2c3d4e5f',
-  name: 'vm1',
-  memoryMiB: 256,
-  vcpus: 1,
-  boot: { kind: 'disks' },
-  interfaces: [
-    { mac: '52:54:00:00:00:01', bridge: 'blue', mtu: 1500, model: 'virtio', tap: 'ta1' },
-  ],
-  disks: [
-    { path: '/sd/d2/v', format: 'raw', bus: 'virtio', bootable: false, serial: 'd2' },
-    { path: '/sd/d1/v', format: 'qcow2', bus: 'virtio', bootable: true, serial: 'd1' },
-  ],
-  serialLogPath: '/tmp/vm1.log',
-};
+const desc = DISKS_DOMAIN;
 
 /** `<boot order>` of the device whose XML contains `marker`. */
 function orderOf(xml: string, tag: 'disk' | 'interface', marker: string): string | null {

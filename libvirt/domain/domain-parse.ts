@@ -98,7 +98,14 @@ export function parseDomainXml(xml: string): DomainDesc & { readonly accelerator
     if (first === undefined) fail('neither a kernel nor a disk to boot');
     boot = { kind: 'disk', diskPath: first.path };
     disks = rest;
-  } else if (disks.some((d) => d.bootable)) {
+  } else if (
+    disks.some((d) => d.bootable) ||
+    // Booting from the CD-ROM or the network (issue 16) needs no bootable disk.
+    [
+      ...((devices?.disk as Node[] | undefined) ?? []),
+      ...((devices?.interface as Node[] | undefined) ?? []),
+    ].some((d) => bootOrderOf(d) !== null)
+  ) {
     boot = { kind: 'disks' };
   } else {
     fail('neither a kernel nor a disk to boot');
@@ -151,30 +158,46 @@ export interface ParsedDisk extends DomainDiskDesc {
   readonly target: string;
 }
 
+/** A device's `<boot order='n'/>`, or null when it has none. */
+function bootOrderOf(device: Node): number | null {
+  const order = attr(child(device, 'boot'), 'order');
+  return order === undefined ? null : Number(order);
+}
+
 /**
- * The file-backed disks of a domain XML, in document order. `bootable` = boot order 1. Also
- * used on the live XML to find which target device holds which volume (live snapshots).
+ * The file-backed disks of a domain XML, in document order. Also used on the live XML to find
+ * which target device holds which volume (live snapshots).
+ *
+ * `bootable` is oVirt's disk attachment flag, read back from the boot orders: oVirt gives a
+ * boot order to the bootable disk (VmDeviceCommonUtils.setDiskBootOrder), this product's writer
+ * to the bootable disk first and the others after it, so the bootable disk is the one with the
+ * lowest order among the disks, wherever `hd` stands in `os.boot.devices` (with `cdrom,hd` the
+ * CD-ROM holds order 1 and the bootable disk 2). A domain whose boot devices leave out `hd`
+ * carries no disk orders: none reads as bootable.
  */
 export function parseDomainDisks(xml: string): ParsedDisk[] {
   const doc = parser.parse(xml) as Node;
   const devices = child(child(doc, 'domain'), 'devices');
-  return ((devices?.disk as Node[] | undefined) ?? [])
-    .filter((d) => attr(d, 'device') === 'disk')
-    .map((d) => {
-      const format = attr(child(d, 'driver'), 'type') ?? 'raw';
-      // `serial` is parsed as an array everywhere (the serial console device shares the name).
-      const serials = d.serial;
-      const serial = Array.isArray(serials)
-        ? text({ serial: serials[0] as unknown }, 'serial')
-        : text(d, 'serial');
-      return {
-        path: attr(child(d, 'source'), 'file') ?? '',
-        format: (format === 'qcow2' ? 'qcow2' : 'raw') satisfies VolumeFormat,
-        bus: BUS_OF_TARGET[attr(child(d, 'target'), 'bus') ?? 'virtio'] ?? 'virtio',
-        bootable: attr(child(d, 'boot'), 'order') === '1',
-        ...(d.readonly === undefined ? {} : { readOnly: true }),
-        serial: serial ?? '',
-        target: attr(child(d, 'target'), 'dev') ?? '',
-      };
-    });
+  const disks = ((devices?.disk as Node[] | undefined) ?? []).filter(
+    (d) => attr(d, 'device') === 'disk',
+  );
+  const orders = disks.map(bootOrderOf).filter((o): o is number => o !== null);
+  const firstDiskOrder = orders.length === 0 ? null : Math.min(...orders);
+  return disks.map((d) => {
+    const format = attr(child(d, 'driver'), 'type') ?? 'raw';
+    // `serial` is parsed as an array everywhere (the serial console device shares the name).
+    const serials = d.serial;
+    const serial = Array.isArray(serials)
+      ? text({ serial: serials[0] as unknown }, 'serial')
+      : text(d, 'serial');
+    return {
+      path: attr(child(d, 'source'), 'file') ?? '',
+      format: (format === 'qcow2' ? 'qcow2' : 'raw') satisfies VolumeFormat,
+      bus: BUS_OF_TARGET[attr(child(d, 'target'), 'bus') ?? 'virtio'] ?? 'virtio',
+      bootable: firstDiskOrder !== null && bootOrderOf(d) === firstDiskOrder,
+      ...(d.readonly === undefined ? {} : { readOnly: true }),
+      serial: serial ?? '',
+      target: attr(child(d, 'target'), 'dev') ?? '',
+    };
+  });
 }

@@ -7,20 +7,13 @@
  * working password; no ticket, a used one, a foreign Origin, a stopped VM or a bad value are
  * refused with clear answers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 import { ByteQueue, rfbLogin } from '../support/rfb-client';
 import { hostTestSkipReason } from '../support/run-prefix';
-import {
-  API,
-  type Appliance,
-  entity,
-  items,
-  type Reply,
-  startAppliance,
-  uniqueName,
-} from './support';
+import { consoleVm } from './console-vm';
+import { entity, items } from './support';
 
 const skip = hostTestSkipReason();
 if (skip) console.log(`graphics-rest.test.ts skipped: ${skip}`);
@@ -53,68 +46,42 @@ function openWs(
 }
 
 describe.skipIf(Boolean(skip))('graphics consoles over REST and the WebSocket', () => {
-  let a: Appliance;
-  let vmId = '';
-  const req = (method: string, path: string, body?: string): Promise<Reply> =>
-    a.request(method, `${API}${path}`, body === undefined ? {} : { body });
-
-  beforeAll(async () => {
-    a = await startAppliance();
-    const vm = await req(
-      'POST',
-      '/vms',
-      `<vm><memory>${String(192 * 1024 * 1024)}</memory><name>${uniqueName('scr')}</name><cluster><name>Default</name></cluster><template><name>tiny</name></template></vm>`,
-    );
-    expect(vm.status, vm.text).toBe(201);
-    vmId = String(entity(vm.body, 'vm').id);
-  });
-
-  afterAll(async () => {
-    if (vmId !== '') {
-      await req('POST', `/vms/${vmId}/stop`, '<action/>').catch(() => undefined);
-      await req('DELETE', `/vms/${vmId}`).catch(() => undefined);
-    }
-    await a?.stop();
-  });
+  const vm = consoleVm('scr');
+  const { req } = vm;
 
   it('refuses a ticket while the VM is down, and lists the console without a port', async () => {
-    const list = await req('GET', `/vms/${vmId}/graphicsconsoles?current=true`);
+    const list = await req('GET', `/vms/${vm.vmId}/graphicsconsoles?current=true`);
     expect(list.status).toBe(200);
     const [c] = items(list.body, 'graphics_consoles', 'graphics_console');
     expect(c?.id).toBe(VNC_ID);
     expect(c?.protocol).toBe('vnc');
     expect(c).not.toHaveProperty('port');
-    const t = await req('POST', `/vms/${vmId}/graphicsconsoles/${VNC_ID}/ticket`, '<action/>');
+    const t = await vm.ticket(VNC_ID);
     expect(t.status).toBe(409);
     expect(t.text).toMatch(/not running/i);
   });
 
   it('shows VNC on 127.0.0.1, issues tickets that work once, and a .vv file', async () => {
-    const start = await req('POST', `/vms/${vmId}/start`, '<action/>');
+    const start = await req('POST', `/vms/${vm.vmId}/start`, '<action/>');
     expect(start.status, start.text).toBe(200);
 
-    const list = await req('GET', `/vms/${vmId}/graphicsconsoles?current=true`);
+    const list = await req('GET', `/vms/${vm.vmId}/graphicsconsoles?current=true`);
     const [c] = items(list.body, 'graphics_consoles', 'graphics_console');
     expect(c?.address).toBe('127.0.0.1');
     expect(Number(c?.port)).toBeGreaterThanOrEqual(5900);
     // Without current=true oVirt leaves address and port out.
-    const plain = await req('GET', `/vms/${vmId}/graphicsconsoles/${VNC_ID}`);
+    const plain = await req('GET', `/vms/${vm.vmId}/graphicsconsoles/${VNC_ID}`);
     expect(plain.status).toBe(200);
     expect(entity(plain.body, 'graphics_console')).not.toHaveProperty('port');
-    expect((await req('GET', `/vms/${vmId}/graphicsconsoles/nope`)).status).toBe(404);
+    expect((await req('GET', `/vms/${vm.vmId}/graphicsconsoles/nope`)).status).toBe(404);
 
-    const bad = await req(
-      'POST',
-      `/vms/${vmId}/graphicsconsoles/${VNC_ID}/ticket`,
+    const bad = await vm.ticket(
+      VNC_ID,
       '<action><ticket><value>far-too-long-for-vnc</value></ticket></action>',
     );
     expect(bad.status).toBe(400);
 
-    const t = await req(
-      'POST',
-      `/vms/${vmId}/graphicsconsoles/${VNC_ID}/ticket`,
-      '<action><ticket><expiry>60</expiry></ticket></action>',
-    );
+    const t = await vm.ticket(VNC_ID, '<action><ticket><expiry>60</expiry></ticket></action>');
     expect(t.status, t.text).toBe(200);
     const action = entity(t.body, 'action');
     expect(action.status).toBe('complete');
@@ -122,7 +89,7 @@ describe.skipIf(Boolean(skip))('graphics consoles over REST and the WebSocket', 
     expect(ticket.expiry).toBe('60');
     expect(ticket.value).toMatch(/^\S{8}$/);
 
-    const ws = `${a.origin.replace(/^http/, 'ws')}${WS_PATH}`;
+    const ws = `${vm.a.origin.replace(/^http/, 'ws')}${WS_PATH}`;
     // A page of another site may not use a ticket it somehow learned.
     expect(await openWs(`${ws}${ticket.value}`, { Origin: 'http://evil.example' })).toEqual({
       status: 403,
@@ -142,11 +109,7 @@ describe.skipIf(Boolean(skip))('graphics consoles over REST and the WebSocket', 
     expect(await openWs(`${ws}${ticket.value}`)).toEqual({ status: 401 });
     expect(await openWs(ws)).toEqual({ status: 401 });
 
-    const vv = await req(
-      'POST',
-      `/vms/${vmId}/graphicsconsoles/${VNC_ID}/remoteviewerconnectionfile`,
-      '<action/>',
-    );
+    const vv = await vm.vvFile(VNC_ID);
     expect(vv.status, vv.text).toBe(200);
     const text = String(entity(vv.body, 'action').remote_viewer_connection_file);
     expect(text).toContain('[virt-viewer]');

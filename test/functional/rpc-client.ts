@@ -4,9 +4,10 @@
  * and a {@link ConsoleSession} over the SSE console + `POST …/input`, so the guest-console
  * driver of test/support works through the HTTP transport the web UI uses.
  */
+import { sseMessages } from '../../cli/engine/sse';
 import type { ConsoleSession } from '../../libvirt/host-agent';
 
-/** Minimal SSE reader over fetch: calls `onEvent` per message until aborted. */
+/** The stream at `url` (the CLI's SSE reader): calls `onEvent` per message until aborted. */
 export async function readSse(
   url: string,
   token: string,
@@ -15,27 +16,8 @@ export async function readSse(
 ): Promise<void> {
   const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal });
   if (res.body === null) throw new Error(`no body from ${url}: ${res.status}`);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for (;;) {
-      const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
-      if (chunk.done) return;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let sep: number;
-      while ((sep = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, sep);
-        buffer = buffer.slice(sep + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event: ')) event = line.slice(7);
-          else if (line.startsWith('data: ')) data.push(line.slice(6));
-        }
-        if (data.length > 0) onEvent(event, data.join('\n'));
-      }
-    }
+    for await (const m of sseMessages(res.body)) onEvent(m.event, m.data);
   } catch (err) {
     if (!signal.aborted) throw err;
   }

@@ -20,15 +20,8 @@ import { openVvFile, remoteViewerProblem } from '../support/remote-viewer';
 import { hostTestSkipReason } from '../support/run-prefix';
 import { SPICE_LINK_OK, SPICE_LINK_PERMISSION_DENIED, spiceLink } from '../support/spice-link';
 import { pixelStats, toPng } from '../support/xwd';
-import {
-  API,
-  type Appliance,
-  entity,
-  items,
-  type Reply,
-  startAppliance,
-  uniqueName,
-} from './support';
+import { consoleVm } from './console-vm';
+import { entity } from './support';
 
 const hostSkip = hostTestSkipReason();
 const spiceSkip = hostSkip ?? ((await qemuHasSpice()) ? null : 'this QEMU has no SPICE');
@@ -49,24 +42,16 @@ async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | nul
 }
 
 describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer', () => {
-  let a: Appliance;
-  let vmId = '';
+  const vm = consoleVm('spice');
+  const { req, consoles } = vm;
   let scratch = '';
-  const req = (method: string, path: string, body?: string): Promise<Reply> =>
-    a.request(method, `${API}${path}`, body === undefined ? {} : { body });
-  const consoles = async (): Promise<Record<string, unknown>[]> =>
-    items(
-      (await req('GET', `/vms/${vmId}/graphicsconsoles?current=true`)).body,
-      'graphics_consoles',
-      'graphics_console',
-    );
   const infoSpice = async (): Promise<string> =>
     (
       await run('virsh', [
         '-c',
         'qemu:///system',
         'qemu-monitor-command',
-        vmId,
+        vm.vmId,
         '--hmp',
         'info spice',
       ])
@@ -74,22 +59,9 @@ describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer',
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'aio-spice-'));
-    a = await startAppliance();
-    const vm = await req(
-      'POST',
-      '/vms',
-      `<vm><memory>${String(192 * 1024 * 1024)}</memory><name>${uniqueName('spice')}</name><cluster><name>Default</name></cluster><template><name>tiny</name></template></vm>`,
-    );
-    expect(vm.status, vm.text).toBe(201);
-    vmId = String(entity(vm.body, 'vm').id);
   });
 
   afterAll(async () => {
-    if (vmId !== '') {
-      await req('POST', `/vms/${vmId}/stop`, '<action/>').catch(() => undefined);
-      await req('DELETE', `/vms/${vmId}`).catch(() => undefined);
-    }
-    await a?.stop();
     if (scratch !== '') await rm(scratch, { recursive: true, force: true });
   });
 
@@ -100,16 +72,16 @@ describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer',
       [SPICE_ID, 'spice'],
     ]);
     expect(list[1]).not.toHaveProperty('port');
-    const one = await req('GET', `/vms/${vmId}/graphicsconsoles/${SPICE_ID}`);
+    const one = await req('GET', `/vms/${vm.vmId}/graphicsconsoles/${SPICE_ID}`);
     expect(one.status).toBe(200);
     expect(entity(one.body, 'graphics_console').protocol).toBe('spice');
-    const t = await req('POST', `/vms/${vmId}/graphicsconsoles/${SPICE_ID}/ticket`, '<action/>');
+    const t = await vm.ticket(SPICE_ID);
     expect(t.status).toBe(409);
     expect(t.text).toMatch(/not running/i);
   });
 
   it('listens on loopback, refuses until a ticket, then takes only that ticket', async () => {
-    const start = await req('POST', `/vms/${vmId}/start`, '<action/>');
+    const start = await req('POST', `/vms/${vm.vmId}/start`, '<action/>');
     expect(start.status, start.text).toBe(200);
 
     const [vnc, spice] = await consoles();
@@ -119,7 +91,7 @@ describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer',
     expect(port).toBeGreaterThanOrEqual(5900);
     expect(port).not.toBe(Number(vnc?.port));
     // The live domain: SPICE bound to loopback, no TLS port, nothing on other addresses.
-    const xml = (await run('virsh', ['-c', 'qemu:///system', 'dumpxml', vmId])).stdout;
+    const xml = (await run('virsh', ['-c', 'qemu:///system', 'dumpxml', vm.vmId])).stdout;
     const tag = /<graphics\b[^>]*type=['"]spice['"][^>]*>/.exec(xml)?.[0] ?? '';
     expect(tag).toMatch(/listen=['"]127\.0\.0\.1['"]/);
     expect(tag).not.toMatch(/tlsPort=['"][1-9]/);
@@ -131,17 +103,15 @@ describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer',
     expect(await spiceLink('127.0.0.1', port, '')).toBe(SPICE_LINK_PERMISSION_DENIED);
     expect(await spiceLink('127.0.0.1', port, 'guess-me')).toBe(SPICE_LINK_PERMISSION_DENIED);
 
-    const tooLong = await req(
-      'POST',
-      `/vms/${vmId}/graphicsconsoles/${SPICE_ID}/ticket`,
+    const tooLong = await vm.ticket(
+      SPICE_ID,
       `<action><ticket><value>${'x'.repeat(61)}</value></ticket></action>`,
     );
     expect(tooLong.status).toBe(400);
     // Longer than VNC allows (8), fine for SPICE.
     const chosen = 'spice-ticket-0123456789';
-    const t = await req(
-      'POST',
-      `/vms/${vmId}/graphicsconsoles/${SPICE_ID}/ticket`,
+    const t = await vm.ticket(
+      SPICE_ID,
       `<action><ticket><value>${chosen}</value><expiry>60</expiry></ticket></action>`,
     );
     expect(t.status, t.text).toBe(200);
@@ -151,7 +121,7 @@ describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer',
 
     // A SPICE ticket is not a WebSocket (noVNC) ticket.
     const ws = new WebSocket(
-      `${a.origin.replace(/^http/, 'ws')}/ovirt-engine/services/graphics/${chosen}`,
+      `${vm.a.origin.replace(/^http/, 'ws')}/ovirt-engine/services/graphics/${chosen}`,
       ['binary'],
     );
     const status = await new Promise<number>((resolve, reject) => {
@@ -168,7 +138,7 @@ describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer',
     expect(status).toBe(401);
 
     // A generated SPICE ticket replaces the chosen one.
-    const gen = await req('POST', `/vms/${vmId}/graphicsconsoles/${SPICE_ID}/ticket`, '<action/>');
+    const gen = await vm.ticket(SPICE_ID);
     const value = (entity(gen.body, 'action').ticket as { value: string }).value;
     expect(value).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(await spiceLink('127.0.0.1', port, chosen)).toBe(SPICE_LINK_PERMISSION_DENIED);
@@ -177,11 +147,7 @@ describe.skipIf(Boolean(spiceSkip))('SPICE console over REST and remote-viewer',
 
   it.skipIf(Boolean(viewerSkip))('opens the .vv file in remote-viewer under Xvfb', async () => {
     const [, spice] = await consoles();
-    const vv = await req(
-      'POST',
-      `/vms/${vmId}/graphicsconsoles/${SPICE_ID}/remoteviewerconnectionfile`,
-      '<action/>',
-    );
+    const vv = await vm.vvFile(SPICE_ID);
     expect(vv.status, vv.text).toBe(200);
     const text = String(entity(vv.body, 'action').remote_viewer_connection_file);
     expect(text).toContain('type=spice');

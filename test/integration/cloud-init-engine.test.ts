@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { type Conn, type Database, openDatabase } from '../../db/client';
 import type { CloudInitSeedRequest, DomainDesc } from '../../libvirt/host-agent';
@@ -20,14 +20,15 @@ import {
   vmInitialization,
 } from '../../main/engine/commands/vm/vm-initialization';
 import {
+  addVmWithBootDisk,
   ADMIN,
+  eachRecordingHarness,
   expectRefused,
   type Harness,
   must,
-  removeDir,
   startHarness,
 } from '../fixtures/engine-harness';
-import { RecordingHostAgent } from '../fixtures/recording-host-agent';
+import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
 let agent: RecordingHostAgent;
@@ -38,14 +39,7 @@ const PASSWORD = 'S3cret-never-shown';
 const KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl lab@aio';
 
-beforeEach(async () => {
-  agent = new RecordingHostAgent();
-  h = await startHarness(agent);
-});
-afterEach(async () => {
-  await h.close();
-  removeDir(h.dir);
-});
+eachRecordingHarness((s) => ({ h, agent } = s));
 
 const full = (address = '10.50.0.5'): Initialization => ({
   hostName: 'web1.lab.internal',
@@ -81,26 +75,12 @@ async function wired(vmId: string, name = 'nic1'): Promise<void> {
 
 /** A down disk VM (Blank + one bootable disk) with a vNIC on an isolated network. */
 async function diskVm(name: string, init?: Initialization): Promise<string> {
-  const vm = await h.ok('AddVm', {
-    name,
-    cluster: CL,
-    template: { name: 'Blank' },
-    ...(init ? { initialization: init } : {}),
+  const { vmId } = await addVmWithBootDisk(h, name, {
+    sizeBytes: GiB,
+    vm: init ? { initialization: init } : {},
   });
-  const a = await h.ok('AddDiskAttachment', {
-    vmId: vm.id,
-    bootable: true,
-    disk: {
-      name: `${name}_d`,
-      format: 'cow',
-      provisionedSize: GiB,
-      storageDomain: { name: 'local' },
-    },
-  });
-  for (let i = 0; i < 200 && (await h.ok('GetDiskById', { id: a.id })).status === 'locked'; i++)
-    await new Promise((r) => setTimeout(r, 10));
-  await wired(vm.id);
-  return vm.id;
+  await wired(vmId);
+  return vmId;
 }
 
 /** The engine's database through a second connection (the engine-internal reads). */

@@ -6,18 +6,19 @@
  * and run once reach the domain description. Every refusal asserts oVirt's key and category
  * AND that nothing changed.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { DomainDesc } from '../../libvirt/host-agent';
 import { CDROM_ID } from '../../main/contract/cdroms';
 import {
+  addSmallDisk,
+  addVmWithBootDisk,
+  eachRecordingHarness,
   expectRefused,
   type Harness,
   must,
-  removeDir,
-  startHarness,
 } from '../fixtures/engine-harness';
-import { RecordingHostAgent } from '../fixtures/recording-host-agent';
+import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
 let agent: RecordingHostAgent;
@@ -25,45 +26,12 @@ const MiB = 1024 ** 2;
 const CL = { name: 'Default' };
 const SD = { name: 'local' };
 
-beforeEach(async () => {
-  agent = new RecordingHostAgent();
-  h = await startHarness(agent);
-});
-afterEach(async () => {
-  await h.close();
-  removeDir(h.dir);
-});
+eachRecordingHarness((s) => ({ h, agent } = s));
 
-async function diskOk(id: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await h.ok('GetDiskById', { id })).status !== 'locked') return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('disk still locked');
-}
+const newDisk = (name: string, contentType: 'iso' | 'data'): Promise<string> =>
+  addSmallDisk(h, name, contentType);
 
-async function newDisk(name: string, contentType: 'iso' | 'data'): Promise<string> {
-  const d = await h.ok('AddDisk', {
-    name,
-    format: 'raw',
-    provisionedSize: 16 * MiB,
-    storageDomain: SD,
-    contentType,
-  });
-  await diskOk(d.id);
-  return d.id;
-}
-
-async function vmWithDisk(name: string): Promise<string> {
-  const vm = await h.ok('AddVm', { name, cluster: CL, template: { name: 'Blank' } });
-  const a = await h.ok('AddDiskAttachment', {
-    vmId: vm.id,
-    bootable: true,
-    disk: { name: `${name}_d`, format: 'cow', provisionedSize: 64 * MiB, storageDomain: SD },
-  });
-  await diskOk(a.id);
-  return vm.id;
-}
+const vmWithDisk = async (name: string): Promise<string> => (await addVmWithBootDisk(h, name)).vmId;
 
 const lastStart = (): DomainDesc =>
   must(agent.calls.filter((c) => c.method === 'domainStart').at(-1)).args[0] as DomainDesc;

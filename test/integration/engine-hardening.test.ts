@@ -5,30 +5,24 @@
  * host-device-names.test.ts). Every refusal asserts the oVirt-style key and category AND that
  * nothing changed (data tables and the host).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Host } from '../../main/contract/hosts';
 import {
+  eachRecordingHarness,
   expectRefused,
   type Harness,
   must,
-  removeDir,
-  startHarness,
 } from '../fixtures/engine-harness';
-import { RecordingHostAgent } from '../fixtures/recording-host-agent';
+import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
 let agent: RecordingHostAgent;
 let host: Host;
 
-beforeEach(async () => {
-  agent = new RecordingHostAgent();
-  h = await startHarness(agent);
+eachRecordingHarness(async (s) => {
+  ({ h, agent } = s);
   host = must((await h.ok('GetAllHosts', {}))[0], 'host');
-});
-afterEach(async () => {
-  await h.close();
-  removeDir(h.dir);
 });
 
 const DC = { name: 'Default' };

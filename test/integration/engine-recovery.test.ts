@@ -9,26 +9,21 @@
 import { join } from 'node:path';
 
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { HostError, HostErrorCode, httpStatusOf } from '../../main/contract/errors';
 import type { Host } from '../../main/contract/hosts';
 import { checkHost } from '../../main/engine/host-monitor';
-import { type Harness, must, removeDir, startHarness } from '../fixtures/engine-harness';
-import { RecordingHostAgent } from '../fixtures/recording-host-agent';
+import { eachRecordingHarness, type Harness, must, startHarness } from '../fixtures/engine-harness';
+import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
 let agent: RecordingHostAgent;
 let host: Host;
 
-beforeEach(async () => {
-  agent = new RecordingHostAgent();
-  h = await startHarness(agent);
+eachRecordingHarness(async (s) => {
+  ({ h, agent } = s);
   host = must((await h.ok('GetAllHosts', {}))[0], 'host');
-});
-afterEach(async () => {
-  await h.close();
-  removeDir(h.dir);
 });
 
 const DC = { name: 'Default' };

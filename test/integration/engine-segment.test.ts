@@ -4,31 +4,23 @@
  * (real SQLite, real migrations, the recording host agent whose segment calls are checked by
  * the host layer's real pure plan rules). Refusals assert the fault and that nothing changed.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { SegmentPlan } from '../../libvirt/host-agent';
 import type { Network } from '../../main/contract/networks';
 import type { OpInput } from '../../main/contract/operations';
 import {
+  eachRecordingHarness,
   expectRefused,
   type Harness,
   must,
-  removeDir,
-  startHarness,
 } from '../fixtures/engine-harness';
-import { RecordingHostAgent } from '../fixtures/recording-host-agent';
+import type { RecordingHostAgent } from '../fixtures/recording-host-agent';
 
 let h: Harness;
 let agent: RecordingHostAgent;
 
-beforeEach(async () => {
-  agent = new RecordingHostAgent();
-  h = await startHarness(agent);
-});
-afterEach(async () => {
-  await h.close();
-  removeDir(h.dir);
-});
+eachRecordingHarness((s) => ({ h, agent } = s));
 
 const DC = { name: 'Default' };
 const CL = { name: 'Default' };

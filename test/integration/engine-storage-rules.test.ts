@@ -4,14 +4,14 @@
  * migrations and the recording host agent's in-memory volume model. Every refusal asserts the
  * oVirt key and category AND that nothing changed (tables, host, volumes).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Disk } from '../../main/contract/disks';
 import {
+  eachRecordingHarness,
   expectRefused,
   type Harness,
   must,
-  removeDir,
   startHarness,
 } from '../fixtures/engine-harness';
 import { RecordingHostAgent } from '../fixtures/recording-host-agent';
@@ -22,14 +22,7 @@ const GiB = 1024 ** 3;
 const CL = { name: 'Default' };
 const SD = { name: 'local' };
 
-beforeEach(async () => {
-  agent = new RecordingHostAgent();
-  h = await startHarness(agent);
-});
-afterEach(async () => {
-  await h.close();
-  removeDir(h.dir);
-});
+eachRecordingHarness((s) => ({ h, agent } = s));
 
 async function until<T>(
   what: string,

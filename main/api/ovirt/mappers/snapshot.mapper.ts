@@ -33,6 +33,10 @@ export function snapshotDoc(base: string, s: Snapshot): DocObject {
       description: s.vm.description || undefined,
       cpu: { topology: { cores: 1, sockets: s.vm.vcpus, threads: 1 } },
       memory: s.vm.memoryBytes,
+      // The boot order it recorded (issue 16), as the VM shows it; absent in older snapshots.
+      ...(s.vm.bootDevices === undefined
+        ? {}
+        : { os: { boot: { devices: { device: [...s.vm.bootDevices] } } } }),
     },
   };
 }

@@ -133,7 +133,7 @@ export const CreateSnapshotCommand = defineCommand<'CreateSnapshot', Plan>({
         type: 'regular',
         status: first ? 'locked' : 'ok',
         description: input.description,
-        vmConfiguration: JSON.stringify(configurationOf(plan.vm)),
+        vmConfiguration: JSON.stringify(configurationOf(tx, plan.vm)),
         persistMemoryState: false,
       });
       for (const id of diskIds) disksRepo.update(tx, id, { status: 'locked' });

@@ -3,7 +3,8 @@
  * RestoreSnapshot (`POST /vms/{v}/snapshots/{s}/restore` = oVirt's preview + commit), VM down:
  * each disk of the snapshot gets a new active overlay on the volume the snapshot froze; the
  * volumes above it and the snapshots taken after it are discarded; the VM's configuration
- * (memory, vCPUs, description) comes back from the snapshot. The snapshot itself stays.
+ * (memory, vCPUs, description, the CD-ROM's ISO and the boot order) comes back from the
+ * snapshot. The snapshot itself stays.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -20,7 +21,7 @@ import { recordIntent } from '../storage/storage-intents';
 import { runInline } from '../storage/storage-job';
 import { volumeFormatOf, volumePath } from '../storage/storage-paths';
 import { ensureSpace, QCOW2_OVERHEAD } from '../storage/storage-space';
-import { validateSnapshotVolumes } from './snapshot-common';
+import { restoredMedia, validateSnapshotVolumes } from './snapshot-common';
 
 interface Layer {
   readonly diskId: string;
@@ -159,6 +160,7 @@ export const RestoreSnapshotCommand = defineCommand<'RestoreSnapshot', Plan>({
           memoryBytes: plan.snapshot.vm.memoryBytes || undefined,
           vcpus: plan.snapshot.vm.vcpus || undefined,
           description: plan.snapshot.vm.description,
+          ...restoredMedia(tx, plan.snapshot.vm),
         });
       },
     });

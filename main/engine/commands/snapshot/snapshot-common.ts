@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Shared checks of the snapshot commands. */
 import type { Conn } from '../../../../db/client';
-import { type VolumeRow, volumesRepo } from '../../../../db/repos/disks.repo';
+import { disksRepo, type VolumeRow, volumesRepo } from '../../../../db/repos/disks.repo';
 import { snapshotsRepo } from '../../../../db/repos/snapshots.repo';
+import { DEFAULT_BOOT_DEVICES } from '../../../contract/cdroms';
 import type { Snapshot, SnapshotVmConfiguration } from '../../../contract/snapshots';
 import type { Vm } from '../../../contract/vms';
 import { failWith, firstFailure, type ValidationResult } from '../../validation';
@@ -11,6 +12,7 @@ import {
   validateDisksFree,
   validateVmDownForStorage,
 } from '../../validators/storage.validator';
+import { vmCdrom } from '../vm/cdrom-common';
 
 /** A snapshot operation is running on the VM (a snapshot is `locked`). */
 export function validateNoSnapshotInProgress(c: Conn, vm: Vm): ValidationResult {
@@ -19,12 +21,36 @@ export function validateNoSnapshotInProgress(c: Conn, vm: Vm): ValidationResult 
   );
 }
 
-export const configurationOf = (vm: Vm): SnapshotVmConfiguration => ({
+/** What a snapshot of `vm` records, with the ISO in its CD-ROM (persistent configuration). */
+export const configurationOf = (c: Conn, vm: Vm): SnapshotVmConfiguration => ({
   name: vm.name,
   description: vm.description,
   memoryBytes: vm.memoryBytes,
   vcpus: vm.vcpus,
+  cdromFileId: vmCdrom(c, vm.id, false)?.fileId ?? null,
+  bootDevices: vm.bootDevices ?? DEFAULT_BOOT_DEVICES,
 });
+
+/**
+ * The VM columns a restore of `config` writes besides memory, vCPUs and description: the boot
+ * order, and the CD-ROM's ISO if that disk is still an ISO disk (read in the restore's own
+ * transaction; one removed since leaves the drive empty, as the start would refuse it).
+ */
+export function restoredMedia(
+  tx: Conn,
+  config: SnapshotVmConfiguration,
+): { cdromDiskId?: string | null; bootDevices?: string } {
+  const iso =
+    config.cdromFileId === undefined || config.cdromFileId === null
+      ? null
+      : disksRepo.findRow(tx, config.cdromFileId);
+  return {
+    ...(config.cdromFileId === undefined
+      ? {}
+      : { cdromDiskId: iso?.contentType === 'iso' ? iso.id : null }),
+    ...(config.bootDevices === undefined ? {} : { bootDevices: config.bootDevices.join(',') }),
+  };
+}
 
 /** The regular snapshot `id` of the VM, or the not-found / active-snapshot failure. */
 export function regularSnapshot(

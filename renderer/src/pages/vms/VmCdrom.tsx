@@ -19,11 +19,11 @@ import { useState } from 'react';
 
 import type { BootDevice } from '../../../../main/contract/cdroms';
 import type { Vm } from '../../../../main/contract/vms';
-import { formatBytes } from '../../components/bytes';
 import { Fault } from '../../components/Fault';
 import { domId } from '../../components/ids';
 import { useClient } from '../../context';
 import { useQuery } from '../../hooks';
+import { DiskPicker } from './DiskPicker';
 
 /** Boot orders offered (oVirt's first and second device). */
 export const BOOT_ORDERS: readonly { label: string; devices: readonly BootDevice[] }[] = [
@@ -98,30 +98,16 @@ export function VmCdrom({ vm }: { vm: Vm }) {
           </DescriptionListGroup>
         )}
       </DescriptionList>
-      <Flex style={{ marginTop: 16 }} alignItems={{ default: 'alignItemsCenter' }}>
-        <FlexItem>
-          <FormSelect
-            id={domId('vm', vm.name, 'cdrom-iso')}
-            aria-label="ISO image to insert"
-            value={choice}
-            onChange={(_e, v) => {
-              setChoice(v);
-            }}
-          >
-            <FormSelectOption
-              value=""
-              label={isos.length ? 'Choose an ISO image' : 'No ISO images (upload an .iso file)'}
-              isPlaceholder
-            />
-            {isos.map((d) => (
-              <FormSelectOption
-                key={d.id}
-                value={d.id}
-                label={`${d.name} (${formatBytes(d.provisionedSize)})`}
-              />
-            ))}
-          </FormSelect>
-        </FlexItem>
+      <DiskPicker
+        id={domId('vm', vm.name, 'cdrom-iso')}
+        label="ISO image to insert"
+        disks={isos}
+        value={choice}
+        onChange={setChoice}
+        choose="Choose an ISO image"
+        none="No ISO images (upload an .iso file)"
+        style={{ marginTop: 16 }}
+      >
         <FlexItem>
           <Button
             id={domId('vm', vm.name, 'cdrom-insert')}
@@ -160,7 +146,7 @@ export function VmCdrom({ vm }: { vm: Vm }) {
             Run once from this CD
           </Button>
         </FlexItem>
-      </Flex>
+      </DiskPicker>
       <Flex style={{ marginTop: 16 }} alignItems={{ default: 'alignItemsCenter' }}>
         <FlexItem>Boot order</FlexItem>
         <FlexItem>

@@ -5,7 +5,6 @@
 import {
   Button,
   Checkbox,
-  Flex,
   FlexItem,
   FormSelect,
   FormSelectOption,
@@ -31,6 +30,7 @@ import { useClient } from '../../context';
 import { useQuery } from '../../hooks';
 import { INTERFACE_LABELS } from '../storage/disk-form';
 import { NewDiskDialog } from '../storage/NewDiskDialog';
+import { DiskPicker } from './DiskPicker';
 
 export function VmDisks({ vm }: { vm: Vm }) {
   const client = useClient();
@@ -89,30 +89,16 @@ export function VmDisks({ vm }: { vm: Vm }) {
             </Button>
           </ToolbarItem>
           <ToolbarItem>
-            <Flex alignItems={{ default: 'alignItemsCenter' }}>
-              <FlexItem>
-                <FormSelect
-                  id={domId('vm', vm.name, 'existing-disk')}
-                  aria-label="Existing disk to attach"
-                  value={existingId}
-                  onChange={(_e, v) => {
-                    setExistingId(v);
-                  }}
-                >
-                  <FormSelectOption
-                    value=""
-                    label={floating.length ? 'Choose a disk that is not attached' : 'No free disks'}
-                    isPlaceholder
-                  />
-                  {floating.map((d) => (
-                    <FormSelectOption
-                      key={d.id}
-                      value={d.id}
-                      label={`${d.name} (${formatBytes(d.provisionedSize)}, ${d.format === 'cow' ? 'qcow2' : 'raw'})`}
-                    />
-                  ))}
-                </FormSelect>
-              </FlexItem>
+            <DiskPicker
+              id={domId('vm', vm.name, 'existing-disk')}
+              label="Existing disk to attach"
+              disks={floating}
+              value={existingId}
+              onChange={setExistingId}
+              choose="Choose a disk that is not attached"
+              none="No free disks"
+              detail={(d) => (d.format === 'cow' ? 'qcow2' : 'raw')}
+            >
               <FlexItem>
                 <Checkbox
                   id={domId('vm', vm.name, 'existing-disk-bootable')}
@@ -144,7 +130,7 @@ export function VmDisks({ vm }: { vm: Vm }) {
                   Attach
                 </Button>
               </FlexItem>
-            </Flex>
+            </DiskPicker>
           </ToolbarItem>
         </ToolbarContent>
       </Toolbar>
