@@ -3,7 +3,7 @@
  * `aio-host-agent` — run this host's agent for a remote engine (issue 17):
  *
  *   npm run host-agent -- --state-dir /var/lib/aio-host --listen 0.0.0.0:54321 \
- *     --engine ENGINE:54323 --token TOKEN --ca-hash sha256:HEX     # first start: enroll
+ *     --engine ENGINE:54323 --token=TOKEN --ca-hash sha256:HEX     # first start: enroll
  *   npm run host-agent -- --state-dir /var/lib/aio-host --listen 0.0.0.0:54321   # later
  *
  * The token and CA hash come from the engine (`POST /hosts` answers them; the Hosts page

@@ -115,7 +115,7 @@ describe.skipIf(Boolean(unavailable))('remote hosts on simulated hosts', () => {
     expect(enrollment.engineAddress).toMatch(
       new RegExp(`^${must(underlay).net.replace(/\./g, '\\.')}\\.1:\\d+$`),
     );
-    expect(enrollment.command).toContain(`--token ${enrollment.token}`);
+    expect(enrollment.command).toContain(`--token=${enrollment.token}`);
     // Bad input: clear faults, nothing added.
     expect((await err('AddHost', { name: `${prefix}-b`, address: '10.9.9.9' })).code).toBe(
       'ACTION_TYPE_FAILED_NAME_ALREADY_USED',

@@ -43,7 +43,7 @@ describe.skipIf(!isRoot)('/hosts: add, enroll, remove (REST)', () => {
     expect(token.length).toBeGreaterThanOrEqual(40);
     expect(String(at(host, 'enrollment.ca_hash'))).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(String(at(host, 'enrollment.engine_address'))).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(String(at(host, 'enrollment.command'))).toContain(`--token ${token}`);
+    expect(String(at(host, 'enrollment.command'))).toContain(`--token=${token}`);
     // The token is not kept: reading the host does not show it.
     const read = await app().request('GET', `/ovirt-engine/api/hosts/${id}`);
     expect(read.text).not.toContain(token);

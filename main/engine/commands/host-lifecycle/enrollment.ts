@@ -38,7 +38,8 @@ export async function enrollmentOf(
     '--state-dir /var/lib/aio-host',
     `--listen ${listen}`,
     `--engine ${engine ?? 'ENGINE:PORT'}`,
-    `--token ${token}`,
+    // `=`: a base64url token may start with `-`, which parseArgs would read as an option.
+    `--token=${token}`,
     `--ca-hash ${pki.caHash}`,
   ].join(' ');
   return {
