@@ -17,6 +17,12 @@ export interface HostNetworkChange {
   /** Whether to talk to the host at all (false: the DB change is enough, e.g. host down). */
   readonly pushToHost: boolean;
   readonly commitOnSuccess?: boolean;
+  /**
+   * May the caller be answered after the database step when the host is busy, the host step
+   * following in the host's next turn (coalesce.ts)? Only when this change is all the host work
+   * of its command (one host), since a later failure undoes exactly this change.
+   */
+  readonly deferrable?: boolean;
 }
 
 /** A change to rows every host shares (a network's cluster link or its label). */

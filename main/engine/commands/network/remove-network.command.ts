@@ -14,6 +14,7 @@ import {
 } from '../../../../db/repos/networks.repo';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
+import { untilSettled } from '../../host-network';
 import { applyHostNetworks, REACHABLE } from '../../host-networks';
 import { invalid, notFound, valid } from '../../validation';
 import { notUsedByVms } from '../../validators/usage.validator';
@@ -42,11 +43,17 @@ export const RemoveNetworkCommand = defineCommand<'RemoveNetwork', Network>({
     const failure = notUsedByVms(ctx.database.db, network);
     return failure ? invalid(failure) : valid(network);
   },
-  execute: async (ctx, input) => {
+  execute: async (ctx, input, network) => {
     const c = ctx.database.db;
-    const hostIds = [
+    const attachedHosts = (): string[] => [
       ...new Set(networkAttachmentsRepo.listByNetwork(c, input.id).map((a) => a.hostId)),
     ];
+    let hostIds = attachedHosts();
+    // A detach answered while its host was busy may still be undone: wait for it first.
+    if (hostIds.length === 0) {
+      await untilSettled(ctx, network.vdsmName);
+      hostIds = attachedHosts();
+    }
     // Hosts first, one at a time; the last one also deletes the network itself.
     for (const [i, hostId] of hostIds.entries()) {
       const last = i === hostIds.length - 1;
@@ -68,6 +75,7 @@ export const RemoveNetworkCommand = defineCommand<'RemoveNetwork', Network>({
           if (last) deleteNetworkRows(tx, input.id);
         },
         pushToHost: host !== null && REACHABLE.includes(host.status),
+        deferrable: hostIds.length === 1,
       });
     }
     if (hostIds.length === 0) {
