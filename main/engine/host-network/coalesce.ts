@@ -34,6 +34,7 @@ import type { ReportedNetwork } from '../../../libvirt/host-agent';
 import { lockKey } from '../command';
 import type { EngineServices } from '../context';
 import { unresolvedIntents } from '../intents';
+import { CommandFailure } from '../validation';
 import { runChange } from './apply';
 import type { HostNetworkChange, HostPlan } from './change';
 import { applyOnHost, mergePlans } from './host-step';
@@ -279,7 +280,8 @@ function compensatedEvent(m: Member, plan: HostPlan, e: unknown): void {
   try {
     const host = hostsRepo.findById(ctx.database.db, change.hostId);
     const names = Object.keys(plan.request.networks).join(', ');
-    const why = e instanceof Error ? e.message : String(e);
+    const detail = e instanceof CommandFailure ? e.failure.vars.detail : undefined;
+    const why = [e instanceof Error ? e.message : String(e), detail].filter(Boolean).join(': ');
     const event = auditRepo.insert(ctx.database.db, {
       time: new Date().toISOString(),
       severity: 'error',
