@@ -318,4 +318,49 @@ describe('coalesced host-network changes', () => {
       }
     });
   }
+
+  it('a kill while a detach follows a pending attach: recovery undoes both, newest first', async () => {
+    const [a, x] = await isolated(['fa', 'fx']);
+    const gate = gateHost(agent);
+    const first = attach(must(a));
+    await gate.arrived(1);
+    expect((await attach(must(x))).ok).toBe(true);
+    expect((await detach(must(x))).ok).toBe(true);
+    try {
+      const live = new BetterSqlite3(join(h.dir, 'engine.db'), { readonly: true });
+      const intents = live.prepare('SELECT command, host_networks FROM command_intent').all() as {
+        command: string;
+        host_networks: string;
+      }[];
+      const crashed = mkdtempSync(join(tmpdir(), 'h3-coalesce-'));
+      extra.push(crashed);
+      await live.backup(join(crashed, 'engine.db'));
+      live.close();
+      expect(intents.map((i) => `${i.command} ${i.host_networks}`).sort()).toEqual([
+        'AttachNetworkToCluster ["fa"]',
+        'AttachNetworkToCluster ["fx"]',
+        'DetachNetworkFromCluster ["fx"]',
+      ]);
+      // Restart on the database as the kill left it; the host had applied nothing yet.
+      const host2 = new RecordingHostAgent();
+      const h2 = await startHarness(host2, crashed);
+      try {
+        expect(h2.dump().command_intent).toHaveLength(0);
+        const onCluster = await h2.ok('GetNetworksByClusterId', {
+          clusterId: await clusterId(h2),
+        });
+        expect(onCluster).toEqual([]);
+        expect(await h2.ok('GetNetworkAttachmentsByHostId', { hostId: await hostOf(h2) })).toEqual(
+          [],
+        );
+        expect([...host2.bridges.keys()]).toEqual([]);
+        expect(await h2.ok('GetAllNetworks', {})).toHaveLength(2);
+      } finally {
+        await h2.close();
+      }
+    } finally {
+      gate.open();
+      await first;
+    }
+  });
 });
