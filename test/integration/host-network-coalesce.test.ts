@@ -87,6 +87,7 @@ const detach = (id: string): ReturnType<Harness['engine']['invoke']> =>
     { clusterId: clusterIdOf, networkId: id },
   );
 let clusterIdOf = '';
+const ADMIN_P = { userId: 'test-admin', userName: 'admin@internal', admin: true };
 
 async function isolated(names: readonly string[]): Promise<string[]> {
   const ids: string[] = [];
@@ -318,6 +319,36 @@ describe('coalesced host-network changes', () => {
       }
     });
   }
+
+  it('a removal that follows a pending detach: the detach fails, so both are undone', async () => {
+    const [a, x] = await isolated(['fa', 'fx']);
+    expect((await attach(must(x))).ok).toBe(true);
+    const gate = gateHost(agent);
+    const gated = agent.setupNetworks.bind(agent);
+    agent.setupNetworks = (req) =>
+      'fx' in req.networks
+        ? Promise.reject(new HostError(HostErrorCode.SETUP_NETWORKS_ROLLBACK, 'fx is busy'))
+        : gated(req);
+    const first = attach(must(a));
+    await gate.arrived(1);
+    expect((await detach(must(x))).ok).toBe(true);
+    // No attachment is left in the database, but the detach is open: the removal follows it.
+    expect((await h.engine.invoke(ADMIN_P, 'RemoveNetwork', { id: must(x) })).ok).toBe(true);
+    expect((await h.ok('GetAllNetworks', {})).map((n) => n.name)).toEqual(['fa']);
+    gate.open();
+    expect((await first).ok).toBe(true);
+    await applied();
+    // Undone newest first: the network is back, attached, its bridge never left the host.
+    expect((await h.ok('GetAllNetworks', {})).map((n) => n.name).sort()).toEqual(['fa', 'fx']);
+    const onCluster = await h.ok('GetNetworksByClusterId', { clusterId: clusterIdOf });
+    expect(onCluster.map((n) => n.name).sort()).toEqual(['fa', 'fx']);
+    expect([...agent.bridges.keys()].sort()).toEqual(['fa', 'fx']);
+    const attachments = await h.ok('GetNetworkAttachmentsByHostId', { hostId: await hostOf() });
+    expect(attachments.map((y) => [y.networkName, y.inSync]).sort()).toEqual([
+      ['fa', true],
+      ['fx', true],
+    ]);
+  });
 
   it('a kill while a detach follows a pending attach: recovery undoes both, newest first', async () => {
     const [a, x] = await isolated(['fa', 'fx']);

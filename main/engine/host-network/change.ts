@@ -14,6 +14,11 @@ export interface HostNetworkChange {
   mutate(tx: Tx): void;
   /** On-host names to re-apply even when unchanged (sync, repair). */
   readonly force?: readonly string[];
+  /**
+   * On-host names to remove even when the database no longer lists them (a removal that
+   * follows an open change of the name; removing a bridge that is not there does nothing).
+   */
+  readonly removeOnHost?: readonly string[];
   /** Whether to talk to the host at all (false: the DB change is enough, e.g. host down). */
   readonly pushToHost: boolean;
   readonly commitOnSuccess?: boolean;

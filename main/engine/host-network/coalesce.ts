@@ -144,17 +144,13 @@ export function applyInTurn(
 }
 
 /**
- * Settles when no change on `name` is open on any host of this engine (a command that removes
- * rows an open change's compensation would restore waits for it).
+ * Hosts with an open change on the on-host name `name` (a command that removes rows such a
+ * change's compensation would restore follows it there instead of racing it).
  */
-export async function untilSettled(ctx: EngineServices, name: string): Promise<void> {
-  for (const q of queues.get(ctx.locks)?.values() ?? []) {
-    for (;;) {
-      const open = q.open.get(name);
-      if (open === undefined || open.length === 0) break;
-      await Promise.all(open.map((o) => o.settled));
-    }
-  }
+export function hostsWithOpenChange(ctx: EngineServices, name: string): string[] {
+  return [...(queues.get(ctx.locks) ?? new Map<string, HostQueue>())]
+    .filter(([, q]) => (q.open.get(name)?.length ?? 0) > 0)
+    .map(([hostId]) => hostId);
 }
 
 /** Deferring needs a turn holding the host (one applies the change) and nobody else waiting. */

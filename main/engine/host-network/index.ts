@@ -17,7 +17,7 @@
  */
 export type { HostNetworkChange, SharedChange } from './change';
 export { refreshClusterNetworkStatus } from './cluster-status';
-export { untilSettled } from './coalesce';
+export { hostsWithOpenChange } from './coalesce';
 export {
   type DesiredAttachment,
   desiredSetup,

@@ -60,6 +60,8 @@ export function planChange(
     if (!b || !sameSetup(a.setup, b.setup) || force.has(name)) networks[name] = a.setup;
   }
   for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
+  for (const name of change.removeOnHost ?? [])
+    if (!after.has(name)) networks[name] = { remove: true };
   // Every path that puts a network on the host ends here (labels included): never a
   // tagged network bridged untagged (issue 13 item 4).
   for (const name of Object.keys(networks)) {

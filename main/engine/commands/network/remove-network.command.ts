@@ -14,7 +14,7 @@ import {
 } from '../../../../db/repos/networks.repo';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
-import { untilSettled } from '../../host-network';
+import { hostsWithOpenChange } from '../../host-network';
 import { applyHostNetworks, REACHABLE } from '../../host-networks';
 import { invalid, notFound, valid } from '../../validation';
 import { notUsedByVms } from '../../validators/usage.validator';
@@ -45,15 +45,12 @@ export const RemoveNetworkCommand = defineCommand<'RemoveNetwork', Network>({
   },
   execute: async (ctx, input, network) => {
     const c = ctx.database.db;
-    const attachedHosts = (): string[] => [
+    const attached = [
       ...new Set(networkAttachmentsRepo.listByNetwork(c, input.id).map((a) => a.hostId)),
     ];
-    let hostIds = attachedHosts();
-    // A detach answered while its host was busy may still be undone: wait for it first.
-    if (hostIds.length === 0) {
-      await untilSettled(ctx, network.vdsmName);
-      hostIds = attachedHosts();
-    }
+    // A detach answered while its host was busy may still be undone (it would restore rows of
+    // this network): the removal follows it on that host (host-network/coalesce.ts).
+    const hostIds = attached.length > 0 ? attached : hostsWithOpenChange(ctx, network.vdsmName);
     // Hosts first, one at a time; the last one also deletes the network itself.
     for (const [i, hostId] of hostIds.entries()) {
       const last = i === hostIds.length - 1;
@@ -76,6 +73,7 @@ export const RemoveNetworkCommand = defineCommand<'RemoveNetwork', Network>({
         },
         pushToHost: host !== null && REACHABLE.includes(host.status),
         deferrable: hostIds.length === 1,
+        removeOnHost: [network.vdsmName],
       });
     }
     if (hostIds.length === 0) {
