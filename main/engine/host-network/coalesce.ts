@@ -317,6 +317,14 @@ async function drain(ctx: EngineServices, hostId: string, q: HostQueue): Promise
       // Deferred changes whose predecessors are resolved (the others wait a turn more).
       const ready = q.pending.filter((o) => o.after.every((a) => a.done));
       for (const o of ready) q.pending.splice(q.pending.indexOf(o), 1);
+      if (batch.length === 0 && ready.length === 0 && q.pending.length > 0) {
+        // Not expected (predecessors settle within their turn); never spin on microtasks.
+        await Promise.race([
+          ...q.pending.flatMap((o) => o.after.map((a) => a.settled)),
+          new Promise((r) => setTimeout(r, 50)),
+        ]);
+        continue;
+      }
       try {
         for (const m of await turn(ctx, q, batch, ready)) {
           if (m.deferrable) q.blocked.push(m);
