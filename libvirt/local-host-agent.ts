@@ -400,8 +400,10 @@ export class LocalHostAgent implements HostAgent {
 
   // ── Host devices (issue 13 item 10) ──
   async hostDevice(name: string): Promise<HostDevice | null> {
-    return lookupHostDevice(name, ownedNames(await this.#config.read()), (n) =>
-      this.#facts.link(n),
+    return lookupHostDevice(
+      name,
+      async () => ownedNames(await this.#config.read()),
+      (n) => this.#facts.link(n),
     );
   }
 

@@ -19,9 +19,12 @@ import type { HostDevice } from '../host-agent';
  */
 export async function lookupHostDevice(
   name: string,
-  managed: ReadonlySet<string>,
+  managed: ReadonlySet<string> | (() => Promise<ReadonlySet<string>>),
   cached?: (name: string) => Promise<{ readonly kind: string | null } | null>,
 ): Promise<HostDevice | null> {
+  // The running config is read only for a bridge that exists (a new name usually has none).
+  const isManaged = async (): Promise<boolean> =>
+    (typeof managed === 'function' ? await managed() : managed).has(name);
   if (deviceNameProblem(name) !== null) {
     throw new HostError(HostErrorCode.HOST_NETWORK_INVALID, `not a device name: ${name}`);
   }
@@ -29,7 +32,7 @@ export async function lookupHostDevice(
   if (cached) {
     const link = await cached(name);
     if (link === null) return null;
-    return { name, kind: link.kind, managed: link.kind === 'bridge' && managed.has(name) };
+    return { name, kind: link.kind, managed: link.kind === 'bridge' && (await isManaged()) };
   }
   let links: { linkinfo?: { info_kind?: string } }[];
   try {
@@ -39,5 +42,5 @@ export async function lookupHostDevice(
     throw e;
   }
   const kind = links[0]?.linkinfo?.info_kind ?? null;
-  return { name, kind, managed: kind === 'bridge' && managed.has(name) };
+  return { name, kind, managed: kind === 'bridge' && (await isManaged()) };
 }

@@ -219,6 +219,9 @@ export class HostFactWatch {
    * @throws HostError HOST_COMMAND_FAILED when iproute2 fails
    */
   async link(name: string): Promise<LinkState | null> {
+    // Other devices' events (bridges being set up right now) need not be read for this one.
+    const warm = this.#child !== null && Date.now() - this.#startedAt >= this.#warmUpMs;
+    if (warm && !this.#all && !this.#dirty.has(name)) return this.#links.get(name) ?? null;
     return (await this.facts(new Set())).links.get(name) ?? null;
   }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 
+import { networkDrift } from '../../libvirt/host-agent';
 import type { Network } from '../contract/networks';
 import { desiredSetup, effectiveMtu, reportedConfigurations } from './host-networks';
 
@@ -69,5 +70,33 @@ describe('host network desired state and reports', () => {
       false,
     );
     expect(reportedConfigurations(net, null, { ...report, nic: 'eth0' }).inSync).toBe(false);
+  });
+  it("decides in_sync with the host layer's networkDrift (one drift rule)", () => {
+    // A foreign port on the bridge is drift for the host layer, so it is out of sync here too.
+    const foreign = reportedConfigurations(net, null, { ...report, otherPorts: ['veth9'] });
+    expect(foreign.inSync).toBe(false);
+    expect(
+      networkDrift({ mtu: net.mtu, stp: net.stp }, { ...report, otherPorts: ['veth9'] }),
+    ).toEqual([{ field: 'ports', expected: 'NIC and VM taps only', actual: 'veth9' }]);
+    expect(foreign.configurations.filter((c) => !c.inSync).map((c) => c.name)).toEqual(['ports']);
+    // The host answers on the bridge: the isolation entry is the one out of sync.
+    const open = reportedConfigurations(net, null, {
+      ...report,
+      ipv6Disabled: true,
+      ipv4HostBlocked: false,
+    });
+    expect(open.inSync).toBe(false);
+    expect(open.configurations.filter((c) => !c.inSync).map((c) => c.name)).toEqual(['isolation']);
+    // Every report the drift function accepts is in sync, and the other way round.
+    for (const r of [
+      report,
+      { ...report, mtu: 1500 },
+      { ...report, up: false },
+      { ...report, ipv4: ['10.0.0.1/24'] },
+    ]) {
+      expect(reportedConfigurations(net, null, r).inSync).toBe(
+        networkDrift({ mtu: net.mtu, stp: net.stp }, r).length === 0,
+      );
+    }
   });
 });

@@ -70,4 +70,21 @@ describe('LockManager shared mode', () => {
     const again = await locks.acquire(['c'], 50, new Set(['c']));
     again();
   });
+  it('counts the acquirers waiting for a key, not its holder', async () => {
+    const locks = new LockManager();
+    const release = await locks.acquire(['h'], 10);
+    expect(locks.waiting('h')).toBe(0);
+    const second = locks.acquire(['h'], 1000);
+    const shared = locks.acquire(['h'], 1000, new Set(['h']));
+    await Promise.resolve();
+    expect(locks.waiting('h')).toBe(2);
+    const timedOut = locks.acquire(['h'], 5);
+    await expect(timedOut).rejects.toBeInstanceOf(LockTimeoutError);
+    expect(locks.waiting('h')).toBe(2);
+    release();
+    (await second)();
+    (await shared)();
+    expect(locks.waiting('h')).toBe(0);
+    expect(locks.isLocked('h')).toBe(false);
+  });
 });

@@ -19,6 +19,9 @@ export class LockManager {
   /** Per key, the open group of shared holders (see {@link acquire}'s `shared`). */
   private readonly groups = new Map<string, { previous: Promise<void>; tail: Promise<void> }>();
 
+  /** Per key, how many acquirers wait for it (not holding it yet). */
+  private readonly waiters = new Map<string, number>();
+
   /**
    * Acquire every key (sorted, de-duplicated). Resolves to the release function.
    * Keys listed in `shared` are taken in shared mode: holders of the same key in shared mode
@@ -54,6 +57,23 @@ export class LockManager {
     };
   }
 
+  /** How many acquirers wait for `key` without holding it yet. */
+  waiting(key: string): number {
+    return this.waiters.get(key) ?? 0;
+  }
+
+  /** Count a waiter of `key` while `wait` runs. */
+  private async counted<T>(key: string, wait: Promise<T>): Promise<T> {
+    this.waiters.set(key, (this.waiters.get(key) ?? 0) + 1);
+    try {
+      return await wait;
+    } finally {
+      const n = (this.waiters.get(key) ?? 1) - 1;
+      if (n === 0) this.waiters.delete(key);
+      else this.waiters.set(key, n);
+    }
+  }
+
   /** Whether anything currently holds or waits for `key` (tests, diagnostics). */
   isLocked(key: string): boolean {
     return this.tails.has(key);
@@ -80,7 +100,10 @@ export class LockManager {
         Math.max(0, deadline - Date.now()),
       );
     });
-    const won = await Promise.race([previous.then(() => 'ok' as const), timedOut]);
+    const won = await this.counted(
+      key,
+      Promise.race([previous.then(() => 'ok' as const), timedOut]),
+    );
     clearTimeout(timer);
     if (won === 'timeout') {
       // Our slot stays in the chain but is released at once, so later waiters are not stuck.
@@ -122,7 +145,10 @@ export class LockManager {
         Math.max(0, deadline - Date.now()),
       );
     });
-    const won = await Promise.race([g.previous.then(() => 'ok' as const), timedOut]);
+    const won = await this.counted(
+      key,
+      Promise.race([g.previous.then(() => 'ok' as const), timedOut]),
+    );
     clearTimeout(timer);
     if (won === 'timeout') {
       cleanup();

@@ -67,7 +67,9 @@ export async function recoverInterruptedCommands(services: EngineServices): Prom
     );
     return 0;
   }
-  for (const intent of intents) {
+  // Newest first: intents over the same rows (a host-network change that followed another
+  // one still open, host-network/coalesce.ts) are undone like an undo log.
+  for (const intent of [...intents].reverse()) {
     // Storage intents are settled by storage start-up, which runs first (startStorage); any
     // still here belong to background jobs this process has just started (the bundled image's
     // copy). Restoring their empty snapshot and dropping them would leave that disk `locked`

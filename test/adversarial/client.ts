@@ -64,7 +64,13 @@ export function makeClient(origin: string, sockets: number, ca?: Buffer): Client
       r.setTimeout(timeoutMs, () => {
         r.destroy(new Error(`no answer in ${timeoutMs} ms`));
       });
-      r.on('error', reject);
+      r.on('error', (e: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed while it sat idle (e.g. while the run waits for
+        // the host to catch up): the request never reached the server; send it again on a new
+        // socket, as Node's documentation advises for `reusedSocket`.
+        if (r.reusedSocket && e.code === 'ECONNRESET') send(req, timeoutMs).then(resolve, reject);
+        else reject(e);
+      });
       r.end(req.body);
     });
   return {

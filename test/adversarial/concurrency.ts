@@ -259,6 +259,21 @@ export async function concurrency(
     const elapsed = (performance.now() - started) / 1000;
     loopDelay.disable();
 
+    // Changes answered while the host was busy are applied in its next turn (the engine's
+    // host-network queue, as oVirt's cluster commands run the hosts' setup afterwards): wait
+    // until the host has none left before comparing it with the database.
+    const settleStarted = performance.now();
+    const settled = async (): Promise<void> => {
+      for (let i = 0; i < 600; i++) {
+        const h = await getJson(`/hosts/${hostId}`);
+        if (String(h.network_operation_in_progress) !== 'true') return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      failures.push('the host still has network changes in progress 30 s after the run');
+    };
+    await settled();
+    const settleMs = Math.round(performance.now() - settleStarted);
+
     // ── DB (through the API) against the host ────────────────────────────────────────────
     const networks = list(await getJson('/networks'), 'network');
     const clusterNetworks = list(await getJson(`/clusters/${clusterId}/networks`), 'network');
@@ -344,6 +359,7 @@ export async function concurrency(
       figures[`${op} n/p50/p99 ms`] = `${s.n}/${s.p50}/${s.p99}`;
     }
     for (const [k, n] of unexpected) figures[`unexpected ${k}`] = n;
+    figures['host caught up after the run, ms'] = settleMs;
     figures['networks at end'] = owned.length;
     figures['bridges checked'] = expectedBridges.size;
     if (all.p50 > 0 && all.p99 > 10 * all.p50) {
@@ -356,6 +372,7 @@ export async function concurrency(
       const r = await call('DELETE', `/networks/${n.id}`);
       if (r.status !== 200) failures.push(`cleanup: DELETE network ${n.name} → ${r.status}`);
     }
+    await settled();
     const left = (await ipLinks()).filter((l) => l.ifname.startsWith(`${prefix}cc`));
     if (left.length > 0)
       failures.push(`bridges left after cleanup: ${left.map((l) => l.ifname).join(', ')}`);

@@ -71,6 +71,24 @@ function gateHost(a: RecordingHostAgent): {
 
 const settle = (ms = 100): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Wait until every host-network change answered early has been applied (no intent left). */
+async function applied(x: Harness = h): Promise<void> {
+  for (let i = 0; i < 300 && x.dump().command_intent?.length !== 0; i++) await settle(10);
+  expect(x.dump().command_intent).toHaveLength(0);
+}
+
+const hostOf = async (x: Harness = h): Promise<string> =>
+  must((await x.ok('GetAllHosts', {}))[0], 'host').id;
+
+const detach = (id: string): ReturnType<Harness['engine']['invoke']> =>
+  h.engine.invoke(
+    { userId: 'test-admin', userName: 'admin@internal', admin: true },
+    'DetachNetworkFromCluster',
+    { clusterId: clusterIdOf, networkId: id },
+  );
+let clusterIdOf = '';
+const ADMIN_P = { userId: 'test-admin', userName: 'admin@internal', admin: true };
+
 async function isolated(names: readonly string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const name of names)
@@ -91,6 +109,7 @@ const attach = (id: string): ReturnType<Harness['engine']['invoke']> =>
 beforeEach(async () => {
   agent = new RecordingHostAgent();
   h = await startHarness(agent);
+  clusterIdOf = await clusterId(h);
 });
 afterEach(async () => {
   await h.close();
@@ -99,27 +118,35 @@ afterEach(async () => {
 });
 
 describe('coalesced host-network changes', () => {
-  it('changes waiting for the host go in one setupNetworks, each with its own result', async () => {
+  it('a busy host: changes are answered at once, pending, then applied in one setupNetworks', async () => {
     const [a, b, c, d] = await isolated(['ca', 'cb', 'cc', 'cd']);
     const gate = gateHost(agent);
     const first = attach(must(a));
     await gate.arrived(1);
-    const rest = [b, c, d].map((id) => attach(must(id)));
-    await settle();
-    // The three wait for the host: no second call yet, and they hold no lock of each other.
+    // The host is busy with `ca`: the others are answered after their database step, as oVirt's
+    // AttachNetworkToCluster answers before its hosts' PersistentHostSetupNetworks finish.
+    const rest = await Promise.all([b, c, d].map((id) => attach(must(id))));
+    expect(rest.map((r) => r.ok)).toEqual([true, true, true]);
     expect(gate.calls).toHaveLength(1);
+    const hostId = await hostOf();
+    const pending = await h.ok('GetNetworkAttachmentsByHostId', { hostId });
+    expect(pending.map((x) => [x.networkName, x.inSync]).sort()).toEqual([
+      ['ca', false],
+      ['cb', false],
+      ['cc', false],
+      ['cd', false],
+    ]);
+    expect(must((await h.ok('GetAllHosts', {}))[0]).networkOperationInProgress).toBe(true);
+    const onCluster = await h.ok('GetNetworksByClusterId', { clusterId: clusterIdOf });
+    expect(onCluster.map((n) => n.name).sort()).toEqual(['ca', 'cb', 'cc', 'cd']);
     gate.open();
-    const results = await Promise.all([first, ...rest]);
-    expect(results.map((r) => r.ok)).toEqual([true, true, true, true]);
+    expect((await first).ok).toBe(true);
+    await applied();
     expect(gate.calls.map((r) => Object.keys(r.networks).sort())).toEqual([
       ['ca'],
       ['cb', 'cc', 'cd'],
     ]);
-    const dump = h.dump();
-    expect(dump.command_intent).toHaveLength(0);
-    const attachments = await h.ok('GetNetworkAttachmentsByHostId', {
-      hostId: must((await h.ok('GetAllHosts', {}))[0]).id,
-    });
+    const attachments = await h.ok('GetNetworkAttachmentsByHostId', { hostId });
     expect(attachments.map((x) => [x.networkName, x.inSync]).sort()).toEqual([
       ['ca', true],
       ['cb', true],
@@ -131,7 +158,16 @@ describe('coalesced host-network changes', () => {
     expect(host.networkOperationInProgress).toBe(false);
   });
 
-  it('a combined apply that fails is retried one by one: only the bad change fails', async () => {
+  it('a free host: the change is applied before the answer (in sync at once)', async () => {
+    const [a] = await isolated(['fa']);
+    expect((await attach(must(a))).ok).toBe(true);
+    expect(h.dump().command_intent).toHaveLength(0);
+    const attachments = await h.ok('GetNetworkAttachmentsByHostId', { hostId: await hostOf() });
+    expect(attachments.map((x) => [x.networkName, x.inSync])).toEqual([['fa', true]]);
+    expect([...agent.bridges.keys()]).toEqual(['fa']);
+  });
+
+  it('a combined apply that fails is retried one by one: only the bad change is undone, with an event', async () => {
     const [a, b, bad, d] = await isolated(['ok1', 'ok2', 'bad', 'ok4']);
     const gate = gateHost(agent);
     const gated = agent.setupNetworks.bind(agent);
@@ -141,21 +177,90 @@ describe('coalesced host-network changes', () => {
         : gated(req);
     const first = attach(must(a));
     await gate.arrived(1);
-    const rest = [b, bad, d].map((id) => attach(must(id)));
-    await settle();
+    const events = Math.max(0, ...(await h.ok('GetEvents', {})).map((e) => e.id));
+    // Answered while the host was busy: 201 for all four, the bad one fails later.
+    const rest = await Promise.all([b, bad, d].map((id) => attach(must(id))));
+    expect(rest.map((r) => r.ok)).toEqual([true, true, true]);
     gate.open();
-    const [r1, r2, rBad, r4] = await Promise.all([first, ...rest]);
-    expect([r1?.ok, r2?.ok, r4?.ok]).toEqual([true, true, true]);
-    expect(rBad?.ok).toBe(false);
-    if (rBad && !rBad.ok) expect(rBad.error.code).toBe('SETUP_NETWORKS_ROLLBACK');
+    expect((await first).ok).toBe(true);
+    await applied();
     expect([...agent.bridges.keys()].sort()).toEqual(['ok1', 'ok2', 'ok4']);
     // The bad change is compensated alone: not on the cluster, no attachment, no intent.
-    const dump = h.dump();
-    expect(dump.command_intent).toHaveLength(0);
-    const onCluster = await h.ok('GetNetworksByClusterId', { clusterId: await clusterId(h) });
+    const onCluster = await h.ok('GetNetworksByClusterId', { clusterId: clusterIdOf });
     expect(onCluster.map((n) => n.name).sort()).toEqual(['ok1', 'ok2', 'ok4']);
+    const attachments = await h.ok('GetNetworkAttachmentsByHostId', { hostId: await hostOf() });
+    expect(attachments.map((x) => [x.networkName, x.inSync]).sort()).toEqual([
+      ['ok1', true],
+      ['ok2', true],
+      ['ok4', true],
+    ]);
     const host = must((await h.ok('GetAllHosts', {}))[0]);
     expect(host.networkOperationInProgress).toBe(false);
+    // …and the audit log says what was undone and why.
+    const failed = (await h.ok('GetEvents', { after: events }))
+      .reverse()
+      .filter((e) => e.code === 'PERSIST_NETWORK_ON_HOST_FAILED');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.severity).toBe('error');
+    expect(failed[0]?.description).toMatch(
+      /network\(s\) bad .*bad bridge.*AttachNetworkToCluster was undone/,
+    );
+  });
+
+  it('a detach right after a pending attach follows it: both answered, applied in order', async () => {
+    const [a, x] = await isolated(['fa', 'fx']);
+    const gate = gateHost(agent);
+    const first = attach(must(a));
+    await gate.arrived(1);
+    expect((await attach(must(x))).ok).toBe(true);
+    // The attach of fx is not applied yet; the detach follows it instead of waiting for it.
+    expect((await detach(must(x))).ok).toBe(true);
+    expect(gate.calls).toHaveLength(1);
+    gate.open();
+    expect((await first).ok).toBe(true);
+    await applied();
+    expect(gate.calls.map((r) => JSON.stringify(r.networks))).toEqual([
+      JSON.stringify({ fa: { mtu: 1500, bridged: true, stp: false } }),
+      JSON.stringify({ fx: { mtu: 1500, bridged: true, stp: false } }),
+      JSON.stringify({ fx: { remove: true } }),
+    ]);
+    expect([...agent.bridges.keys()]).toEqual(['fa']);
+    const onCluster = await h.ok('GetNetworksByClusterId', { clusterId: clusterIdOf });
+    expect(onCluster.map((n) => n.name)).toEqual(['fa']);
+  });
+
+  it('a pending attach that fails undoes the detach that followed it first, then itself', async () => {
+    const [a, bad] = await isolated(['fa', 'bad']);
+    const gate = gateHost(agent);
+    const gated = agent.setupNetworks.bind(agent);
+    agent.setupNetworks = (req) =>
+      'bad' in req.networks && !('remove' in (req.networks.bad ?? {}))
+        ? Promise.reject(new HostError(HostErrorCode.SETUP_NETWORKS_ROLLBACK, 'bad bridge'))
+        : gated(req);
+    const first = attach(must(a));
+    await gate.arrived(1);
+    const events = Math.max(0, ...(await h.ok('GetEvents', {})).map((e) => e.id));
+    expect((await attach(must(bad))).ok).toBe(true);
+    expect((await detach(must(bad))).ok).toBe(true);
+    gate.open();
+    expect((await first).ok).toBe(true);
+    await applied();
+    // Undone newest first: the detach restored the attach's rows, the attach removed them.
+    expect([...agent.bridges.keys()]).toEqual(['fa']);
+    const onCluster = await h.ok('GetNetworksByClusterId', { clusterId: clusterIdOf });
+    expect(onCluster.map((n) => n.name)).toEqual(['fa']);
+    const attachments = await h.ok('GetNetworkAttachmentsByHostId', { hostId: await hostOf() });
+    expect(attachments.map((x) => x.networkName)).toEqual(['fa']);
+    expect(gate.calls.some((r) => 'bad' in r.networks && 'remove' in (r.networks.bad ?? {}))).toBe(
+      false,
+    );
+    const failed = (await h.ok('GetEvents', { after: events }))
+      .reverse()
+      .filter((e) => e.code === 'PERSIST_NETWORK_ON_HOST_FAILED')
+      .map((e) => e.description);
+    expect(failed).toHaveLength(2);
+    expect(failed[0]).toMatch(/DetachNetworkFromCluster was undone/);
+    expect(failed[1]).toMatch(/AttachNetworkToCluster was undone/);
   });
 
   for (const point of ['before the host applied', 'after the host applied'] as const) {
@@ -214,4 +319,79 @@ describe('coalesced host-network changes', () => {
       }
     });
   }
+
+  it('a removal that follows a pending detach: the detach fails, so both are undone', async () => {
+    const [a, x] = await isolated(['fa', 'fx']);
+    expect((await attach(must(x))).ok).toBe(true);
+    const gate = gateHost(agent);
+    const gated = agent.setupNetworks.bind(agent);
+    agent.setupNetworks = (req) =>
+      'fx' in req.networks
+        ? Promise.reject(new HostError(HostErrorCode.SETUP_NETWORKS_ROLLBACK, 'fx is busy'))
+        : gated(req);
+    const first = attach(must(a));
+    await gate.arrived(1);
+    expect((await detach(must(x))).ok).toBe(true);
+    // No attachment is left in the database, but the detach is open: the removal follows it.
+    expect((await h.engine.invoke(ADMIN_P, 'RemoveNetwork', { id: must(x) })).ok).toBe(true);
+    expect((await h.ok('GetAllNetworks', {})).map((n) => n.name)).toEqual(['fa']);
+    gate.open();
+    expect((await first).ok).toBe(true);
+    await applied();
+    // Undone newest first: the network is back, attached, its bridge never left the host.
+    expect((await h.ok('GetAllNetworks', {})).map((n) => n.name).sort()).toEqual(['fa', 'fx']);
+    const onCluster = await h.ok('GetNetworksByClusterId', { clusterId: clusterIdOf });
+    expect(onCluster.map((n) => n.name).sort()).toEqual(['fa', 'fx']);
+    expect([...agent.bridges.keys()].sort()).toEqual(['fa', 'fx']);
+    const attachments = await h.ok('GetNetworkAttachmentsByHostId', { hostId: await hostOf() });
+    expect(attachments.map((y) => [y.networkName, y.inSync]).sort()).toEqual([
+      ['fa', true],
+      ['fx', true],
+    ]);
+  });
+
+  it('a kill while a detach follows a pending attach: recovery undoes both, newest first', async () => {
+    const [a, x] = await isolated(['fa', 'fx']);
+    const gate = gateHost(agent);
+    const first = attach(must(a));
+    await gate.arrived(1);
+    expect((await attach(must(x))).ok).toBe(true);
+    expect((await detach(must(x))).ok).toBe(true);
+    try {
+      const live = new BetterSqlite3(join(h.dir, 'engine.db'), { readonly: true });
+      const intents = live.prepare('SELECT command, host_networks FROM command_intent').all() as {
+        command: string;
+        host_networks: string;
+      }[];
+      const crashed = mkdtempSync(join(tmpdir(), 'h3-coalesce-'));
+      extra.push(crashed);
+      await live.backup(join(crashed, 'engine.db'));
+      live.close();
+      expect(intents.map((i) => `${i.command} ${i.host_networks}`).sort()).toEqual([
+        'AttachNetworkToCluster ["fa"]',
+        'AttachNetworkToCluster ["fx"]',
+        'DetachNetworkFromCluster ["fx"]',
+      ]);
+      // Restart on the database as the kill left it; the host had applied nothing yet.
+      const host2 = new RecordingHostAgent();
+      const h2 = await startHarness(host2, crashed);
+      try {
+        expect(h2.dump().command_intent).toHaveLength(0);
+        const onCluster = await h2.ok('GetNetworksByClusterId', {
+          clusterId: await clusterId(h2),
+        });
+        expect(onCluster).toEqual([]);
+        expect(await h2.ok('GetNetworkAttachmentsByHostId', { hostId: await hostOf(h2) })).toEqual(
+          [],
+        );
+        expect([...host2.bridges.keys()]).toEqual([]);
+        expect(await h2.ok('GetAllNetworks', {})).toHaveLength(2);
+      } finally {
+        await h2.close();
+      }
+    } finally {
+      gate.open();
+      await first;
+    }
+  });
 });

@@ -14,9 +14,20 @@ export interface HostNetworkChange {
   mutate(tx: Tx): void;
   /** On-host names to re-apply even when unchanged (sync, repair). */
   readonly force?: readonly string[];
+  /**
+   * On-host names to remove even when the database no longer lists them (a removal that
+   * follows an open change of the name; removing a bridge that is not there does nothing).
+   */
+  readonly removeOnHost?: readonly string[];
   /** Whether to talk to the host at all (false: the DB change is enough, e.g. host down). */
   readonly pushToHost: boolean;
   readonly commitOnSuccess?: boolean;
+  /**
+   * May the caller be answered after the database step when the host is busy, the host step
+   * following in the host's next turn (coalesce.ts)? Only when this change is all the host work
+   * of its command (one host), since a later failure undoes exactly this change.
+   */
+  readonly deferrable?: boolean;
 }
 
 /** A change to rows every host shares (a network's cluster link or its label). */

@@ -16,7 +16,9 @@ import { applyOnHost } from './host-step';
 /**
  * Apply `change` to the database and the host with compensation. A command that holds the
  * host's network lock for its whole run (host commands, activation) applies at once; any other
- * waits for the host's next turn and is applied together with the changes waiting with it.
+ * waits for the host's next turn and is applied together with the changes waiting with it; a
+ * `deferrable` change that finds the host busy is answered after its database step and applied
+ * in that turn (coalesce.ts).
  * @throws CommandFailure with the host's error code when the host refused or rolled back
  *   (the database is then exactly as before)
  */
@@ -27,5 +29,5 @@ export function applyHostNetworks(ctx: EngineServices, change: HostNetworkChange
       hostStep: (plan) => applyOnHost(ctx, plan),
     });
   }
-  return applyInTurn(ctx, change);
+  return applyInTurn(ctx, change, { deferrable: change.deferrable ?? false });
 }

@@ -17,6 +17,7 @@
  */
 export type { HostNetworkChange, SharedChange } from './change';
 export { refreshClusterNetworkStatus } from './cluster-status';
+export { hostsWithOpenChange } from './coalesce';
 export {
   type DesiredAttachment,
   desiredSetup,

@@ -39,13 +39,14 @@ export function flagNetworkOperation(tx: Tx, hostId: string, on: boolean): void 
 
 /**
  * Run `change.mutate` and plan what the host must do. `claim` sees the on-host names the change
+ * touches, and whether its host step is bridges only,
  * touches before anything is returned (coalesce.ts refuses overlapping changes in one turn).
  * @throws CommandFailure when a rule every host change must keep is broken (VLAN)
  */
 export function planChange(
   tx: Tx,
   change: HostNetworkChange,
-  claim: (names: readonly string[]) => void,
+  claim: (names: readonly string[], stackable: boolean) => void,
 ): Prepared<ChangePlan> {
   const ids = new Set(networkAttachmentsRepo.listByHost(tx, change.hostId).map((a) => a.id));
   const before = hostDesiredState(tx, change.hostId);
@@ -59,6 +60,8 @@ export function planChange(
     if (!b || !sameSetup(a.setup, b.setup) || force.has(name)) networks[name] = a.setup;
   }
   for (const name of before.keys()) if (!after.has(name)) networks[name] = { remove: true };
+  for (const name of change.removeOnHost ?? [])
+    if (!after.has(name)) networks[name] = { remove: true };
   // Every path that puts a network on the host ends here (labels included): never a
   // tagged network bridged untagged (issue 13 item 4).
   for (const name of Object.keys(networks)) {
@@ -79,7 +82,9 @@ export function planChange(
   const touched = [...new Set([...Object.keys(networks), ...segments.map((c) => c.network)])];
   const touchHost = (Object.keys(networks).length > 0 || segments.length > 0) && change.pushToHost;
   if (touchHost) {
-    claim(touched);
+    // Bridges only (no segment services, no commit): may follow an open change of the same
+    // names in a later turn (coalesce.ts).
+    claim(touched, segments.length === 0 && !(change.commitOnSuccess ?? false));
     flagNetworkOperation(tx, change.hostId, true);
   }
   return {

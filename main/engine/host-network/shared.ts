@@ -32,6 +32,9 @@ export async function applySharedToHosts(
         perHost.mutate(tx, hostId);
       },
       pushToHost: perHost.pushToHost(hostId),
+      // One host: its change is the command's whole host work, so it may follow after the
+      // answer (oVirt's cluster commands run the hosts' setup as internal commands).
+      deferrable: hostIds.length === 1,
     });
     ctx.events.entity('host', hostId, 'updated');
   }

@@ -14,6 +14,7 @@ import {
 } from '../../../../db/repos/networks.repo';
 import type { Network } from '../../../contract/networks';
 import { defineCommand, lockKey } from '../../command';
+import { hostsWithOpenChange } from '../../host-network';
 import { applyHostNetworks, REACHABLE } from '../../host-networks';
 import { removeOvnNetwork } from '../../ovn/ovn-network';
 import { invalid, notFound, valid } from '../../validation';
@@ -45,9 +46,12 @@ export const RemoveNetworkCommand = defineCommand<'RemoveNetwork', Network>({
   },
   execute: async (ctx, input, network) => {
     const c = ctx.database.db;
-    const hostIds = [
+    const attached = [
       ...new Set(networkAttachmentsRepo.listByNetwork(c, input.id).map((a) => a.hostId)),
     ];
+    // A detach answered while its host was busy may still be undone (it would restore rows of
+    // this network): the removal follows it on that host (host-network/coalesce.ts).
+    const hostIds = attached.length > 0 ? attached : hostsWithOpenChange(ctx, network.vdsmName);
     // Hosts first, one at a time; the last one also deletes the network itself.
     for (const [i, hostId] of hostIds.entries()) {
       const last = i === hostIds.length - 1;
@@ -69,6 +73,8 @@ export const RemoveNetworkCommand = defineCommand<'RemoveNetwork', Network>({
           if (last) deleteNetworkRows(tx, input.id);
         },
         pushToHost: host !== null && REACHABLE.includes(host.status),
+        deferrable: hostIds.length === 1,
+        removeOnHost: [network.vdsmName],
       });
     }
     // Issue 17: an OVN network's switch goes first; a crash before the rows go leaves a network
