@@ -239,6 +239,44 @@ describe.skipIf(Boolean(unavailable))('VMs on remote hosts (placement)', () => {
     await expect(b().exec('ip', ['-o', 'link', 'show', bridge])).resolves.toContain(bridge);
   });
 
+  it("a network attached to the cluster while B is up is set up on B through B's agent, and detached there", async () => {
+    const engine = app().app.engine;
+    const net = await engine.invoke(ADMIN, 'AddNetwork', {
+      name: `${prefix}pm`,
+      dataCenter: { name: 'Default' },
+      isolated: true,
+    });
+    if (!net.ok) throw new Error(net.error.messages.join(' '));
+    const id = net.result.id;
+    const name = net.result.vdsmName;
+    const clusters = await engine.invoke(ADMIN, 'GetAllClusters', {});
+    const clusterId = clusters.ok ? (clusters.result[0]?.id ?? '') : '';
+    try {
+      const attached = await engine.invoke(ADMIN, 'AttachNetworkToCluster', {
+        cluster: { name: 'Default' },
+        network: { id },
+      });
+      expect(attached.ok, JSON.stringify(attached)).toBe(true);
+      // Both hosts carry it, each in its own network namespace (A: this machine's root one).
+      await expect(b().exec('ip', ['-o', 'link', 'show', name])).resolves.toContain(name);
+      expect((await run('ip', ['-o', 'link', 'show', name])).stdout).toContain(name);
+      const onB = await app().request('GET', `${API}/hosts/${bId}/networkattachments`);
+      expect(onB.text).toContain(id);
+      const detached = await engine.invoke(ADMIN, 'DetachNetworkFromCluster', {
+        clusterId,
+        networkId: id,
+      });
+      expect(detached.ok, JSON.stringify(detached)).toBe(true);
+      await expect(b().exec('ip', ['-o', 'link', 'show', name])).rejects.toThrow();
+    } finally {
+      await engine.invoke(ADMIN, 'DetachNetworkFromCluster', { clusterId, networkId: id });
+      await engine.invoke(ADMIN, 'RemoveNetwork', { id });
+    }
+    expect(
+      (await run('ip', ['-o', 'link', 'show', name]).catch(() => ({ stdout: '' }))).stdout,
+    ).toBe('');
+  });
+
   it("a VM with disks is not started on B (storage is on the engine's machine): clear faults, nothing changes", async () => {
     const engine = app().app.engine;
     const made = await engine.invoke(ADMIN, 'AddVm', {

@@ -8,6 +8,7 @@
 import { lockKey } from '../command';
 import type { EngineServices } from '../context';
 import { holdsLock } from '../held-locks';
+import { remoteHostsOf } from '../hosts/remote-hosts';
 import { runChange } from './apply';
 import type { HostNetworkChange } from './change';
 import { applyInTurn } from './coalesce';
@@ -22,7 +23,14 @@ import { applyOnHost } from './host-step';
  * @throws CommandFailure with the host's error code when the host refused or rolled back
  *   (the database is then exactly as before)
  */
-export function applyHostNetworks(ctx: EngineServices, change: HostNetworkChange): Promise<void> {
+export function applyHostNetworks(
+  services: EngineServices,
+  change: HostNetworkChange,
+): Promise<void> {
+  // Issue 17: the change goes to the agent of the host it is for (a remote host's over TLS),
+  // whichever host's context the command runs in.
+  const agent = remoteHostsOf(services)?.agentFor(change.hostId);
+  const ctx = agent ? { ...services, host: agent } : services;
   if (holdsLock(lockKey.hostNetworks(change.hostId))) {
     return runChange(ctx, change, {
       claim: () => undefined,
