@@ -26,6 +26,7 @@ import {
   readDeviceFacts,
   readHostFacts,
 } from './host-facts';
+import type { IpSession } from './ip-session';
 
 /** The sysctl key of an isolated bridge (see #checkSysctls). */
 const ISOLATED_KEY = `${ISOLATED_SYSCTLS.disableIpv6}/${ISOLATED_SYSCTLS.arpIgnore}/${ISOLATED_SYSCTLS.rpFilter}/none`;
@@ -184,9 +185,10 @@ export class HostFactWatch {
 
   /**
    * The host's facts, as {@link readHostFacts} returns them (same shape, same sysctl rule).
+   * Devices re-read because of events go down `session` when given (no fork of their own).
    * @throws HostError HOST_COMMAND_FAILED when iproute2 fails
    */
-  async facts(sysctlsOf?: ReadonlySet<string>): Promise<HostNetFacts> {
+  async facts(sysctlsOf?: ReadonlySet<string>, session?: IpSession): Promise<HostNetFacts> {
     this.#start();
     if (this.#child === null || Date.now() - this.#startedAt < this.#warmUpMs) {
       const facts = await readHostFacts(sysctlsOf);
@@ -202,7 +204,7 @@ export class HostFactWatch {
       const dirty = this.#dirty;
       this.#dirty = new Set();
       try {
-        const fresh = await readDeviceFacts(dirty);
+        const fresh = await readDeviceFacts(dirty, session);
         for (const d of dirty) if (!fresh.links.has(d)) this.#links.delete(d);
         this.#store(fresh.links, false);
       } catch (error) {

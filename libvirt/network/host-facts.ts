@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import { run, runJson } from '../exec';
 import { isSegmentPort } from '../segment/names';
+import type { IpSession } from './ip-session';
 
 /** One link as the network layer needs it. */
 export interface LinkState {
@@ -230,10 +231,14 @@ const BATCH_SAFE = /^[A-Za-z0-9._@+-]{1,15}$/;
  * costs the same with ten networks on the host as with a thousand: existence and ports from
  * sysfs, then one `ip -batch` fork for their links and addresses. Devices that do not exist are
  * absent from the result, as in {@link readHostFacts}. Bridges among `devices` get their
- * sysctls. Falls back to {@link readHostFacts} when a device vanishes in between.
+ * sysctls. Falls back to {@link readHostFacts} when a device vanishes in between. With
+ * `session` the read goes down that iproute2 process instead of a fork of its own.
  * @throws HostError HOST_COMMAND_FAILED when iproute2 fails
  */
-export async function readDeviceFacts(devices: Iterable<string>): Promise<HostNetFacts> {
+export async function readDeviceFacts(
+  devices: Iterable<string>,
+  session?: IpSession,
+): Promise<HostNetFacts> {
   const named = new Set(devices);
   const all = new Set<string>();
   for (const dev of named) {
@@ -255,9 +260,14 @@ export async function readDeviceFacts(devices: Iterable<string>): Promise<HostNe
   if (all.size === 0) return { links: new Map(), defaultRouteDevices: routes };
   let stdout: string;
   try {
-    ({ stdout } = await run('ip', ['-d', '-json', '-batch', '-'], {
-      input: [...all].map((d) => `addr show dev ${d}\n`).join(''),
-    }));
+    if (session) {
+      // The request's own iproute2 process (ip-session.ts): no fork.
+      stdout = (await session.show([...all].map((d) => ['addr', 'show', 'dev', d]))).join('\n');
+    } else {
+      ({ stdout } = await run('ip', ['-d', '-json', '-batch', '-'], {
+        input: [...all].map((d) => `addr show dev ${d}\n`).join(''),
+      }));
+    }
   } catch {
     // A device went away between the sysfs check and the read: read everything instead.
     return readHostFacts(named);
