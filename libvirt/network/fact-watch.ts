@@ -28,6 +28,9 @@ import {
 } from './host-facts';
 import type { IpSession } from './ip-session';
 
+/** Bridges whose event-less sysctls are re-read per tick of the drift watch's check. */
+const SYSCTL_CHECKS_PER_TICK = 128;
+
 /** The sysctl key of an isolated bridge (see #checkSysctls). */
 const ISOLATED_KEY = `${ISOLATED_SYSCTLS.disableIpv6}/${ISOLATED_SYSCTLS.arpIgnore}/${ISOLATED_SYSCTLS.rpFilter}/none`;
 
@@ -78,6 +81,8 @@ export class HostFactWatch {
   /** When a read straight from the kernel of each device last began. */
   readonly #freshReadAt = new Map<string, number>();
   readonly #lastSysctls = new Map<string, string>();
+  /** Where the next sysctl re-check starts in the watched list (see #checkSysctls). */
+  #sysctlCursor = 0;
 
   constructor(options: FactWatchOptions = {}) {
     this.#notifyDelayMs = options.notifyDelayMs ?? 100;
@@ -283,7 +288,17 @@ export class HostFactWatch {
     } catch {
       return;
     }
-    for (const dev of devices) {
+    // A bounded share per tick, in turn (issue 14: idle and per-deploy cost must not grow
+    // with the number of networks): with up to SYSCTL_CHECKS_PER_TICK bridges every one is
+    // read each tick, as before; with more, each is read every ceil(n / share) ticks.
+    const all = [...devices];
+    const share = Math.min(all.length, SYSCTL_CHECKS_PER_TICK);
+    const start = all.length === 0 ? 0 : this.#sysctlCursor % all.length;
+    this.#sysctlCursor = start + share;
+    const slice = [...all, ...all].slice(start, start + share);
+    for (const [i, dev] of slice.entries()) {
+      // Let requests in between (these reads are synchronous /proc reads).
+      if (i > 0 && i % 16 === 0) await new Promise((r) => setImmediate(r));
       const s: BridgeSysctls = await readBridgeSysctls(dev);
       const key = `${s.disableIpv6}/${s.arpIgnore}/${s.rpFilter}/${(await readAddrGenMode(dev)) ?? ''}`;
       const before = this.#lastSysctls.get(dev);
