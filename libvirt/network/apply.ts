@@ -69,7 +69,6 @@ export async function applyStep(step: NetStep): Promise<void> {
   await sysctls?.();
 }
 
-
 /** iproute2 commands of a step, then its sysctl writes (bridge-sysctls only). */
 function partsOf(step: NetStep): { ip: string[][]; sysctls: (() => Promise<void>) | null } {
   if (step.op !== 'bridge-sysctls') return { ip: [ipArgs(step)], sysctls: null };

@@ -337,7 +337,8 @@ export async function deployBreakdown(runs: number, existing = 0): Promise<Break
     if (strace) await stopProcess(strace);
     await a.stop();
     // AIO_BENCH_KEEP_PROFILE=1 keeps the .cpuprofile (open it in Chrome's DevTools) and strace log.
-    if (process.env.AIO_BENCH_KEEP_PROFILE === '1') console.log(`  (profile kept in ${profileDir})`);
+    if (process.env.AIO_BENCH_KEEP_PROFILE === '1')
+      console.log(`  (profile kept in ${profileDir})`);
     else rmSync(profileDir, { recursive: true, force: true });
   }
   return rows;
