@@ -6,10 +6,11 @@
  * fork is synchronous on the event loop and grows with the process's memory (bench 2b).
  *
  * iproute2 carries out batch lines one after the other and, in JSON mode, writes (and flushes)
- * one line of output per `show` command, nothing for a change; so a `link show dev lo` after a
+ * one line of output per `show` command, nothing for a change; so an `addr show dev lo` after a
  * group of changes says that they are done, and the sysctl writes between two groups still
  * happen in the order the plan chose. Without `-force` iproute2 stops at the first failing line
- * and names it (`Command failed -:N`), which maps the failure back to its command.
+ * and names it (`Command failed -:N`), which maps the failure back to its command. Callers
+ * send `addr show`, never `link show` (see {@link MARKER}).
  *
  * The process lives for one request only: iproute2 caches name → ifindex lookups for its
  * lifetime, so a device removed and re-created by someone else would be addressed by a stale
@@ -23,8 +24,12 @@ import { HostError, HostErrorCode } from '../../main/contract/errors';
 /** What can go on a batch line unquoted (anything else runs as its own argument array). */
 export const BATCH_SAFE_ARG = /^[A-Za-z0-9._:/@+-]+$/;
 
-/** The line that marks the end of a group of changes (its output says they are done). */
-const MARKER = ['link', 'show', 'dev', 'lo'];
+/**
+ * The line that marks the end of a group of changes (its output says they are done). Not
+ * `link show`: in iproute2's batch mode a `link show` leaves `addr show` printing links
+ * without their addresses for the rest of the process (a static flag, checked with 6.1).
+ */
+const MARKER = ['addr', 'show', 'dev', 'lo'];
 
 const TIMEOUT_MS = 30_000;
 
