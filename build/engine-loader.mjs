@@ -42,6 +42,8 @@ const script = new vm.Script(
   },
 );
 let cacheWanted = cachedData === undefined || script.cachedDataRejected === true;
+// V8 has consumed the cache; the 1 MiB buffer would otherwise stay resident for good.
+cachedData = undefined;
 /** Write the code cache once, if this run needs one (at exit, or before the idle GC below). */
 function writeCache() {
   if (!cacheWanted) return;
