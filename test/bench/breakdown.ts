@@ -282,11 +282,22 @@ export async function deployBreakdown(runs: number, existing = 0): Promise<Break
     }
     const wallTo = (performance.timeOrigin + performance.now()) * 1000;
     const toPerf = performance.now();
+    // With networks present: where a `GET /networks` of all of them goes (row 3's read).
+    const gets: number[] = [];
+    const getFrom = performance.now();
+    for (let i = 0; existing > 0 && i < 10; i++) {
+      const t = performance.now();
+      const reply = await a.request('GET', '/networks');
+      if (reply.status !== 200) throw new Error(`GET /networks → ${reply.status}`);
+      gets.push(performance.now() - t);
+    }
+    const getTo = performance.now();
     if (strace) await stopProcess(strace);
     await unfill(a, cluster, filled);
     await stopProcess(a.process);
-    // From the end of the deploys to the engine's exit (the profile ends there).
-    const shutdownUs = (performance.now() - toPerf) * 1000;
+    // The profile ends where the engine exited: a moment of ours maps to the profile's clock
+    // by its distance from that exit.
+    const exitPerf = performance.now();
     // The main thread's profile (tsx's loader thread writes a small one beside it).
     const file = readdirSync(profileDir)
       .filter((f) => f.endsWith('.cpuprofile'))
@@ -317,9 +328,9 @@ export async function deployBreakdown(runs: number, existing = 0): Promise<Break
     }
     if (file !== undefined) {
       const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as Profile;
-      // The profile's clock is the engine's monotonic clock, not ours: the deploys are the
-      // (wallTo - wallFrom) µs that end where the shutdown began (measured from here).
-      const end = profile.endTime - shutdownUs;
+      // The profile's clock is the engine's monotonic clock, not ours (see exitPerf).
+      const onProfile = (perf: number): number => profile.endTime - (exitPerf - perf) * 1000;
+      const end = onProfile(toPerf);
       const b = profileBreakdown(profile, end - (wallTo - wallFrom), end);
       const at = existing > 0 ? ` with ${existing} networks` : '';
       for (const [k, v] of Object.entries(b)) {
@@ -331,6 +342,21 @@ export async function deployBreakdown(runs: number, existing = 0): Promise<Break
           value: per(f.ms),
           unit: 'ms',
         });
+      }
+      if (gets.length > 0) {
+        rows.push({
+          metric: `GET /networks xml with ${existing} networks (median, profiled engine)`,
+          value: median(gets),
+          unit: 'ms',
+        });
+        const g = profileBreakdown(profile, onProfile(getFrom), onProfile(getTo));
+        for (const [k, v] of Object.entries(g)) {
+          rows.push({
+            metric: `engine CPU: ${k} per GET /networks with ${existing} networks (http = main/api incl. XML)`,
+            value: v / gets.length,
+            unit: 'ms',
+          });
+        }
       }
     }
   } finally {
