@@ -29,7 +29,13 @@ import { ServedAppliance } from './appliance';
 import { kernelBridgeDeploy, libvirtNetworkDeploy } from './baselines';
 import { deployBreakdown } from './breakdown';
 import { sshBench } from './cloud-init';
-import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
+import {
+  benchPrefix,
+  clusterId,
+  deployIsolatedNetwork,
+  removeNetwork,
+  removeNetworkRetrying,
+} from './lab';
 import { apiLab, virshLab } from './lab-vms';
 import { wavesBench } from './lab-waves';
 import { median, quantile, time } from './measure';
@@ -151,9 +157,9 @@ async function scale(a: ServedAppliance, sizes: readonly number[]): Promise<void
         unit: 'µs',
       });
     }
-    // Not timed: removed 25 at a time (their detaches share host turns) to keep the run short.
-    for (let i = 0; i < ids.length; i += 25)
-      await Promise.all(ids.slice(i, i + 25).map((id) => removeNetwork(a, cluster, id)));
+    // Not timed: removed 10 at a time (their detaches share host turns) to keep the run short.
+    for (let i = 0; i < ids.length; i += 10)
+      await Promise.all(ids.slice(i, i + 10).map((id) => removeNetworkRetrying(a, cluster, id)));
   }
 }
 

@@ -15,7 +15,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { ADMIN_PASSWORD, freePort, ServedAppliance } from './appliance';
-import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
+import {
+  benchPrefix,
+  clusterId,
+  deployIsolatedNetwork,
+  removeNetwork,
+  removeNetworkRetrying,
+} from './lab';
 import { median } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -194,11 +200,11 @@ async function spawnProfiled(profileDir: string): Promise<{ a: ServedAppliance }
   return { a };
 }
 
-/** Deploy `n` networks, 25 at a time (their attaches share host turns); returns their ids. */
+/** Deploy `n` networks, 10 at a time (their attaches share host turns); returns their ids. */
 async function fill(a: ServedAppliance, cluster: string, n: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < n; i += 25) {
-    const chunk = Array.from({ length: Math.min(25, n - i) }, (_, j) => i + j);
+  for (let i = 0; i < n; i += 10) {
+    const chunk = Array.from({ length: Math.min(10, n - i) }, (_, j) => i + j);
     ids.push(
       ...(await Promise.all(
         chunk.map(
@@ -211,10 +217,10 @@ async function fill(a: ServedAppliance, cluster: string, n: number): Promise<str
   return ids;
 }
 
-/** Remove what {@link fill} deployed, 25 at a time. */
+/** Remove what {@link fill} deployed, 10 at a time. */
 async function unfill(a: ServedAppliance, cluster: string, ids: readonly string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 25) {
-    await Promise.all(ids.slice(i, i + 25).map((id) => removeNetwork(a, cluster, id)));
+  for (let i = 0; i < ids.length; i += 10) {
+    await Promise.all(ids.slice(i, i + 10).map((id) => removeNetworkRetrying(a, cluster, id)));
   }
 }
 
