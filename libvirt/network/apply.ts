@@ -13,6 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { HostError, HostErrorCode } from '../../main/contract/errors';
 import { run } from '../exec';
 import type { NetStep } from './desired-state';
+import { BATCH_SAFE_ARG, IpLineFailure, type IpSession } from './ip-session';
 
 /** Test seam for failure injection: runs before each step; a throw fails that step. */
 export interface ApplyHooks {
@@ -67,9 +68,6 @@ export async function applyStep(step: NetStep): Promise<void> {
   for (const args of ip) await run('ip', args);
   await sysctls?.();
 }
-
-/** What is put on `ip -batch` lines; anything else runs as its own argument array. */
-const BATCH_SAFE_ARG = /^[A-Za-z0-9._:/@+-]+$/;
 
 /** iproute2 commands of a step, then its sysctl writes (bridge-sysctls only). */
 function partsOf(step: NetStep): { ip: string[][]; sysctls: (() => Promise<void>) | null } {
@@ -142,10 +140,23 @@ class StepFailure extends Error {
  * failure back to its step. A lone command, or one with characters the batch parser would
  * interpret, runs as a plain argument array.
  */
-async function flush(queue: { args: string[]; index: number }[]): Promise<void> {
+async function flush(
+  queue: { args: string[]; index: number }[],
+  session: IpSession | undefined,
+): Promise<void> {
   const commands = groupDeletions(queue.splice(0));
   if (commands.length === 0) return;
   const batchable = commands.every((c) => c.args.every((a) => BATCH_SAFE_ARG.test(a)));
+  if (session && batchable) {
+    // The request's own iproute2 process (ip-session.ts): no fork for this group.
+    try {
+      await session.run(commands.map((c) => c.args));
+    } catch (error) {
+      if (!(error instanceof IpLineFailure)) throw new StepFailure(commands[0]?.index ?? 0, error);
+      throw new StepFailure(commands[error.index]?.index ?? 0, error.error);
+    }
+    return;
+  }
   if (commands.length === 1 || !batchable) {
     for (const c of commands) {
       try {
@@ -179,17 +190,22 @@ async function flush(queue: { args: string[]; index: number }[]): Promise<void> 
 /**
  * Carry out `steps` in order; stop at the first failure. `hooks.beforeStep` runs for each step
  * before the batch holding it is sent; when it throws, the steps before are carried out and the
- * step fails, exactly as if it had run alone.
+ * step fails, exactly as if it had run alone. With `session`, every batch goes down that one
+ * iproute2 process (ip-session.ts) instead of a fork per batch.
  * @throws HostError of the failing step, with the step index in the message
  */
-export async function applySteps(steps: readonly NetStep[], hooks: ApplyHooks = {}): Promise<void> {
+export async function applySteps(
+  steps: readonly NetStep[],
+  hooks: ApplyHooks = {},
+  session?: IpSession,
+): Promise<void> {
   const queue: { args: string[]; index: number }[] = [];
   // Sysctl writes wait until the next step that is neither a bridge creation nor another
   // sysctl step: nothing before then can bring a bridge up, so the isolation still precedes
   // every `up`, and several new bridges (one turn of coalesced changes) cost one batch.
   const writes: { index: number; write: () => Promise<void> }[] = [];
   const settle = async (): Promise<void> => {
-    await flush(queue);
+    await flush(queue, session);
     for (const w of writes.splice(0)) {
       try {
         await w.write();

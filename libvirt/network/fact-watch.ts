@@ -26,6 +26,10 @@ import {
   readDeviceFacts,
   readHostFacts,
 } from './host-facts';
+import type { IpSession } from './ip-session';
+
+/** Bridges whose event-less sysctls are re-read per tick of the drift watch's check. */
+const SYSCTL_CHECKS_PER_TICK = 128;
 
 /** The sysctl key of an isolated bridge (see #checkSysctls). */
 const ISOLATED_KEY = `${ISOLATED_SYSCTLS.disableIpv6}/${ISOLATED_SYSCTLS.arpIgnore}/${ISOLATED_SYSCTLS.rpFilter}/none`;
@@ -77,6 +81,8 @@ export class HostFactWatch {
   /** When a read straight from the kernel of each device last began. */
   readonly #freshReadAt = new Map<string, number>();
   readonly #lastSysctls = new Map<string, string>();
+  /** Where the next sysctl re-check starts in the watched list (see #checkSysctls). */
+  #sysctlCursor = 0;
 
   constructor(options: FactWatchOptions = {}) {
     this.#notifyDelayMs = options.notifyDelayMs ?? 100;
@@ -184,9 +190,10 @@ export class HostFactWatch {
 
   /**
    * The host's facts, as {@link readHostFacts} returns them (same shape, same sysctl rule).
+   * Devices re-read because of events go down `session` when given (no fork of their own).
    * @throws HostError HOST_COMMAND_FAILED when iproute2 fails
    */
-  async facts(sysctlsOf?: ReadonlySet<string>): Promise<HostNetFacts> {
+  async facts(sysctlsOf?: ReadonlySet<string>, session?: IpSession): Promise<HostNetFacts> {
     this.#start();
     if (this.#child === null || Date.now() - this.#startedAt < this.#warmUpMs) {
       const facts = await readHostFacts(sysctlsOf);
@@ -202,7 +209,7 @@ export class HostFactWatch {
       const dirty = this.#dirty;
       this.#dirty = new Set();
       try {
-        const fresh = await readDeviceFacts(dirty);
+        const fresh = await readDeviceFacts(dirty, session);
         for (const d of dirty) if (!fresh.links.has(d)) this.#links.delete(d);
         this.#store(fresh.links, false);
       } catch (error) {
@@ -284,7 +291,17 @@ export class HostFactWatch {
     } catch {
       return;
     }
-    for (const dev of devices) {
+    // A bounded share per tick, in turn (issue 14: idle and per-deploy cost must not grow
+    // with the number of networks): with up to SYSCTL_CHECKS_PER_TICK bridges every one is
+    // read each tick, as before; with more, each is read every ceil(n / share) ticks.
+    const all = [...devices];
+    const share = Math.min(all.length, SYSCTL_CHECKS_PER_TICK);
+    const start = all.length === 0 ? 0 : this.#sysctlCursor % all.length;
+    this.#sysctlCursor = start + share;
+    const slice = [...all, ...all].slice(start, start + share);
+    for (const [i, dev] of slice.entries()) {
+      // Let requests in between (these reads are synchronous /proc reads).
+      if (i > 0 && i % 16 === 0) await new Promise((r) => setImmediate(r));
       const s: BridgeSysctls = await readBridgeSysctls(dev);
       const key = `${s.disableIpv6}/${s.arpIgnore}/${s.rpFilter}/${(await readAddrGenMode(dev)) ?? ''}`;
       const before = this.#lastSysctls.get(dev);

@@ -16,6 +16,7 @@ import { desiredState, touchedDevices } from './desired-state';
 import { networkDrift } from './drift';
 import type { HostFactWatch } from './fact-watch';
 import { readDeviceFacts, readHostFacts } from './host-facts';
+import { IpSession } from './ip-session';
 import { reportNetwork } from './report';
 import { NetworkTransaction } from './rollback';
 import { ownedNames, type RunningConfig } from './running-config';
@@ -51,13 +52,30 @@ async function setupNetworksNow(
   const canonical = canonicalize(request);
   // Only the request's bridges are planned, snapshotted and verified.
   const named = new Set([...canonical.setups.map((n) => n.name), ...canonical.removals]);
-  // The devices the request names are always read fresh (one fork for all of them): a change
+  // The devices the request names are always read fresh (one read for all of them): a change
   // made a moment ago may not have reached the cache yet, and these are the ones that count.
   watch?.invalidate([
     ...named,
     ...canonical.setups.flatMap((n) => (n.nic === null ? [] : [n.nic])),
   ]);
-  const facts = watch ? await watch.facts(named) : await readHostFacts(named);
+  // One iproute2 process for this request's reads and changes (ip-session.ts).
+  const session = new IpSession();
+  try {
+    return await setupWithSession(canonical, named, config, hooks, watch, session);
+  } finally {
+    session.close();
+  }
+}
+
+async function setupWithSession(
+  canonical: ReturnType<typeof canonicalize>,
+  named: ReadonlySet<string>,
+  config: RunningConfig,
+  hooks: ApplyHooks,
+  watch: HostFactWatch | undefined,
+  session: IpSession,
+): Promise<Record<string, ReportedNetwork>> {
+  const facts = watch ? await watch.facts(named, session) : await readHostFacts(named);
   const running = await config.read();
   const problems = validateRequest(canonical, facts, ownedNames(running));
   if (problems.length > 0) {
@@ -75,10 +93,10 @@ async function setupNetworksNow(
   // Whatever happens next, these devices are no longer as cached (their events may lag).
   const touched = [...named, ...touchedDevices(facts, steps)];
   try {
-    await applySteps(steps, hooks);
+    await applySteps(steps, hooks, session);
     watch?.invalidate(touched);
     watch?.readingFresh(named);
-    const after = await readDeviceFacts(named);
+    const after = await readDeviceFacts(named, session);
     const drift: string[] = [];
     const reports: Record<string, ReportedNetwork> = {};
     for (const net of canonical.setups) {
@@ -107,6 +125,8 @@ async function setupNetworksNow(
     return reports;
   } catch (error) {
     watch?.invalidate(touched);
+    // The rollback reads and restores with forks of its own.
+    session.close();
     try {
       return await tx.rollback(error);
     } finally {

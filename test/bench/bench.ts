@@ -17,7 +17,8 @@
  *  7. (lab-waves.ts, issue 15) a 12-VM tiny lab started in waves of 3 vs all at once, and with
  *     `--largest-lab N` the N-VM tiny lab's time to all answering and engine memory
  *     (`--waves-only` runs just row 7; `--skip-waves` leaves it out).
- * `--startup-only` runs row 1 alone.
+ * `--startup-only` runs row 1 alone. `--breakdown-at N` runs row 2b a second time with N networks
+ * deployed first (full mode: 200), naming the engine functions whose cost grows with them.
  * Prints a table and writes bench-results.json. Numbers are never asserted.
  */
 import { writeFileSync } from 'node:fs';
@@ -28,7 +29,13 @@ import { ServedAppliance } from './appliance';
 import { kernelBridgeDeploy, libvirtNetworkDeploy } from './baselines';
 import { deployBreakdown } from './breakdown';
 import { sshBench } from './cloud-init';
-import { benchPrefix, clusterId, deployIsolatedNetwork, removeNetwork } from './lab';
+import {
+  benchPrefix,
+  clusterId,
+  deployIsolatedNetwork,
+  removeNetwork,
+  removeNetworkRetrying,
+} from './lab';
 import { apiLab, virshLab } from './lab-vms';
 import { wavesBench } from './lab-waves';
 import { median, quantile, time } from './measure';
@@ -97,9 +104,12 @@ async function deployOne(a: ServedAppliance, runs: number): Promise<void> {
   withBaseline('deploy via API (median)', 'ms', median(ours), 'virsh net', median(virsh));
 }
 
-async function breakdown(runs: number): Promise<void> {
-  console.log(`2b. where a deploy's time goes (${runs} deploys, profiled engine from sources)`);
-  for (const row of await deployBreakdown(runs)) {
+async function breakdown(runs: number, existing: number): Promise<void> {
+  const at = existing > 0 ? ` with ${existing} networks already deployed` : '';
+  console.log(
+    `2b. where a deploy's time goes (${runs} deploys${at}, profiled engine from sources)`,
+  );
+  for (const row of await deployBreakdown(runs, existing)) {
     record({
       metric: row.metric,
       value: row.value,
@@ -127,6 +137,9 @@ async function scale(a: ServedAppliance, sizes: readonly number[]): Promise<void
     });
     record({ metric: `setup ${n} networks`, value: setup, unit: 'ms' });
     record({ metric: `setup per network at ${n}`, value: setup / n, unit: 'ms' });
+    // The reads are the read path's cost, not the drift watch's: give its re-read of the
+    // networks just deployed (250 ms after their last kernel event) time to finish first.
+    await new Promise((r) => setTimeout(r, 2_000));
     for (const format of ['xml', 'json'] as const) {
       const samples: number[] = [];
       for (let r = 0; r < 5; r++) {
@@ -144,7 +157,9 @@ async function scale(a: ServedAppliance, sizes: readonly number[]): Promise<void
         unit: 'µs',
       });
     }
-    for (const id of ids) await removeNetwork(a, cluster, id);
+    // Not timed: removed 10 at a time (their detaches share host turns) to keep the run short.
+    for (let i = 0; i < ids.length; i += 10)
+      await Promise.all(ids.slice(i, i + 10).map((id) => removeNetworkRetrying(a, cluster, id)));
   }
 }
 
@@ -231,16 +246,21 @@ async function main(): Promise<void> {
       'skip-waves': { type: 'boolean', default: false },
       'waves-only': { type: 'boolean', default: false },
       'largest-lab': { type: 'string' },
+      /** Row 2b again with this many networks deployed first (full mode: 200; 0 = not). */
+      'breakdown-at': { type: 'string' },
     },
   });
   const quick = values.quick;
   const sizes = (values.sizes ?? (quick ? '10' : '10,100,1000')).split(',').map(Number);
+  const breakdownAt = Number(values['breakdown-at'] ?? (quick ? '0' : '200'));
   await sweepStale('bn').catch(() => undefined);
   console.log(`bench (${quick ? 'quick' : 'full'} mode) on ${new Date().toISOString()}`);
   const boot = values.boot || (!quick && !values['skip-boot']);
   const allRows = async (a: ServedAppliance): Promise<void> => {
     await deployOne(a, quick ? 2 : 5);
-    await breakdown(quick ? 2 : 5);
+    await breakdown(quick ? 2 : 5, 0);
+    // What grows with the number of networks (row 3's per-network cost), by function.
+    if (breakdownAt > 0) await breakdown(quick ? 2 : 5, breakdownAt);
     await scale(a, sizes);
     if (values['skip-lab']) console.log('4. two-VM lab skipped (--skip-lab)');
     else await lab(a);

@@ -55,3 +55,28 @@ export async function removeNetwork(
   await a.ok('DELETE', `/clusters/${cluster}/networks/${networkId}`);
   await a.ok('DELETE', `/networks/${networkId}`);
 }
+
+/**
+ * {@link removeNetwork} for untimed clean-up done many at a time: a dropped connection (a
+ * keep-alive socket the engine closed just as it was reused) is tried again, and a part
+ * already gone (404) counts as done.
+ */
+export async function removeNetworkRetrying(
+  a: ServedAppliance,
+  cluster: string,
+  networkId: string,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const path of [`/clusters/${cluster}/networks/${networkId}`, `/networks/${networkId}`]) {
+        const r = await a.request('DELETE', path);
+        if (r.status !== 404 && (r.status < 200 || r.status > 299))
+          throw new Error(`DELETE ${path} → ${r.status}: ${r.text.slice(0, 200)}`);
+      }
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
