@@ -55,8 +55,8 @@ import type {
   ReportedDevice,
   VnicProfile,
 } from './networks';
-import { PlacementPolicyInput } from './placement';
 import type { OpenStackNetworkProvider, OvnNetworkState } from './ovn';
+import { PlacementPolicyInput } from './placement';
 import type { Snapshot } from './snapshots';
 import type { StorageDomain } from './storage-domains';
 import type { Template } from './templates';
