@@ -33,7 +33,7 @@ import { loadLab } from './load';
 import type { Lab } from './model';
 import { hasChanges, planLab } from './plan';
 import { startLab, type StartOutcome } from './start';
-import { readEngineState } from './state';
+import { type EngineResource, type EngineState, readEngineState } from './state';
 
 export interface ImportOptions {
   readonly name?: string;
@@ -110,6 +110,19 @@ function macTakenBy(macs: ReadonlyMap<string, string>, mac: string): string | un
   return macs.get(mac.toLowerCase()) ?? macs.get(`*:${macTail(mac)}`);
 }
 
+/**
+ * The import creates each network and VM, then tags it with the lab in a second call; a CLI
+ * killed between the two leaves it untagged. Its name was free when the import began (the clash
+ * check remapped it so), so an untagged network or VM with a name the lab declares is the
+ * import's own and is undone with the rest.
+ */
+function adoptUntagged(lab: Lab, state: EngineState): EngineState {
+  const declared = new Set([...lab.networks.map((n) => n.name), ...lab.vms.map((v) => v.name)]);
+  const adopt = <T extends EngineResource>(r: T): T =>
+    r.lab === null && declared.has(r.name) ? { ...r, lab: lab.name } : r;
+  return { ...state, networks: state.networks.map(adopt), vms: state.vms.map(adopt) };
+}
+
 /** Removes the lab's members and the lab (as `aio lab destroy`), then the uploaded disks. */
 async function compensate(
   client: EngineClient,
@@ -119,7 +132,10 @@ async function compensate(
 ): Promise<string[]> {
   const problems: string[] = [];
   try {
-    const state = await readEngineState(client, lab.cluster, (vm) => vm.lab === lab.name);
+    const state = adoptUntagged(
+      lab,
+      await readEngineState(client, lab.cluster, (vm) => vm.lab === lab.name),
+    );
     const plan = planLab(lab, state, true);
     if (hasChanges(plan) || plan.labAction === 'remove')
       await new LabApplier(client, lab, state, (l) => {
